@@ -1,0 +1,185 @@
+"""Independent audit of a schedule: rebuild the physics from the returned arrays with numpy.
+
+Nothing here reads the MILP; it re-checks what any schedule must satisfy — balance, limits, SoC
+recursion, targets and deadlines, windows and quiet hours, whole uninterrupted cycles and
+dependencies — and raises :class:`AuditError` listing every violation (residual > 1e-6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps
+from tools.errors import AuditError
+from tools.home import Appliance, Battery, Ev
+from tools.requests import ResolvedRequest
+from tools.scheduler.problem import Schedule, ScheduleProblem
+
+TOLERANCE = 1e-6
+
+
+def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
+    """Raise :class:`AuditError` if ``schedule`` breaks any rule of ``problem``."""
+    violations: list[str] = []
+    violations += _check_grid(problem, schedule)
+    violations += _check_balance(problem, schedule)
+    violations += _check_battery(problem, schedule)
+    spans: dict[str, tuple[int, int]] = {}
+    for request in problem.requests:
+        device = problem.home.device(request.device)
+        power = schedule.device_kw.get(request.device)
+        if power is None:
+            violations.append(f"{request.device}: requested but missing from the schedule")
+            continue
+        if isinstance(device, Ev):
+            violations += _check_ev(problem, device, request, power)
+        elif isinstance(device, Appliance):
+            found, span = _check_appliance(problem, device, request, power)
+            violations += found
+            if span is not None:
+                spans[device.id] = span
+    violations += _check_dependencies(problem, spans)
+    if violations:
+        raise AuditError(violations)
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
+    grid = problem.home.grid
+    out = []
+    for name, values, limit in (
+        ("grid import", s.grid_import_kw, grid.import_limit_kw),
+        ("grid export", s.grid_export_kw, grid.export_limit_kw),
+    ):
+        if np.any(values < -TOLERANCE):
+            out.append(f"{name} negative at step {_first_bad(values < -TOLERANCE)}")
+        if np.any(values > limit + TOLERANCE):
+            t = _first_bad(values > limit + TOLERANCE)
+            out.append(f"{name} {values[t]:.3f} kW exceeds the {limit:g} kW limit at step {t}")
+    pv = problem.inputs.pv_kw
+    if np.any(s.pv_curtailed_kw < -TOLERANCE) or np.any(s.pv_curtailed_kw > pv + TOLERANCE):
+        out.append("PV curtailment outside [0, available PV]")
+    return out
+
+
+def _check_balance(problem: ScheduleProblem, s: Schedule) -> list[str]:
+    inputs = problem.inputs
+    supply = inputs.pv_kw - s.pv_curtailed_kw + s.grid_import_kw + s.battery_discharge_kw
+    demand = inputs.base_load_kw + s.battery_charge_kw + s.grid_export_kw
+    for power in s.device_kw.values():
+        demand = demand + power
+    residual = np.abs(supply - demand)
+    if residual.max(initial=0.0) > TOLERANCE:
+        t = int(np.argmax(residual))
+        return [f"power balance off by {residual[t]:.2e} kW at step {t}"]
+    return []
+
+
+def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
+    battery: Battery | None = problem.home.battery
+    if battery is None:
+        if np.any(np.abs(s.battery_charge_kw) + np.abs(s.battery_discharge_kw) > TOLERANCE):
+            return ["battery power in a home without a battery"]
+        return []
+    out = []
+    dt = problem.step_hours
+    cap = battery.capacity_kwh
+    soc0 = cap * battery.initial_soc_pct / 100
+    c, d, soc = s.battery_charge_kw, s.battery_discharge_kw, s.battery_soc_kwh
+    if abs(soc[0] - soc0) > TOLERANCE:
+        out.append(f"battery starts at {soc[0]:.3f} kWh, not {soc0:.3f} kWh")
+    expected = soc[:-1] + dt * (battery.charge_efficiency * c - d / battery.discharge_efficiency)
+    residual = np.abs(soc[1:] - expected)
+    if residual.max(initial=0.0) > TOLERANCE:
+        out.append(f"battery SoC recursion off by {residual.max():.2e} kWh at step {int(np.argmax(residual))}")
+    if np.any(c < -TOLERANCE) or np.any(c > battery.max_charge_kw + TOLERANCE):
+        out.append("battery charge power outside [0, max_charge_kw]")
+    if np.any(d < -TOLERANCE) or np.any(d > battery.max_discharge_kw + TOLERANCE):
+        out.append("battery discharge power outside [0, max_discharge_kw]")
+    floor, ceiling = cap * battery.floor_soc_pct / 100, cap * battery.max_soc_pct / 100
+    n = len(c)
+    reach_up = battery.max_charge_kw * battery.charge_efficiency * dt * np.arange(1, n + 1)
+    reach_down = battery.max_discharge_kw / battery.discharge_efficiency * dt * np.arange(1, n + 1)
+    low = np.minimum(floor, soc0 + reach_up)
+    high = np.maximum(ceiling, soc0 - reach_down)
+    if np.any(soc[1:] < low - TOLERANCE) or np.any(soc[1:] > high + TOLERANCE):
+        out.append("battery SoC leaves its allowed band")
+    both = (c > TOLERANCE) & (d > TOLERANCE) & (problem.inputs.import_price_per_kwh >= 0)
+    if np.any(both):
+        out.append(f"battery charges and discharges at once at step {_first_bad(both)}")
+    final_pct = battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
+    final = min(cap * final_pct / 100, soc0 + reach_up[-1], ceiling)
+    if soc[-1] < final - TOLERANCE:
+        out.append(f"battery ends at {soc[-1]:.3f} kWh, below the required {final:.3f} kWh")
+    request = problem.request_for(battery.id)
+    if request is not None and request.target_soc_pct is not None:
+        target = cap * request.target_soc_pct / 100
+        if soc[request.end_step] < target - TOLERANCE:
+            out.append(f"battery holds {soc[request.end_step]:.3f} kWh at its deadline, target {target:.3f}")
+    return out
+
+
+def _check_ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest, p: np.ndarray) -> list[str]:
+    out = []
+    outside = np.ones(len(p), dtype=bool)
+    outside[request.first_step:request.end_step] = False
+    if np.any(np.abs(p[outside]) > TOLERANCE):
+        out.append(f"{ev.id} charges outside its window (step {_first_bad(outside & (np.abs(p) > TOLERANCE))})")
+    on = p > TOLERANCE
+    if np.any(p > ev.charger_max_kw + TOLERANCE) or np.any(p < -TOLERANCE):
+        out.append(f"{ev.id} power outside [0, {ev.charger_max_kw:g}] kW")
+    if np.any(on & (p < ev.charger_min_kw - TOLERANCE)):
+        out.append(f"{ev.id} charges below the charger minimum of {ev.charger_min_kw:g} kW")
+    stored = float(np.sum(p) * problem.step_hours * ev.charging_efficiency)
+    if abs(stored - (request.energy_kwh or 0.0)) > TOLERANCE:
+        out.append(f"{ev.id} stores {stored:.4f} kWh, request needs {request.energy_kwh:.4f} kWh")
+    return out
+
+
+def _check_appliance(
+    problem: ScheduleProblem, appliance: Appliance, request: ResolvedRequest, p: np.ndarray
+) -> tuple[list[str], tuple[int, int] | None]:
+    """Check one appliance; return violations and its ``(first, end)`` running steps."""
+    axis = problem.inputs.axis
+    allowed = allowed_steps(appliance, axis)
+    inside = np.zeros(len(p), dtype=bool)
+    inside[request.first_step:request.end_step] = True
+    running = np.abs(p) > TOLERANCE
+    out = []
+    if np.any(running & ~(allowed & inside)):
+        t = _first_bad(running & ~(allowed & inside))
+        out.append(f"{appliance.id} runs at step {t}, outside its window, quiet hours or deadline")
+    if appliance.interruptible:
+        length, power_kw = interruptible_steps(appliance.cycle, axis.step_minutes)
+        if int(running.sum()) != length or np.any(np.abs(p[running] - power_kw) > TOLERANCE):
+            out.append(f"{appliance.id} does not run {length} steps at {power_kw:.3f} kW")
+        steps = np.flatnonzero(running)
+        span = (int(steps[0]), int(steps[-1]) + 1) if len(steps) else None
+        return out, span
+    profile = cycle_kw_per_step(appliance.cycle, axis.step_minutes)
+    length = len(profile)
+    steps = np.flatnonzero(running)
+    lead = int(np.flatnonzero(profile > TOLERANCE)[0])
+    start = int(steps[0]) - lead if len(steps) else -1
+    expected = np.zeros(len(p))
+    if 0 <= start and start + length <= len(p):
+        expected[start:start + length] = profile
+    if start < 0 or np.any(np.abs(p - expected) > TOLERANCE):
+        out.append(f"{appliance.id} does not run exactly one uninterrupted cycle of its profile")
+        return out, None
+    if not np.all((allowed & inside)[start:start + length]):
+        out.append(f"{appliance.id} cycle from step {start} leaves its allowed steps")
+    return out, (start, start + length)
+
+
+def _check_dependencies(problem: ScheduleProblem, spans: dict[str, tuple[int, int]]) -> list[str]:
+    out = []
+    for appliance in problem.home.appliances:
+        for dep in appliance.after:
+            if appliance.id in spans and dep in spans and spans[appliance.id][0] < spans[dep][1]:
+                out.append(f"{appliance.id} starts at step {spans[appliance.id][0]} before {dep} "
+                           f"ends at step {spans[dep][1]}")
+    return out

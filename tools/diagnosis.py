@@ -1,0 +1,239 @@
+"""Why requests cannot all be met, and what is achievable instead — computed, not guessed.
+
+Each request is first checked on its own against the limit that can bind it (charger power and
+grid connection for an EV, windows and quiet hours for an appliance, charge power for the
+battery), then dependencies between requests, then the shared grid limit with a relaxed solve
+that prices extra import instead of forbidding it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pulp
+
+from tools.devices import allowed_steps, cycle_steps, start_candidates
+from tools.home import Appliance, Battery, Ev
+from tools.requests import ResolvedRequest
+from tools.results import Alternative, BindingConstraint, Diagnosis
+from tools.scheduler.build import build_model
+from tools.scheduler.problem import ScheduleProblem
+from tools.scheduler.solve import solve_model
+
+
+def diagnose(problem: ScheduleProblem) -> Diagnosis:
+    """Explain the infeasibility of ``problem``."""
+    binding: list[BindingConstraint] = []
+    for request in problem.requests:
+        device = problem.home.device(request.device)
+        if isinstance(device, Ev):
+            binding += _ev(problem, device, request)
+        elif isinstance(device, Appliance):
+            binding += _appliance(problem, device, request)
+        elif isinstance(device, Battery):
+            binding += _battery(problem, device, request)
+    if not binding:
+        binding += _dependencies(problem)
+    if not binding:
+        binding += _grid(problem)
+    if not binding:
+        binding.append(BindingConstraint(
+            kind="combination", device=None,
+            message="each request can be met on its own, but not all of them together; "
+                    "drop one request or give one of them a later deadline",
+        ))
+    return Diagnosis(message="; ".join(b.message for b in binding), binding=binding)
+
+
+def _clock(problem: ScheduleProblem, boundary: int) -> str:
+    axis = problem.inputs.axis
+    moment = axis.time_at(boundary)
+    same_day = moment.date() == axis.start.date()
+    return moment.strftime("%H:%M" if same_day else "%a %H:%M")
+
+
+def _ev_step_cap_kw(problem: ScheduleProblem, ev: Ev) -> np.ndarray:
+    """Most an EV can draw per step [kW]: its charger, or what the grid connection, the PV and
+    the battery leave after the base load; 0 where that is below the charger's minimum."""
+    inputs = problem.inputs
+    battery_kw = problem.home.battery.max_discharge_kw if problem.home.battery else 0.0
+    supply = problem.home.grid.import_limit_kw + inputs.pv_kw + battery_kw - inputs.base_load_kw
+    cap = np.clip(np.minimum(ev.charger_max_kw, supply), 0.0, None)
+    cap[cap < ev.charger_min_kw] = 0.0
+    return cap
+
+
+def _ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest) -> list[BindingConstraint]:
+    needed = request.energy_kwh or 0.0
+    cap = _ev_step_cap_kw(problem, ev)
+    per_step = cap * ev.charging_efficiency * problem.step_hours
+    window = per_step[request.first_step:request.end_step]
+    possible = float(window.sum())
+    if possible >= needed - 1e-6:
+        return []
+    charger_binds = bool(np.all(cap[request.first_step:request.end_step] >= ev.charger_max_kw - 1e-9))
+    kind = "ev_charger_power" if charger_binds else "grid_import_limit"
+    by = "the charger" if charger_binds else "the charger within the grid connection's limit"
+    reach_pct = math.floor((ev.current_soc_pct + 100 * possible / ev.battery_kwh) * 10) / 10
+    target = request.target_soc_pct or ev.current_soc_pct
+    axis = problem.inputs.axis
+    alternatives = [Alternative(
+        description=f"reach {reach_pct:g}% by {_clock(problem, request.end_step)}",
+        device=ev.id, target_soc_pct=reach_pct, deadline=axis.time_at(request.end_step),
+    )]
+    cumulative = np.cumsum(per_step[request.first_step:])
+    later = np.flatnonzero(cumulative >= needed - 1e-6)
+    if len(later):
+        boundary = request.first_step + int(later[0]) + 1
+        alternatives.append(Alternative(
+            description=f"{target:g}% by {_clock(problem, boundary)}", device=ev.id,
+            target_soc_pct=target, deadline=axis.time_at(boundary),
+        ))
+        later_text = f", or {target:g}% by {_clock(problem, boundary)}"
+    else:
+        later_text = f"; {target:g}% is not reachable before the horizon ends ({_clock(problem, axis.n_steps)})"
+    message = (
+        f"{ev.id}: {target:g}% by {_clock(problem, request.end_step)} needs {needed:.1f} kWh; "
+        f"{by} can deliver {possible:.1f} kWh by then: reach {reach_pct:g}% by "
+        f"{_clock(problem, request.end_step)}{later_text}"
+    )
+    return [BindingConstraint(kind=kind, device=ev.id, message=message, alternatives=alternatives)]
+
+
+def _appliance(
+    problem: ScheduleProblem, appliance: Appliance, request: ResolvedRequest
+) -> list[BindingConstraint]:
+    axis = problem.inputs.axis
+    length = cycle_steps(appliance, axis.step_minutes)
+    if _fits(appliance, problem, request.first_step, request.end_step):
+        return []
+    if request.end_step - request.first_step < length:
+        kind, why = "deadline", (
+            f"its {appliance.cycle.total_minutes} min cycle does not fit between "
+            f"{_clock(problem, request.first_step)} and {_clock(problem, request.end_step)}"
+        )
+    elif appliance.quiet_hours and _fits(
+        appliance.model_copy(update={"quiet_hours": ()}), problem, request.first_step, request.end_step
+    ):
+        hours = ", ".join(str(q) for q in appliance.quiet_hours)
+        kind, why = "quiet_hours", f"the time before the deadline falls in its quiet hours ({hours})"
+    else:
+        windows = ", ".join(str(w) for w in appliance.allowed_windows)
+        kind, why = "appliance_window", f"no whole cycle fits its allowed windows ({windows}) before the deadline"
+    alternatives = []
+    end = _earliest_end(appliance, problem, request.first_step)
+    if end is not None:
+        alternatives.append(Alternative(
+            description=f"finish by {_clock(problem, end)}", device=appliance.id,
+            deadline=axis.time_at(end),
+        ))
+        why += f"; the earliest it can finish is {_clock(problem, end)}"
+    else:
+        why += "; it cannot run anywhere in this horizon"
+    return [BindingConstraint(kind=kind, device=appliance.id,
+                              message=f"{appliance.id}: {why}", alternatives=alternatives)]
+
+
+def _fits(appliance: Appliance, problem: ScheduleProblem, first: int, end: int) -> bool:
+    return _earliest_end(appliance, problem, first, end) is not None
+
+
+def _earliest_end(
+    appliance: Appliance, problem: ScheduleProblem, first: int, end: int | None = None
+) -> int | None:
+    """Earliest end boundary of a whole run starting at or after ``first`` and ending by ``end``."""
+    axis = problem.inputs.axis
+    end = problem.n_steps if end is None else end
+    length = cycle_steps(appliance, axis.step_minutes)
+    if appliance.interruptible:
+        steps = [t for t in np.flatnonzero(allowed_steps(appliance, axis)) if first <= t < end]
+        return int(steps[length - 1]) + 1 if len(steps) >= length else None
+    starts = start_candidates(appliance, axis, first, end)
+    return int(starts[0]) + length if len(starts) else None
+
+
+def _battery(
+    problem: ScheduleProblem, battery: Battery, request: ResolvedRequest
+) -> list[BindingConstraint]:
+    if request.target_soc_pct is None:
+        return []
+    cap = battery.capacity_kwh
+    steps = request.end_step
+    reachable_kwh = min(
+        cap * battery.max_soc_pct / 100,
+        cap * battery.initial_soc_pct / 100
+        + battery.max_charge_kw * battery.charge_efficiency * problem.step_hours * steps,
+    )
+    reachable_pct = math.floor(100 * reachable_kwh / cap * 10) / 10
+    if reachable_pct >= request.target_soc_pct - 1e-6:
+        return []
+    axis = problem.inputs.axis
+    message = (
+        f"{battery.id}: {request.target_soc_pct:g}% by {_clock(problem, steps)} is beyond its "
+        f"{battery.max_charge_kw:g} kW charge power; it can reach {reachable_pct:g}% by then"
+    )
+    return [BindingConstraint(
+        kind="battery_power", device=battery.id, message=message,
+        alternatives=[Alternative(description=f"reach {reachable_pct:g}% by {_clock(problem, steps)}",
+                                  device=battery.id, target_soc_pct=reachable_pct,
+                                  deadline=axis.time_at(steps))],
+    )]
+
+
+def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
+    """An appliance that must run after another cannot start early enough to meet its deadline."""
+    out = []
+    requested = {r.device: r for r in problem.requests}
+    for request in problem.requests:
+        device = problem.home.device(request.device)
+        if not isinstance(device, Appliance):
+            continue
+        for dep in device.after:
+            if dep not in requested:
+                continue
+            dep_end = _earliest_end(problem.home.appliance(dep), problem, requested[dep].first_step)
+            if dep_end is None:
+                continue
+            first = max(request.first_step, dep_end)
+            if _earliest_end(device, problem, first, request.end_step) is not None:
+                continue
+            end = _earliest_end(device, problem, first)
+            alternatives = []
+            text = f"{device.id} must run after {dep}, which cannot finish before {_clock(problem, dep_end)}"
+            if end is not None:
+                text += f"; {device.id} can finish by {_clock(problem, end)}"
+                alternatives.append(Alternative(
+                    description=f"finish {device.id} by {_clock(problem, end)}", device=device.id,
+                    deadline=problem.inputs.axis.time_at(end),
+                ))
+            out.append(BindingConstraint(kind="dependency_order", device=device.id, message=text,
+                                         alternatives=alternatives))
+    return out
+
+
+def _grid(problem: ScheduleProblem) -> list[BindingConstraint]:
+    """Re-solve with import above the limit allowed at a steep price; report what it needs."""
+    model = build_model(problem)
+    limit = problem.home.grid.import_limit_kw
+    penalty = 1000.0 * (float(np.abs(problem.inputs.import_price_per_kwh).max()) + 1.0)
+    excess = []
+    for t, var in enumerate(model.grid_import_kw):
+        var.upBound = None
+        slack = pulp.LpVariable(f"grid_import_excess_kw_{t}", lowBound=0.0)
+        model.lp += var - slack <= limit, f"grid_import_relaxed_{t}"
+        excess.append(slack)
+    model.lp.setObjective(model.lp.objective + penalty * pulp.lpSum(excess))
+    report = solve_model(model)
+    if report.status not in ("optimal", "feasible"):
+        return []
+    values = np.array([v.varValue or 0.0 for v in excess])
+    if values.max(initial=0.0) <= 1e-6:
+        return []
+    t = int(np.argmax(values))
+    need = limit + float(values[t])
+    message = (
+        f"the grid connection's import limit of {limit:g} kW binds: together the requests need "
+        f"{need:.1f} kW at {_clock(problem, t)}; give one of them a later deadline"
+    )
+    return [BindingConstraint(kind="grid_import_limit", device=None, message=message)]

@@ -1,0 +1,231 @@
+"""Typed device requests: what the homeowner asked for, checked against the home and the horizon.
+
+A :class:`DeviceRequest` is the contract between the agents, the CLI and the scheduler (the
+``requests`` part of the machine interface). :func:`resolve_requests` turns requests into
+step-indexed :class:`ResolvedRequest` objects for the MILP, or raises :class:`RequestError`
+naming the request and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from tools.errors import RequestError
+from tools.home import Appliance, Battery, Ev, Home
+from tools.timeaxis import TimeAxis, parse_aware_datetime
+
+RequestKind = Literal["ev_charge", "appliance_run", "battery_target"]
+Objective = Literal["cost", "co2", "asap"]
+
+
+class DeviceRequest(BaseModel):
+    """One thing to get done by a deadline."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    device: str = Field(description="Device id from the home file.")
+    kind: RequestKind = Field(description="ev_charge, appliance_run or battery_target.")
+    earliest_start: AwareDatetime | None = Field(
+        default=None, description="Not before this time (ISO 8601 with offset); default: now."
+    )
+    deadline: AwareDatetime | None = Field(
+        default=None, description="Done by this time (ISO 8601 with offset); default: horizon end."
+    )
+    target_soc_pct: float | None = Field(default=None, ge=0, le=100, description="Target SoC [%].")
+    energy_kwh: float | None = Field(
+        default=None, gt=0, le=500, description="Energy to add to the EV battery [kWh]."
+    )
+    objective: Objective = Field(default="cost", description="cost, co2 (greenest) or asap.")
+
+
+def kind_for(device: Battery | Ev | Appliance) -> RequestKind:
+    if isinstance(device, Ev):
+        return "ev_charge"
+    if isinstance(device, Battery):
+        return "battery_target"
+    return "appliance_run"
+
+
+@dataclass(frozen=True)
+class ResolvedRequest:
+    """A request on the axis: allowed steps are ``[first_step, end_step)``.
+
+    ``energy_kwh`` is the energy to store (EV/battery) after efficiency; ``None`` for appliances.
+    """
+
+    request: DeviceRequest
+    first_step: int
+    end_step: int
+    energy_kwh: float | None = None
+    target_soc_pct: float | None = None
+
+    @property
+    def device(self) -> str:
+        return self.request.device
+
+
+def resolve_requests(
+    home: Home, axis: TimeAxis, now: datetime, requests: list[DeviceRequest]
+) -> list[ResolvedRequest]:
+    """Check requests against the home and the horizon and put them on the axis."""
+    seen: set[str] = set()
+    resolved = []
+    for number, request in enumerate(requests, start=1):
+        label = f"request {number} ({request.device})"
+        if request.device in seen:
+            raise RequestError(label, f"{request.device} is requested twice; combine the requests")
+        seen.add(request.device)
+        resolved.append(_resolve_one(home, axis, now, request, label))
+    return resolved
+
+
+def _resolve_one(
+    home: Home, axis: TimeAxis, now: datetime, request: DeviceRequest, label: str
+) -> ResolvedRequest:
+    try:
+        device = home.device(request.device)
+    except KeyError:
+        known = ", ".join(d.id for d in home.devices()) or "none"
+        raise RequestError(label, f"unknown device {request.device!r} (this home has: {known})") from None
+    expected = kind_for(device)
+    if request.kind != expected:
+        raise RequestError(label, f"{request.device} takes kind {expected}, not {request.kind}")
+
+    earliest = request.earliest_start or now
+    deadline = request.deadline or axis.end
+    if deadline <= now:
+        raise RequestError(
+            label, f"deadline {_fmt(deadline, axis)} is not after now ({_fmt(now, axis)})"
+        )
+    if deadline > axis.end:
+        raise RequestError(
+            label,
+            f"deadline {_fmt(deadline, axis)} is beyond the planning horizon, which ends "
+            f"{_fmt(axis.end, axis)}; plan with a longer horizon (up to 72 h)",
+        )
+    if earliest >= deadline:
+        raise RequestError(
+            label, f"earliest start {_fmt(earliest, axis)} is not before the deadline {_fmt(deadline, axis)}"
+        )
+    first = axis.boundary_at_or_after(earliest)
+    end = axis.boundary_at_or_before(deadline)
+
+    if isinstance(device, Appliance):
+        if request.target_soc_pct is not None or request.energy_kwh is not None:
+            raise RequestError(label, f"{device.id} is an appliance: it takes no target SoC or energy")
+        return ResolvedRequest(request, first, end)
+
+    if isinstance(device, Ev):
+        energy, target = _ev_energy(device, request, label)
+        return ResolvedRequest(request, first, end, energy_kwh=energy, target_soc_pct=target)
+
+    if request.energy_kwh is not None:
+        raise RequestError(label, "a battery target is given as target_soc_pct, not energy_kwh")
+    if request.target_soc_pct is None:
+        raise RequestError(label, "a battery target needs target_soc_pct")
+    if request.target_soc_pct > device.max_soc_pct:
+        raise RequestError(
+            label, f"target {request.target_soc_pct:g}% is above the battery's max_soc_pct "
+            f"{device.max_soc_pct:g}%"
+        )
+    return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
+
+
+def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float]:
+    """Energy to store [kWh] and the resulting target SoC [%] of an EV request."""
+    if request.energy_kwh is not None and request.target_soc_pct is not None:
+        raise RequestError(label, "give either target_soc_pct or energy_kwh, not both")
+    if request.energy_kwh is not None:
+        target = ev.current_soc_pct + 100.0 * request.energy_kwh / ev.battery_kwh
+        if target > ev.max_soc_pct + 1e-9:
+            room = ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100
+            raise RequestError(
+                label, f"{request.energy_kwh:g} kWh does not fit: {ev.id} is at "
+                f"{ev.current_soc_pct:g}% and can take {room:.1f} kWh up to {ev.max_soc_pct:g}%"
+            )
+        return request.energy_kwh, target
+    target = request.target_soc_pct if request.target_soc_pct is not None else ev.default_target_soc_pct
+    if target > ev.max_soc_pct:
+        raise RequestError(
+            label, f"target {target:g}% is above {ev.id}'s charge limit of {ev.max_soc_pct:g}%"
+        )
+    return max(0.0, (target - ev.current_soc_pct) / 100 * ev.battery_kwh), target
+
+
+def _fmt(moment: datetime, axis: TimeAxis) -> str:
+    return moment.astimezone(axis.tz).strftime("%a %H:%M")
+
+
+# ----------------------------------------------------------------------------- CLI specs
+
+_KEYS = {
+    "target_soc": "target_soc_pct", "target_soc_pct": "target_soc_pct", "soc": "target_soc_pct",
+    "energy": "energy_kwh", "energy_kwh": "energy_kwh", "kwh": "energy_kwh",
+    "deadline": "deadline", "by": "deadline",
+    "earliest": "earliest_start", "earliest_start": "earliest_start", "start": "earliest_start",
+    "after": "earliest_start", "objective": "objective",
+}
+
+
+def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
+    """Parse ``'ev:target_soc=80,deadline=07:00'`` into a :class:`DeviceRequest`.
+
+    The device may be an id or an alias. Times are ``HH:MM`` (the next such local time after
+    ``now``) or ISO 8601 with offset.
+    """
+    name, _, rest = spec.partition(":")
+    matches = home.find_device(name)
+    if not matches:
+        known = ", ".join(d.id for d in home.devices()) or "none"
+        raise RequestError(f"--request {spec!r}", f"unknown device {name.strip()!r} (this home has: {known})")
+    if len(matches) > 1:
+        raise RequestError(f"--request {spec!r}", f"{name.strip()!r} could mean {' or '.join(matches)}")
+    device = home.device(matches[0])
+    fields: dict[str, object] = {"device": device.id, "kind": kind_for(device)}
+    for item in filter(None, (part.strip() for part in rest.split(","))):
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _KEYS:
+            raise RequestError(
+                f"--request {spec!r}",
+                f"cannot read {item!r}; use key=value with keys target_soc, energy_kwh, deadline, "
+                "earliest, objective",
+            )
+        target = _KEYS[key]
+        value = value.strip()
+        if target in ("deadline", "earliest_start"):
+            fields[target] = resolve_clock(value, now, home.timezone, f"--request {spec!r} {key}")
+        elif target == "objective":
+            fields[target] = value.lower()
+        else:
+            try:
+                fields[target] = float(value.rstrip("%"))
+            except ValueError:
+                raise RequestError(f"--request {spec!r}", f"{key} must be a number, got {value!r}") from None
+    try:
+        return DeviceRequest.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RequestError(f"--request {spec!r}", f"{where}: {first['msg'].lower()}") from None
+
+
+def resolve_clock(text: str, now: datetime, tz_name: str, field: str) -> datetime:
+    """``"07:00"`` → the next 07:00 local time strictly after ``now``; ISO text is parsed as is."""
+    if "T" in text or len(text) > 5:
+        return parse_aware_datetime(text, field)
+    try:
+        clock = time.fromisoformat(text if len(text) == 5 else f"0{text}")
+    except ValueError:
+        raise RequestError(field, f"must be HH:MM or an ISO 8601 time, got {text!r}") from None
+    local_now = now.astimezone(ZoneInfo(tz_name))
+    candidate = local_now.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    if candidate <= local_now:
+        naive_next = candidate.replace(tzinfo=None) + timedelta(days=1)
+        candidate = naive_next.replace(tzinfo=local_now.tzinfo)
+    return candidate.astimezone(local_now.tzinfo)

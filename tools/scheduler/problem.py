@@ -1,0 +1,72 @@
+"""The data of one scheduling problem and of one schedule, as plain arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tools.home import Home
+from tools.inputs import PlanningInputs
+from tools.requests import ResolvedRequest
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    """Solver settings.
+
+    Attributes
+    ----------
+    solver:
+        ``"highs"`` (default, through highspy) or ``"cbc"``.
+    time_limit_s:
+        Wall-clock limit for the MILP solve [s].
+    mip_rel_gap:
+        Relative optimality gap at which the solver may stop [-]; tiny, so "optimal" means optimal.
+    tie_break_per_kwh:
+        Weight of the tie-breaker [currency/kWh]: prefers early device energy and little battery
+        throughput among equal-cost schedules. Its total is far below a cent.
+    """
+
+    solver: str = "highs"
+    time_limit_s: float = 10.0
+    mip_rel_gap: float = 1e-7
+    tie_break_per_kwh: float = 1e-7
+
+
+@dataclass(frozen=True)
+class ScheduleProblem:
+    """Home, inputs on the axis and the requests resolved onto it."""
+
+    home: Home
+    inputs: PlanningInputs
+    requests: tuple[ResolvedRequest, ...]
+    options: ScheduleOptions = field(default_factory=ScheduleOptions)
+
+    @property
+    def n_steps(self) -> int:
+        return self.inputs.axis.n_steps
+
+    @property
+    def step_hours(self) -> float:
+        return self.inputs.axis.step_hours
+
+    def request_for(self, device_id: str) -> ResolvedRequest | None:
+        return next((r for r in self.requests if r.device == device_id), None)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Per-step powers of a schedule [kW] (mean over each step) and battery SoC [kWh].
+
+    ``battery_soc_kwh`` has ``n_steps + 1`` values: the state at every step boundary.
+    ``device_kw`` holds every requested EV and appliance.
+    """
+
+    grid_import_kw: np.ndarray
+    grid_export_kw: np.ndarray
+    pv_curtailed_kw: np.ndarray
+    battery_charge_kw: np.ndarray
+    battery_discharge_kw: np.ndarray
+    battery_soc_kwh: np.ndarray
+    device_kw: dict[str, np.ndarray]

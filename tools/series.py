@@ -1,0 +1,196 @@
+"""Reading time series files and aligning them to the planning axis.
+
+A series is piecewise constant: value ``v_i`` holds on ``[t_i, t_i + step)``. Aligning it to the
+axis takes the time-weighted mean over each axis step, which is exact for energies and prices and
+works the same for up- and down-sampling. A series that does not cover the horizon is an error:
+no value is ever invented.
+
+File formats
+------------
+CSV
+    A header row, a first column of ISO 8601 timestamps with offsets (``start``) and a value
+    column (named by ``value_column`` or the only other column).
+JSON
+    ``{"start": ISO, "step_minutes": N, "values": [...]}`` (the values key may also be named
+    after the quantity, e.g. ``prices_per_kwh``), or a list of ``{"start": ISO, "<value>": x}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from tools.errors import SeriesError
+from tools.timeaxis import TimeAxis, parse_aware_datetime
+
+
+@dataclass(frozen=True)
+class Series:
+    """A piecewise-constant series: ``values[i]`` holds on ``[starts[i], starts[i] + step)``.
+
+    ``step_minutes`` is the length of the last interval (and of all, for regular series).
+    """
+
+    starts: tuple[datetime, ...]
+    values: np.ndarray
+    step_minutes: int
+    name: str = "series"
+
+    def __post_init__(self) -> None:
+        if len(self.starts) != len(self.values):
+            raise SeriesError(self.name, "needs as many timestamps as values")
+        if len(self.starts) == 0:
+            raise SeriesError(self.name, "is empty")
+        if not np.all(np.isfinite(self.values)):
+            bad = int(np.flatnonzero(~np.isfinite(self.values))[0])
+            raise SeriesError(self.name, f"value {bad + 1} is not a finite number")
+        seconds = np.array([s.timestamp() for s in self.starts])
+        if np.any(np.diff(seconds) <= 0):
+            raise SeriesError(self.name, "timestamps must be strictly increasing")
+
+    @classmethod
+    def regular(
+        cls, start: datetime, step_minutes: int, values: list[float] | np.ndarray, name: str
+    ) -> Series:
+        step = timedelta(minutes=step_minutes)
+        arr = np.asarray(values, dtype=float)
+        return cls(tuple(start + i * step for i in range(len(arr))), arr, step_minutes, name)
+
+    @property
+    def end(self) -> datetime:
+        return self.starts[-1] + timedelta(minutes=self.step_minutes)
+
+
+def align_mean(series: Series, axis: TimeAxis) -> np.ndarray:
+    """Time-weighted mean of ``series`` over every axis step.
+
+    Raises :class:`SeriesError` naming the uncovered time if the series does not cover the axis.
+    """
+    edges = np.array([s.timestamp() for s in series.starts] + [series.end.timestamp()])
+    step_s = axis.step_minutes * 60.0
+    lo = axis.epoch_seconds
+    hi = lo + step_s
+    if lo[0] < edges[0] - 1e-6 or hi[-1] > edges[-1] + 1e-6:
+        raise SeriesError(
+            series.name,
+            f"covers {series.starts[0].isoformat()} to {series.end.isoformat()}, but the plan "
+            f"needs {axis.start.isoformat()} to {axis.end.isoformat()}",
+        )
+    # Integral of the step function up to each edge; interpolating it is exact for a step function.
+    cumulative = np.concatenate(([0.0], np.cumsum(series.values * np.diff(edges))))
+    return (np.interp(hi, edges, cumulative) - np.interp(lo, edges, cumulative)) / step_s
+
+
+def align_daily_profile(series: Series, axis: TimeAxis) -> np.ndarray:
+    """Use a one-day series as a local time-of-day profile repeated on every day of the axis.
+
+    The value at each axis step is the profile's value at the same local wall-clock time
+    (mean over the step's minutes), so a 24-value hourly profile applies on 23- and 25-hour days.
+    """
+    minutes = np.array(
+        [(s - series.starts[0]).total_seconds() / 60.0 for s in series.starts] + [
+            (series.end - series.starts[0]).total_seconds() / 60.0
+        ]
+    )
+    first_local = series.starts[0].astimezone(axis.tz)
+    if first_local.hour or first_local.minute or abs(minutes[-1] - 1440) > 1e-6:
+        raise SeriesError(
+            series.name,
+            "a daily profile must start at local midnight and cover exactly 24 hours, got "
+            f"{series.starts[0].isoformat()} to {series.end.isoformat()}",
+        )
+    cumulative = np.concatenate(([0.0], np.cumsum(series.values * np.diff(minutes))))
+    start_min = axis.local_minute_of_day.astype(float)
+    end_min = start_min + axis.step_minutes
+    wrapped = end_min > 1440
+    total = cumulative[-1]
+    integral_hi = np.where(
+        wrapped, total + np.interp(end_min - 1440, minutes, cumulative),
+        np.interp(np.minimum(end_min, 1440), minutes, cumulative),
+    )
+    return (integral_hi - np.interp(start_min, minutes, cumulative)) / axis.step_minutes
+
+
+def read_series(path: Path, *, value_column: str | None = None, name: str | None = None) -> Series:
+    """Read a CSV or JSON series file (formats in the module docstring)."""
+    label = name or str(path)
+    if not path.is_file():
+        raise SeriesError(label, f"file {path} does not exist")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, value_column, label)
+    if suffix == ".json":
+        return _read_json(path, value_column, label)
+    raise SeriesError(label, f"unsupported file type {suffix!r}: use .csv or .json")
+
+
+def _read_csv(path: Path, value_column: str | None, label: str) -> Series:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+    if len(rows) < 2:
+        raise SeriesError(label, "needs a header row and at least one data row")
+    header = [h.strip() for h in rows[0]]
+    if value_column is None:
+        if len(header) != 2:
+            raise SeriesError(label, f"has columns {header}; name the value column to use")
+        col = 1
+    elif value_column in header:
+        col = header.index(value_column)
+    else:
+        raise SeriesError(label, f"has no column {value_column!r} (columns: {', '.join(header)})")
+    starts, values = [], []
+    for line_no, row in enumerate(rows[1:], start=2):
+        starts.append(parse_aware_datetime(row[0], f"{label} line {line_no}"))
+        try:
+            values.append(float(row[col]))
+        except (ValueError, IndexError):
+            raise SeriesError(label, f"line {line_no}: {header[col]} is not a number") from None
+    return Series(tuple(starts), np.asarray(values), _infer_step(starts, label), label)
+
+
+def _read_json(path: Path, value_column: str | None, label: str) -> Series:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SeriesError(label, f"is not valid JSON: {err.msg} at line {err.lineno}") from None
+    if isinstance(data, dict):
+        if "start" not in data or "step_minutes" not in data:
+            raise SeriesError(label, "a JSON series object needs 'start' and 'step_minutes'")
+        keys = [k for k in data if k not in ("start", "step_minutes") and isinstance(data[k], list)]
+        key = value_column or ("values" if "values" in keys else (keys[0] if len(keys) == 1 else None))
+        if key is None or key not in data:
+            raise SeriesError(label, f"cannot tell which list holds the values (found {keys})")
+        start = parse_aware_datetime(str(data["start"]), f"{label} start")
+        return Series.regular(start, int(data["step_minutes"]), _floats(data[key], label), label)
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        key = value_column or next((k for k in data[0] if k != "start"), None)
+        if key is None:
+            raise SeriesError(label, "records need a 'start' and a value field")
+        starts = [parse_aware_datetime(str(r.get("start")), f"{label} record {i + 1}")
+                  for i, r in enumerate(data)]
+        values = _floats([r.get(key) for r in data], label)
+        return Series(tuple(starts), np.asarray(values), _infer_step(starts, label), label)
+    raise SeriesError(label, "must be an object with start/step_minutes/values or a list of records")
+
+
+def _floats(raw: list[object], label: str) -> list[float]:
+    out = []
+    for i, item in enumerate(raw):
+        if isinstance(item, bool) or not isinstance(item, (int, float)):
+            raise SeriesError(label, f"value {i + 1} is not a number: {item!r}")
+        out.append(float(item))
+    return out
+
+
+def _infer_step(starts: list[datetime], label: str) -> int:
+    if len(starts) < 2:
+        raise SeriesError(label, "needs at least two timestamps to infer its step")
+    gaps = {round((b - a).total_seconds() / 60) for a, b in zip(starts, starts[1:])}
+    if len(gaps) != 1:
+        raise SeriesError(label, f"timestamps must be evenly spaced, found gaps of {sorted(gaps)} min")
+    return gaps.pop()
