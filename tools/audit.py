@@ -94,7 +94,9 @@ def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
     expected = soc[:-1] + dt * (battery.charge_efficiency * c - d / battery.discharge_efficiency)
     residual = np.abs(soc[1:] - expected)
     if residual.max(initial=0.0) > TOLERANCE:
-        out.append(f"battery SoC recursion off by {residual.max():.2e} kWh at step {int(np.argmax(residual))}")
+        out.append(
+            f"battery SoC recursion off by {residual.max():.2e} kWh at step {int(np.argmax(residual))}"
+        )
     if np.any(c < -TOLERANCE) or np.any(c > battery.max_charge_kw + TOLERANCE):
         out.append("battery charge power outside [0, max_charge_kw]")
     if np.any(d < -TOLERANCE) or np.any(d > battery.max_discharge_kw + TOLERANCE):
@@ -110,7 +112,9 @@ def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
     both = (c > TOLERANCE) & (d > TOLERANCE) & (problem.inputs.import_price_per_kwh >= 0)
     if np.any(both):
         out.append(f"battery charges and discharges at once at step {_first_bad(both)}")
-    final_pct = battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
+    final_pct = (
+        battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
+    )
     final = min(cap * final_pct / 100, soc0 + reach_up[-1], ceiling)
     if soc[-1] < final - TOLERANCE:
         out.append(f"battery ends at {soc[-1]:.3f} kWh, below the required {final:.3f} kWh")
@@ -118,16 +122,22 @@ def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
     if request is not None and request.target_soc_pct is not None:
         target = cap * request.target_soc_pct / 100
         if soc[request.end_step] < target - TOLERANCE:
-            out.append(f"battery holds {soc[request.end_step]:.3f} kWh at its deadline, target {target:.3f}")
+            out.append(
+                f"battery holds {soc[request.end_step]:.3f} kWh at its deadline, target {target:.3f}"
+            )
     return out
 
 
-def _check_ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest, p: np.ndarray) -> list[str]:
+def _check_ev(
+    problem: ScheduleProblem, ev: Ev, request: ResolvedRequest, p: np.ndarray
+) -> list[str]:
     out = []
     outside = np.ones(len(p), dtype=bool)
-    outside[request.first_step:request.end_step] = False
+    outside[request.first_step : request.end_step] = False
     if np.any(np.abs(p[outside]) > TOLERANCE):
-        out.append(f"{ev.id} charges outside its window (step {_first_bad(outside & (np.abs(p) > TOLERANCE))})")
+        out.append(
+            f"{ev.id} charges outside its window (step {_first_bad(outside & (np.abs(p) > TOLERANCE))})"
+        )
     on = p > TOLERANCE
     if np.any(p > ev.charger_max_kw + TOLERANCE) or np.any(p < -TOLERANCE):
         out.append(f"{ev.id} power outside [0, {ev.charger_max_kw:g}] kW")
@@ -146,7 +156,7 @@ def _check_appliance(
     axis = problem.inputs.axis
     allowed = allowed_steps(appliance, axis)
     inside = np.zeros(len(p), dtype=bool)
-    inside[request.first_step:request.end_step] = True
+    inside[request.first_step : request.end_step] = True
     running = np.abs(p) > TOLERANCE
     out = []
     if np.any(running & ~(allowed & inside)):
@@ -165,12 +175,12 @@ def _check_appliance(
     lead = int(np.flatnonzero(profile > TOLERANCE)[0])
     start = int(steps[0]) - lead if len(steps) else -1
     expected = np.zeros(len(p))
-    if 0 <= start and start + length <= len(p):
-        expected[start:start + length] = profile
+    if start >= 0 and start + length <= len(p):
+        expected[start : start + length] = profile
     if start < 0 or np.any(np.abs(p - expected) > TOLERANCE):
         out.append(f"{appliance.id} does not run exactly one uninterrupted cycle of its profile")
         return out, None
-    if not np.all((allowed & inside)[start:start + length]):
+    if not np.all((allowed & inside)[start : start + length]):
         out.append(f"{appliance.id} cycle from step {start} leaves its allowed steps")
     return out, (start, start + length)
 
@@ -180,6 +190,8 @@ def _check_dependencies(problem: ScheduleProblem, spans: dict[str, tuple[int, in
     for appliance in problem.home.appliances:
         for dep in appliance.after:
             if appliance.id in spans and dep in spans and spans[appliance.id][0] < spans[dep][1]:
-                out.append(f"{appliance.id} starts at step {spans[appliance.id][0]} before {dep} "
-                           f"ends at step {spans[dep][1]}")
+                out.append(
+                    f"{appliance.id} starts at step {spans[appliance.id][0]} before {dep} "
+                    f"ends at step {spans[dep][1]}"
+                )
     return out

@@ -72,7 +72,9 @@ def _appliance_asap(
     power = np.zeros(problem.n_steps)
     if appliance.interruptible:
         length, power_kw = interruptible_steps(appliance.cycle, axis.step_minutes)
-        steps = [t for t in np.flatnonzero(allowed_steps(appliance, axis)) if t >= earliest][:length]
+        steps = [t for t in np.flatnonzero(allowed_steps(appliance, axis)) if t >= earliest][
+            :length
+        ]
         power[steps] = power_kw
         return power, (int(steps[-1]) + 1 if steps else earliest)
     profile = cycle_kw_per_step(appliance.cycle, axis.step_minutes)
@@ -80,7 +82,7 @@ def _appliance_asap(
         starts = start_candidates(appliance, axis, earliest, end_step)
         if len(starts):
             start = int(starts[0])
-            power[start:start + len(profile)] = profile
+            power[start : start + len(profile)] = profile
             return power, start + len(profile)
     start = min(earliest, problem.n_steps - 1)
     stop = min(start + len(profile), problem.n_steps)
@@ -112,8 +114,9 @@ def _self_consumption(
             stored_kw = max(0.0, soc[t] - floor) * battery.discharge_efficiency / dt
             discharge[t] = min(net, battery.max_discharge_kw, stored_kw)
         if battery is not None:
-            soc[t + 1] = soc[t] + dt * (battery.charge_efficiency * charge[t]
-                                        - discharge[t] / battery.discharge_efficiency)
+            soc[t + 1] = soc[t] + dt * (
+                battery.charge_efficiency * charge[t] - discharge[t] / battery.discharge_efficiency
+            )
         residual = net + charge[t] - discharge[t]
         imports[t] = max(residual, 0.0)
         exports[t] = min(max(-residual, 0.0), export_limit)

@@ -59,7 +59,8 @@ def allowed_steps(appliance: Appliance, axis: TimeAxis) -> np.ndarray:
     """
     minute_ok = np.array([appliance.allowed_at_minute(m) for m in range(1440)], dtype=bool)
     minutes = pd.date_range(
-        pd.Timestamp(axis.start).tz_convert("UTC"), periods=axis.n_steps * axis.step_minutes,
+        pd.Timestamp(axis.start).tz_convert("UTC"),
+        periods=axis.n_steps * axis.step_minutes,
         freq="1min",
     ).tz_convert(axis.tz_name)
     local_minute = np.asarray(minutes.hour * 60 + minutes.minute, dtype=int)

@@ -38,11 +38,14 @@ def diagnose(problem: ScheduleProblem) -> Diagnosis:
     if not binding:
         binding += _grid(problem)
     if not binding:
-        binding.append(BindingConstraint(
-            kind="combination", device=None,
-            message="each request can be met on its own, but not all of them together; "
-                    "drop one request or give one of them a later deadline",
-        ))
+        binding.append(
+            BindingConstraint(
+                kind="combination",
+                device=None,
+                message="each request can be met on its own, but not all of them together; "
+                "drop one request or give one of them a later deadline",
+            )
+        )
     return Diagnosis(message="; ".join(b.message for b in binding), binding=binding)
 
 
@@ -68,28 +71,38 @@ def _ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest) -> list[Bind
     needed = request.energy_kwh or 0.0
     cap = _ev_step_cap_kw(problem, ev)
     per_step = cap * ev.charging_efficiency * problem.step_hours
-    window = per_step[request.first_step:request.end_step]
+    window = per_step[request.first_step : request.end_step]
     possible = float(window.sum())
     if possible >= needed - 1e-6:
         return []
-    charger_binds = bool(np.all(cap[request.first_step:request.end_step] >= ev.charger_max_kw - 1e-9))
+    charger_binds = bool(
+        np.all(cap[request.first_step : request.end_step] >= ev.charger_max_kw - 1e-9)
+    )
     kind = "ev_charger_power" if charger_binds else "grid_import_limit"
     by = "the charger" if charger_binds else "the charger within the grid connection's limit"
     reach_pct = math.floor((ev.current_soc_pct + 100 * possible / ev.battery_kwh) * 10) / 10
     target = request.target_soc_pct or ev.current_soc_pct
     axis = problem.inputs.axis
-    alternatives = [Alternative(
-        description=f"reach {reach_pct:g}% by {_clock(problem, request.end_step)}",
-        device=ev.id, target_soc_pct=reach_pct, deadline=axis.time_at(request.end_step),
-    )]
-    cumulative = np.cumsum(per_step[request.first_step:])
+    alternatives = [
+        Alternative(
+            description=f"reach {reach_pct:g}% by {_clock(problem, request.end_step)}",
+            device=ev.id,
+            target_soc_pct=reach_pct,
+            deadline=axis.time_at(request.end_step),
+        )
+    ]
+    cumulative = np.cumsum(per_step[request.first_step :])
     later = np.flatnonzero(cumulative >= needed - 1e-6)
     if len(later):
         boundary = request.first_step + int(later[0]) + 1
-        alternatives.append(Alternative(
-            description=f"{target:g}% by {_clock(problem, boundary)}", device=ev.id,
-            target_soc_pct=target, deadline=axis.time_at(boundary),
-        ))
+        alternatives.append(
+            Alternative(
+                description=f"{target:g}% by {_clock(problem, boundary)}",
+                device=ev.id,
+                target_soc_pct=target,
+                deadline=axis.time_at(boundary),
+            )
+        )
         later_text = f", or {target:g}% by {_clock(problem, boundary)}"
     else:
         later_text = f"; {target:g}% is not reachable before the horizon ends ({_clock(problem, axis.n_steps)})"
@@ -109,30 +122,51 @@ def _appliance(
     if _fits(appliance, problem, request.first_step, request.end_step):
         return []
     if request.end_step - request.first_step < length:
-        kind, why = "deadline", (
-            f"its {appliance.cycle.total_minutes} min cycle does not fit between "
-            f"{_clock(problem, request.first_step)} and {_clock(problem, request.end_step)}"
+        kind, why = (
+            "deadline",
+            (
+                f"its {appliance.cycle.total_minutes} min cycle does not fit between "
+                f"{_clock(problem, request.first_step)} and {_clock(problem, request.end_step)}"
+            ),
         )
     elif appliance.quiet_hours and _fits(
-        appliance.model_copy(update={"quiet_hours": ()}), problem, request.first_step, request.end_step
+        appliance.model_copy(update={"quiet_hours": ()}),
+        problem,
+        request.first_step,
+        request.end_step,
     ):
         hours = ", ".join(str(q) for q in appliance.quiet_hours)
-        kind, why = "quiet_hours", f"the time before the deadline falls in its quiet hours ({hours})"
+        kind, why = (
+            "quiet_hours",
+            f"the time before the deadline falls in its quiet hours ({hours})",
+        )
     else:
         windows = ", ".join(str(w) for w in appliance.allowed_windows)
-        kind, why = "appliance_window", f"no whole cycle fits its allowed windows ({windows}) before the deadline"
+        kind, why = (
+            "appliance_window",
+            f"no whole cycle fits its allowed windows ({windows}) before the deadline",
+        )
     alternatives = []
     end = _earliest_end(appliance, problem, request.first_step)
     if end is not None:
-        alternatives.append(Alternative(
-            description=f"finish by {_clock(problem, end)}", device=appliance.id,
-            deadline=axis.time_at(end),
-        ))
+        alternatives.append(
+            Alternative(
+                description=f"finish by {_clock(problem, end)}",
+                device=appliance.id,
+                deadline=axis.time_at(end),
+            )
+        )
         why += f"; the earliest it can finish is {_clock(problem, end)}"
     else:
         why += "; it cannot run anywhere in this horizon"
-    return [BindingConstraint(kind=kind, device=appliance.id,
-                              message=f"{appliance.id}: {why}", alternatives=alternatives)]
+    return [
+        BindingConstraint(
+            kind=kind,
+            device=appliance.id,
+            message=f"{appliance.id}: {why}",
+            alternatives=alternatives,
+        )
+    ]
 
 
 def _fits(appliance: Appliance, problem: ScheduleProblem, first: int, end: int) -> bool:
@@ -173,12 +207,21 @@ def _battery(
         f"{battery.id}: {request.target_soc_pct:g}% by {_clock(problem, steps)} is beyond its "
         f"{battery.max_charge_kw:g} kW charge power; it can reach {reachable_pct:g}% by then"
     )
-    return [BindingConstraint(
-        kind="battery_power", device=battery.id, message=message,
-        alternatives=[Alternative(description=f"reach {reachable_pct:g}% by {_clock(problem, steps)}",
-                                  device=battery.id, target_soc_pct=reachable_pct,
-                                  deadline=axis.time_at(steps))],
-    )]
+    return [
+        BindingConstraint(
+            kind="battery_power",
+            device=battery.id,
+            message=message,
+            alternatives=[
+                Alternative(
+                    description=f"reach {reachable_pct:g}% by {_clock(problem, steps)}",
+                    device=battery.id,
+                    target_soc_pct=reachable_pct,
+                    deadline=axis.time_at(steps),
+                )
+            ],
+        )
+    ]
 
 
 def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
@@ -203,12 +246,21 @@ def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
             text = f"{device.id} must run after {dep}, which cannot finish before {_clock(problem, dep_end)}"
             if end is not None:
                 text += f"; {device.id} can finish by {_clock(problem, end)}"
-                alternatives.append(Alternative(
-                    description=f"finish {device.id} by {_clock(problem, end)}", device=device.id,
-                    deadline=problem.inputs.axis.time_at(end),
-                ))
-            out.append(BindingConstraint(kind="dependency_order", device=device.id, message=text,
-                                         alternatives=alternatives))
+                alternatives.append(
+                    Alternative(
+                        description=f"finish {device.id} by {_clock(problem, end)}",
+                        device=device.id,
+                        deadline=problem.inputs.axis.time_at(end),
+                    )
+                )
+            out.append(
+                BindingConstraint(
+                    kind="dependency_order",
+                    device=device.id,
+                    message=text,
+                    alternatives=alternatives,
+                )
+            )
     return out
 
 

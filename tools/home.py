@@ -9,6 +9,7 @@ midnight.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ class Frozen(BaseModel):
 
 
 # ----------------------------------------------------------------------------- clock times
+
 
 def parse_clock_minutes(text: str) -> int:
     """``"07:30"`` → 450 minutes after local midnight; ``"24:00"`` → 1440."""
@@ -86,13 +88,14 @@ class DailyWindow(Frozen):
 
 def _check_no_overlap(windows: tuple[DailyWindow, ...], what: str) -> None:
     ranges = sorted(r for w in windows for r in w.minute_ranges())
-    for (lo_a, hi_a), (lo_b, _) in zip(ranges, ranges[1:]):
+    for (lo_a, hi_a), (lo_b, _) in itertools.pairwise(ranges):
         if lo_b < hi_a:
             raise ValueError(f"{what} overlap around {lo_b // 60:02d}:{lo_b % 60:02d}; merge them")
         del lo_a
 
 
 # ----------------------------------------------------------------------------- location & grid
+
 
 class Location(Frozen):
     latitude_deg: float = Field(ge=-90, le=90, description="Latitude [deg], north positive.")
@@ -106,6 +109,7 @@ class GridConnection(Frozen):
 
 
 # ----------------------------------------------------------------------------- tariffs
+
 
 class TouBand(Frozen):
     """A price that applies from ``start`` to ``end`` local time."""
@@ -169,20 +173,28 @@ class SeriesPrice(Frozen):
     """
 
     type: Literal["series"]
-    file: str | None = Field(default=None, description="CSV/JSON series, relative to the home file.")
+    file: str | None = Field(
+        default=None, description="CSV/JSON series, relative to the home file."
+    )
     value_column: str | None = None
     start: AwareDatetime | None = Field(default=None, description="Start of inline prices.")
     step_minutes: int | None = Field(default=None, gt=0, le=1440)
     prices_per_kwh: tuple[float, ...] | None = Field(default=None, min_length=1)
     repeat_daily: bool = False
-    markup_per_kwh: float = Field(default=0.0, ge=-10, le=10, description="Added per kWh [currency/kWh].")
-    vat_factor: float = Field(default=1.0, ge=1.0, le=2.0, description="Multiplier, e.g. 1.19 for 19% VAT.")
+    markup_per_kwh: float = Field(
+        default=0.0, ge=-10, le=10, description="Added per kWh [currency/kWh]."
+    )
+    vat_factor: float = Field(
+        default=1.0, ge=1.0, le=2.0, description="Multiplier, e.g. 1.19 for 19% VAT."
+    )
 
     @model_validator(mode="after")
     def _source(self) -> SeriesPrice:
         inline = self.prices_per_kwh is not None
         if inline == (self.file is not None):
-            raise ValueError("give either 'file' or inline 'prices_per_kwh' (with start and step_minutes)")
+            raise ValueError(
+                "give either 'file' or inline 'prices_per_kwh' (with start and step_minutes)"
+            )
         if inline and (self.start is None or self.step_minutes is None):
             raise ValueError("inline 'prices_per_kwh' need 'start' and 'step_minutes'")
         return self
@@ -205,7 +217,9 @@ class Co2Series(Frozen):
     def _source(self) -> Co2Series:
         inline = self.g_per_kwh is not None
         if inline == (self.file is not None):
-            raise ValueError("give either 'file' or inline 'g_per_kwh' (with start and step_minutes)")
+            raise ValueError(
+                "give either 'file' or inline 'g_per_kwh' (with start and step_minutes)"
+            )
         if inline and (self.start is None or self.step_minutes is None):
             raise ValueError("inline 'g_per_kwh' need 'start' and 'step_minutes'")
         return self
@@ -215,7 +229,8 @@ class Tariff(Frozen):
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR.")
     import_price: PriceSpec = Field(alias="import", description="Import energy price.")
     export_price: PriceSpec = Field(
-        default=FlatPrice(type="flat", price_per_kwh=0.0), alias="export",
+        default=FlatPrice(type="flat", price_per_kwh=0.0),
+        alias="export",
         description="Export (feed-in) price.",
     )
     demand_charge_per_kw: float = Field(
@@ -231,6 +246,7 @@ class Tariff(Frozen):
 
 # ----------------------------------------------------------------------------- PV
 
+
 class PvArray(Frozen):
     """One PV array; PVWatts DC/AC model. Azimuth as in pvlib: 180° = south, 90° = east."""
 
@@ -241,7 +257,10 @@ class PvArray(Frozen):
     losses_pct: float = Field(default=14.0, ge=0, lt=100, description="PVWatts system losses [%].")
     inverter_ac_kw: float | None = Field(default=None, gt=0, description="Inverter AC limit [kW].")
     temp_coefficient_per_c: float = Field(
-        default=-0.004, ge=-0.02, le=0, description="Power temperature coefficient gamma_pdc [1/°C]."
+        default=-0.004,
+        ge=-0.02,
+        le=0,
+        description="Power temperature coefficient gamma_pdc [1/°C].",
     )
     inverter_efficiency: float = Field(default=0.96, gt=0.5, le=1.0, description="Nominal [-].")
 
@@ -250,13 +269,16 @@ class PvSettings(Frozen):
     """Assumptions of the solar model that the home file states explicitly."""
 
     air_temperature_c: float = Field(
-        default=15.0, ge=-40, le=55,
+        default=15.0,
+        ge=-40,
+        le=55,
         description="Ambient air temperature assumed when no weather series is given [°C].",
     )
     wind_speed_m_s: float = Field(default=1.0, ge=0, le=40, description="Assumed wind speed [m/s].")
 
 
 # ----------------------------------------------------------------------------- devices
+
 
 def _alias_list(values: tuple[str, ...]) -> tuple[str, ...]:
     cleaned = tuple(v.strip().lower() for v in values)
@@ -265,8 +287,14 @@ def _alias_list(values: tuple[str, ...]) -> tuple[str, ...]:
     return cleaned
 
 
-DeviceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40,
-                                description="Lower-case id: letters, digits, underscores.")]
+DeviceId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
+        description="Lower-case id: letters, digits, underscores.",
+    ),
+]
 
 
 class Battery(Frozen):
@@ -284,9 +312,13 @@ class Battery(Frozen):
     charge_efficiency: float = Field(default=0.95, gt=0, le=1, description="AC→stored [-].")
     discharge_efficiency: float = Field(default=0.95, gt=0, le=1, description="Stored→AC [-].")
     initial_soc_pct: float = Field(ge=0, le=100, description="SoC now [%].")
-    backup_reserve_pct: float = Field(default=0.0, ge=0, le=100, description="Kept for outages [%].")
+    backup_reserve_pct: float = Field(
+        default=0.0, ge=0, le=100, description="Kept for outages [%]."
+    )
     final_soc_pct: float | None = Field(
-        default=None, ge=0, le=100,
+        default=None,
+        ge=0,
+        le=100,
         description="SoC required at the horizon end [%]; default: at least the initial SoC.",
     )
 
@@ -318,12 +350,18 @@ class Ev(Frozen):
     name: str = ""
     aliases: tuple[str, ...] = ()
     battery_kwh: float = Field(gt=0, le=300, description="Usable battery [kWh].")
-    charger_min_kw: float = Field(default=0.0, ge=0, le=400, description="Lowest charging power when on [kW].")
+    charger_min_kw: float = Field(
+        default=0.0, ge=0, le=400, description="Lowest charging power when on [kW]."
+    )
     charger_max_kw: float = Field(gt=0, le=400, description="Highest charging power [kW].")
     charging_efficiency: float = Field(default=0.9, gt=0, le=1, description="Grid→battery [-].")
     current_soc_pct: float = Field(ge=0, le=100, description="SoC now [%].")
-    default_target_soc_pct: float = Field(default=80.0, ge=0, le=100, description="Usual target [%].")
-    max_soc_pct: float = Field(default=100.0, gt=0, le=100, description="Charge limit set in the car [%].")
+    default_target_soc_pct: float = Field(
+        default=80.0, ge=0, le=100, description="Usual target [%]."
+    )
+    max_soc_pct: float = Field(
+        default=100.0, gt=0, le=100, description="Charge limit set in the car [%]."
+    )
 
     _alias = field_validator("aliases")(classmethod(lambda cls, v: _alias_list(v)))
 
@@ -342,7 +380,9 @@ class ApplianceCycle(Frozen):
 
     duration_minutes: int | None = Field(default=None, gt=0, le=24 * 60, description="[min]")
     power_kw: float | None = Field(default=None, gt=0, le=50, description="[kW]")
-    profile_kw: tuple[float, ...] | None = Field(default=None, min_length=1, description="[kW] per step")
+    profile_kw: tuple[float, ...] | None = Field(
+        default=None, min_length=1, description="[kW] per step"
+    )
     profile_step_minutes: int | None = Field(default=None, gt=0, le=240, description="[min]")
 
     @model_validator(mode="after")
@@ -393,11 +433,16 @@ class Appliance(Frozen):
     cycle: ApplianceCycle
     interruptible: bool = Field(default=False, description="May pause between steps.")
     allowed_windows: tuple[DailyWindow, ...] = Field(
-        default=(DailyWindow(start="00:00", end="24:00"),), min_length=1,
+        default=(DailyWindow(start="00:00", end="24:00"),),
+        min_length=1,
         description="Local times the appliance may run in.",
     )
-    quiet_hours: tuple[DailyWindow, ...] = Field(default=(), description="Local times it must not run.")
-    after: tuple[str, ...] = Field(default=(), description="Ids of appliances that must finish first.")
+    quiet_hours: tuple[DailyWindow, ...] = Field(
+        default=(), description="Local times it must not run."
+    )
+    after: tuple[str, ...] = Field(
+        default=(), description="Ids of appliances that must finish first."
+    )
 
     _alias = field_validator("aliases")(classmethod(lambda cls, v: _alias_list(v)))
 
@@ -421,6 +466,7 @@ class Appliance(Frozen):
 
 
 # ----------------------------------------------------------------------------- base load
+
 
 class HourlyBaseLoad(Frozen):
     """24 hourly mean powers [kW] by local hour, the same every day."""
@@ -453,10 +499,13 @@ class SeriesBaseLoad(Frozen):
     repeat_daily: bool = False
 
 
-BaseLoadSpec = Annotated[HourlyBaseLoad | StandardBaseLoad | SeriesBaseLoad, Field(discriminator="type")]
+BaseLoadSpec = Annotated[
+    HourlyBaseLoad | StandardBaseLoad | SeriesBaseLoad, Field(discriminator="type")
+]
 
 
 # ----------------------------------------------------------------------------- the home
+
 
 class Home(Frozen):
     """Everything Hearth knows about one home."""
@@ -579,6 +628,7 @@ class Home(Frozen):
 
 # ----------------------------------------------------------------------------- loading
 
+
 def load_home(path: str | Path) -> Home:
     """Read and validate a home file; raise :class:`HomeFileError` listing every defect."""
     path = Path(path)
@@ -592,8 +642,9 @@ def load_home(path: str | Path) -> Home:
         problem = getattr(err, "problem", None) or "cannot be parsed"
         raise HomeFileError([("home", f"is not valid YAML{where}: {problem}")], str(path)) from None
     if not isinstance(data, dict):
-        raise HomeFileError([("home", "must be a YAML mapping of sections (timezone, location, …)")],
-                            str(path))
+        raise HomeFileError(
+            [("home", "must be a YAML mapping of sections (timezone, location, …)")], str(path)
+        )
     return parse_home(data, source_dir=path.resolve().parent, source=str(path))
 
 

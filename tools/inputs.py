@@ -73,5 +73,6 @@ def build_inputs(
 
 
 def horizon_axis(home: Home, now: datetime, *, step_minutes: int, horizon_hours: float) -> TimeAxis:
-    return TimeAxis.from_now(now, tz_name=home.timezone, step_minutes=step_minutes,
-                             horizon_hours=horizon_hours)
+    return TimeAxis.from_now(
+        now, tz_name=home.timezone, step_minutes=step_minutes, horizon_hours=horizon_hours
+    )

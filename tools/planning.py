@@ -49,10 +49,12 @@ def forecast(
     air_temperature_c: np.ndarray | None = None,
 ) -> PlanningInputs:
     """Prices, PV, base load and CO2 on the planning axis that starts at ``now``."""
-    axis = horizon_axis(home, require_aware(now, "now"), step_minutes=step_minutes,
-                        horizon_hours=horizon_hours)
-    return build_inputs(home, axis, cloud_cover_pct=cloud_cover_pct,
-                        air_temperature_c=air_temperature_c)
+    axis = horizon_axis(
+        home, require_aware(now, "now"), step_minutes=step_minutes, horizon_hours=horizon_hours
+    )
+    return build_inputs(
+        home, axis, cloud_cover_pct=cloud_cover_pct, air_temperature_c=air_temperature_c
+    )
 
 
 def schedule(
@@ -84,27 +86,46 @@ def schedule(
     report = solve_model(model)
     if report.status == "infeasible":
         diagnosis = diagnose(problem)
-        return ScheduleOutcome(status="infeasible", message=diagnosis.message, diagnosis=diagnosis,
-                               conflicts=conflicts, solve_status="infeasible")
+        return ScheduleOutcome(
+            status="infeasible",
+            message=diagnosis.message,
+            diagnosis=diagnosis,
+            conflicts=conflicts,
+            solve_status="infeasible",
+        )
     if report.status not in ("optimal", "feasible"):
         message = (
             f"the {report.solver} solver found no schedule within {problem.options.time_limit_s:g} s"
-            if report.status == "timed_out" else f"the {report.solver} solver failed ({report.detail})"
+            if report.status == "timed_out"
+            else f"the {report.solver} solver failed ({report.detail})"
         )
-        return ScheduleOutcome(status="error", message=message, conflicts=conflicts,
-                               solve_status=report.status)
+        return ScheduleOutcome(
+            status="error", message=message, conflicts=conflicts, solve_status=report.status
+        )
     found = extract_schedule(model)
     audit_schedule(problem, found)
     naive = baseline_schedule(problem)
-    plan = make_plan(problem, now, found, naive, solve_status=report.status,
-                     solve_seconds=report.seconds, solver=report.solver)
+    plan = make_plan(
+        problem,
+        now,
+        found,
+        naive,
+        solve_status=report.status,
+        solve_seconds=report.seconds,
+        solver=report.solver,
+    )
     conflicts = _sorted(conflicts + plan_conflicts(home, plan, active_plan))
     message = (
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
     )
-    return ScheduleOutcome(status="proposed", message=message, plan=plan, conflicts=conflicts,
-                           solve_status=report.status)
+    return ScheduleOutcome(
+        status="proposed",
+        message=message,
+        plan=plan,
+        conflicts=conflicts,
+        solve_status=report.status,
+    )
 
 
 def _sorted(conflicts: list) -> list:
@@ -122,16 +143,23 @@ def cost_breakdown(
     baseline that drains the battery does not look cheaper than it is.
     """
     import_cost, export_revenue = energy_cost(
-        schedule.grid_import_kw, schedule.grid_export_kw, inputs.import_price_per_kwh,
-        inputs.export_price_per_kwh, inputs.axis.step_hours,
+        schedule.grid_import_kw,
+        schedule.grid_export_kw,
+        inputs.import_price_per_kwh,
+        inputs.export_price_per_kwh,
+        inputs.axis.step_hours,
     )
     co2_kg = None
     if inputs.co2_g_per_kwh is not None:
-        co2_kg = float(np.sum(schedule.grid_import_kw * inputs.co2_g_per_kwh) * inputs.axis.step_hours / 1000)
+        co2_kg = float(
+            np.sum(schedule.grid_import_kw * inputs.co2_g_per_kwh) * inputs.axis.step_hours / 1000
+        )
     return CostBreakdown(
-        energy_cost=import_cost, export_revenue=export_revenue,
+        energy_cost=import_cost,
+        export_revenue=export_revenue,
         demand_charge=demand_charge(schedule.grid_import_kw, inputs.demand_charge_per_kw),
-        peak_import_kw=float(np.max(schedule.grid_import_kw, initial=0.0)), co2_kg=co2_kg,
+        peak_import_kw=float(np.max(schedule.grid_import_kw, initial=0.0)),
+        co2_kg=co2_kg,
         stored_energy_adjustment=stored_kwh_short * float(np.mean(inputs.import_price_per_kwh)),
     )
 
@@ -150,8 +178,9 @@ def make_plan(
     inputs = problem.inputs
     axis = inputs.axis
     breakdown = cost_breakdown(found, inputs)
-    baseline = cost_breakdown(naive, inputs, stored_kwh_short=float(
-        found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1]))
+    baseline = cost_breakdown(
+        naive, inputs, stored_kwh_short=float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])
+    )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
     battery = problem.home.battery
     net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
@@ -174,7 +203,9 @@ def make_plan(
         grid_export_kw=_round(found.grid_export_kw),
         battery_charge_kw=_round(found.battery_charge_kw),
         battery_discharge_kw=_round(found.battery_discharge_kw),
-        battery_soc_pct=_round(found.battery_soc_kwh / capacity * 100 if battery else found.battery_soc_kwh),
+        battery_soc_pct=_round(
+            found.battery_soc_kwh / capacity * 100 if battery else found.battery_soc_kwh
+        ),
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
     )
@@ -217,8 +248,11 @@ def _segments(axis, power_kw: np.ndarray) -> list[Segment]:
         end = t + 1
         while end < n and abs(power_kw[end] - power_kw[t]) <= 1e-6:
             end += 1
-        segments.append(Segment(start=axis.time_at(t), end=axis.time_at(end),
-                                power_kw=round(float(power_kw[t]), 4)))
+        segments.append(
+            Segment(
+                start=axis.time_at(t), end=axis.time_at(end), power_kw=round(float(power_kw[t]), 4)
+            )
+        )
         t = end
     return segments
 
@@ -228,11 +262,16 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
     energy = power_kw * axis.step_hours
     device = problem.home.device(device_id)
-    kind = "battery" if device is problem.home.battery else (
-        "ev_charge" if device in problem.home.evs else "appliance_run")
+    kind = (
+        "battery"
+        if device is problem.home.battery
+        else ("ev_charge" if device in problem.home.evs else "appliance_run")
+    )
     return DeviceRun(
-        device=device_id, kind=kind,  # type: ignore[arg-type]
-        start=axis.time_at(int(active[0])), end=axis.time_at(int(active[-1]) + 1),
+        device=device_id,
+        kind=kind,  # type: ignore[arg-type]
+        start=axis.time_at(int(active[0])),
+        end=axis.time_at(int(active[-1]) + 1),
         energy_kwh=round(float(energy.sum()), 4),
         cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
     )
@@ -243,8 +282,11 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
     payload = {
         "home": problem.home.model_dump(mode="json"),
         "now": now.isoformat(),
-        "axis": [problem.inputs.axis.start.isoformat(), problem.inputs.axis.step_minutes,
-                 problem.inputs.axis.n_steps],
+        "axis": [
+            problem.inputs.axis.start.isoformat(),
+            problem.inputs.axis.step_minutes,
+            problem.inputs.axis.n_steps,
+        ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

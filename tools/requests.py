@@ -91,7 +91,9 @@ def _resolve_one(
         device = home.device(request.device)
     except KeyError:
         known = ", ".join(d.id for d in home.devices()) or "none"
-        raise RequestError(label, f"unknown device {request.device!r} (this home has: {known})") from None
+        raise RequestError(
+            label, f"unknown device {request.device!r} (this home has: {known})"
+        ) from None
     expected = kind_for(device)
     if request.kind != expected:
         raise RequestError(label, f"{request.device} takes kind {expected}, not {request.kind}")
@@ -110,14 +112,17 @@ def _resolve_one(
         )
     if earliest >= deadline:
         raise RequestError(
-            label, f"earliest start {_fmt(earliest, axis)} is not before the deadline {_fmt(deadline, axis)}"
+            label,
+            f"earliest start {_fmt(earliest, axis)} is not before the deadline {_fmt(deadline, axis)}",
         )
     first = axis.boundary_at_or_after(earliest)
     end = axis.boundary_at_or_before(deadline)
 
     if isinstance(device, Appliance):
         if request.target_soc_pct is not None or request.energy_kwh is not None:
-            raise RequestError(label, f"{device.id} is an appliance: it takes no target SoC or energy")
+            raise RequestError(
+                label, f"{device.id} is an appliance: it takes no target SoC or energy"
+            )
         return ResolvedRequest(request, first, end)
 
     if isinstance(device, Ev):
@@ -130,8 +135,9 @@ def _resolve_one(
         raise RequestError(label, "a battery target needs target_soc_pct")
     if request.target_soc_pct > device.max_soc_pct:
         raise RequestError(
-            label, f"target {request.target_soc_pct:g}% is above the battery's max_soc_pct "
-            f"{device.max_soc_pct:g}%"
+            label,
+            f"target {request.target_soc_pct:g}% is above the battery's max_soc_pct "
+            f"{device.max_soc_pct:g}%",
         )
     return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
 
@@ -145,11 +151,14 @@ def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float
         if target > ev.max_soc_pct + 1e-9:
             room = ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100
             raise RequestError(
-                label, f"{request.energy_kwh:g} kWh does not fit: {ev.id} is at "
-                f"{ev.current_soc_pct:g}% and can take {room:.1f} kWh up to {ev.max_soc_pct:g}%"
+                label,
+                f"{request.energy_kwh:g} kWh does not fit: {ev.id} is at "
+                f"{ev.current_soc_pct:g}% and can take {room:.1f} kWh up to {ev.max_soc_pct:g}%",
             )
         return request.energy_kwh, target
-    target = request.target_soc_pct if request.target_soc_pct is not None else ev.default_target_soc_pct
+    target = (
+        request.target_soc_pct if request.target_soc_pct is not None else ev.default_target_soc_pct
+    )
     if target > ev.max_soc_pct:
         raise RequestError(
             label, f"target {target:g}% is above {ev.id}'s charge limit of {ev.max_soc_pct:g}%"
@@ -164,11 +173,19 @@ def _fmt(moment: datetime, axis: TimeAxis) -> str:
 # ----------------------------------------------------------------------------- CLI specs
 
 _KEYS = {
-    "target_soc": "target_soc_pct", "target_soc_pct": "target_soc_pct", "soc": "target_soc_pct",
-    "energy": "energy_kwh", "energy_kwh": "energy_kwh", "kwh": "energy_kwh",
-    "deadline": "deadline", "by": "deadline",
-    "earliest": "earliest_start", "earliest_start": "earliest_start", "start": "earliest_start",
-    "after": "earliest_start", "objective": "objective",
+    "target_soc": "target_soc_pct",
+    "target_soc_pct": "target_soc_pct",
+    "soc": "target_soc_pct",
+    "energy": "energy_kwh",
+    "energy_kwh": "energy_kwh",
+    "kwh": "energy_kwh",
+    "deadline": "deadline",
+    "by": "deadline",
+    "earliest": "earliest_start",
+    "earliest_start": "earliest_start",
+    "start": "earliest_start",
+    "after": "earliest_start",
+    "objective": "objective",
 }
 
 
@@ -182,9 +199,13 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     matches = home.find_device(name)
     if not matches:
         known = ", ".join(d.id for d in home.devices()) or "none"
-        raise RequestError(f"--request {spec!r}", f"unknown device {name.strip()!r} (this home has: {known})")
+        raise RequestError(
+            f"--request {spec!r}", f"unknown device {name.strip()!r} (this home has: {known})"
+        )
     if len(matches) > 1:
-        raise RequestError(f"--request {spec!r}", f"{name.strip()!r} could mean {' or '.join(matches)}")
+        raise RequestError(
+            f"--request {spec!r}", f"{name.strip()!r} could mean {' or '.join(matches)}"
+        )
     device = home.device(matches[0])
     fields: dict[str, object] = {"device": device.id, "kind": kind_for(device)}
     for item in filter(None, (part.strip() for part in rest.split(","))):
@@ -206,7 +227,9 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
             try:
                 fields[target] = float(value.rstrip("%"))
             except ValueError:
-                raise RequestError(f"--request {spec!r}", f"{key} must be a number, got {value!r}") from None
+                raise RequestError(
+                    f"--request {spec!r}", f"{key} must be a number, got {value!r}"
+                ) from None
     try:
         return DeviceRequest.model_validate(fields)
     except ValidationError as err:

@@ -16,8 +16,14 @@ from tools.requests import DeviceRequest
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
 Severity = Literal["info", "warning", "error"]
 ConflictKind = Literal[
-    "grid_limit", "quiet_hours", "dependency_order", "overlap", "battery_reserve", "active_plan",
+    "grid_limit",
+    "quiet_hours",
+    "dependency_order",
+    "overlap",
+    "battery_reserve",
+    "active_plan",
     "nothing_to_do",
+    "window",
 ]
 
 
@@ -41,7 +47,9 @@ class DeviceRun(Strict):
     start: AwareDatetime
     end: AwareDatetime
     energy_kwh: float = Field(description="Energy drawn from the home's supply [kWh].")
-    cost: float = Field(description="That energy priced at the import price of each step [currency].")
+    cost: float = Field(
+        description="That energy priced at the import price of each step [currency]."
+    )
 
 
 class StepSeries(Strict):
@@ -77,8 +85,12 @@ class CostBreakdown(Strict):
 
     @property
     def total(self) -> float:
-        return (self.energy_cost - self.export_revenue + self.demand_charge
-                + self.stored_energy_adjustment)
+        return (
+            self.energy_cost
+            - self.export_revenue
+            + self.demand_charge
+            + self.stored_energy_adjustment
+        )
 
 
 class Plan(Strict):
@@ -117,7 +129,9 @@ class Alternative(Strict):
 
 
 class BindingConstraint(Strict):
-    kind: str = Field(description="Slug, e.g. ev_charger_power, appliance_window, grid_import_limit.")
+    kind: str = Field(
+        description="Slug, e.g. ev_charger_power, appliance_window, grid_import_limit."
+    )
     device: str | None
     message: str
     alternatives: list[Alternative] = []

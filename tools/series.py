@@ -18,9 +18,10 @@ JSON
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +60,16 @@ class Series:
     ) -> Series:
         step = timedelta(minutes=step_minutes)
         arr = np.asarray(values, dtype=float)
-        return cls(tuple(start + i * step for i in range(len(arr))), arr, step_minutes, name)
+        start_utc = start.astimezone(timezone.utc)
+        starts = tuple((start_utc + i * step).astimezone(start.tzinfo) for i in range(len(arr)))
+        return cls(starts, arr, step_minutes, name)
 
     @property
     def end(self) -> datetime:
-        return self.starts[-1] + timedelta(minutes=self.step_minutes)
+        last = self.starts[-1]
+        return (last.astimezone(timezone.utc) + timedelta(minutes=self.step_minutes)).astimezone(
+            last.tzinfo
+        )
 
 
 def align_mean(series: Series, axis: TimeAxis) -> np.ndarray:
@@ -93,9 +99,8 @@ def align_daily_profile(series: Series, axis: TimeAxis) -> np.ndarray:
     (mean over the step's minutes), so a 24-value hourly profile applies on 23- and 25-hour days.
     """
     minutes = np.array(
-        [(s - series.starts[0]).total_seconds() / 60.0 for s in series.starts] + [
-            (series.end - series.starts[0]).total_seconds() / 60.0
-        ]
+        [(s.timestamp() - series.starts[0].timestamp()) / 60.0 for s in series.starts]
+        + [(series.end.timestamp() - series.starts[0].timestamp()) / 60.0]
     )
     first_local = series.starts[0].astimezone(axis.tz)
     if first_local.hour or first_local.minute or abs(minutes[-1] - 1440) > 1e-6:
@@ -110,7 +115,8 @@ def align_daily_profile(series: Series, axis: TimeAxis) -> np.ndarray:
     wrapped = end_min > 1440
     total = cumulative[-1]
     integral_hi = np.where(
-        wrapped, total + np.interp(end_min - 1440, minutes, cumulative),
+        wrapped,
+        total + np.interp(end_min - 1440, minutes, cumulative),
         np.interp(np.minimum(end_min, 1440), minutes, cumulative),
     )
     return (integral_hi - np.interp(start_min, minutes, cumulative)) / axis.step_minutes
@@ -162,7 +168,9 @@ def _read_json(path: Path, value_column: str | None, label: str) -> Series:
         if "start" not in data or "step_minutes" not in data:
             raise SeriesError(label, "a JSON series object needs 'start' and 'step_minutes'")
         keys = [k for k in data if k not in ("start", "step_minutes") and isinstance(data[k], list)]
-        key = value_column or ("values" if "values" in keys else (keys[0] if len(keys) == 1 else None))
+        key = value_column or (
+            "values" if "values" in keys else (keys[0] if len(keys) == 1 else None)
+        )
         if key is None or key not in data:
             raise SeriesError(label, f"cannot tell which list holds the values (found {keys})")
         start = parse_aware_datetime(str(data["start"]), f"{label} start")
@@ -171,11 +179,15 @@ def _read_json(path: Path, value_column: str | None, label: str) -> Series:
         key = value_column or next((k for k in data[0] if k != "start"), None)
         if key is None:
             raise SeriesError(label, "records need a 'start' and a value field")
-        starts = [parse_aware_datetime(str(r.get("start")), f"{label} record {i + 1}")
-                  for i, r in enumerate(data)]
+        starts = [
+            parse_aware_datetime(str(r.get("start")), f"{label} record {i + 1}")
+            for i, r in enumerate(data)
+        ]
         values = _floats([r.get(key) for r in data], label)
         return Series(tuple(starts), np.asarray(values), _infer_step(starts, label), label)
-    raise SeriesError(label, "must be an object with start/step_minutes/values or a list of records")
+    raise SeriesError(
+        label, "must be an object with start/step_minutes/values or a list of records"
+    )
 
 
 def _floats(raw: list[object], label: str) -> list[float]:
@@ -190,7 +202,9 @@ def _floats(raw: list[object], label: str) -> list[float]:
 def _infer_step(starts: list[datetime], label: str) -> int:
     if len(starts) < 2:
         raise SeriesError(label, "needs at least two timestamps to infer its step")
-    gaps = {round((b - a).total_seconds() / 60) for a, b in zip(starts, starts[1:])}
+    gaps = {round((b.timestamp() - a.timestamp()) / 60) for a, b in itertools.pairwise(starts)}
     if len(gaps) != 1:
-        raise SeriesError(label, f"timestamps must be evenly spaced, found gaps of {sorted(gaps)} min")
+        raise SeriesError(
+            label, f"timestamps must be evenly spaced, found gaps of {sorted(gaps)} min"
+        )
     return gaps.pop()

@@ -1,6 +1,6 @@
 """The one tz-aware, fixed-step time axis every series and every model variable aligns to.
 
-Steps are fixed *physical* durations: a 24-hour horizon is 96 steps of 15 minutes whatever the
+Steps are fixed *physical* durations (all arithmetic in UTC): a 24-hour horizon is 96 steps of 15 minutes whatever the
 wall clock does, and the local day of a DST switch (23 or 25 hours) is simply a different number
 of steps. Step indices exist only inside the scheduler; everything outside speaks datetimes.
 """
@@ -90,14 +90,16 @@ class TimeAxis:
         )
         step_s = step_minutes * 60
         aligned_local_s = -(-epoch_local_s // step_s) * step_s
-        start = local + timedelta(seconds=aligned_local_s - epoch_local_s)
+        start = _utc(local) + timedelta(seconds=aligned_local_s - epoch_local_s)
         n_steps = int(horizon_hours * 60 // step_minutes)
         if n_steps < 1:
             raise InputError(
-                "horizon_hours", f"{horizon_hours:g} h is shorter than one {step_minutes}-minute step"
+                "horizon_hours",
+                f"{horizon_hours:g} h is shorter than one {step_minutes}-minute step",
             )
-        return cls(start=start.astimezone(tz), step_minutes=step_minutes, n_steps=n_steps,
-                   tz_name=tz_name)
+        return cls(
+            start=start.astimezone(tz), step_minutes=step_minutes, n_steps=n_steps, tz_name=tz_name
+        )
 
     @classmethod
     def between(
@@ -106,9 +108,9 @@ class TimeAxis:
         """Axis covering ``[start, end)``; both must lie on step boundaries of ``start``."""
         require_aware(start, "start")
         require_aware(end, "end")
-        hours = (end - start).total_seconds() / 3600
+        hours = (end.timestamp() - start.timestamp()) / 3600
         axis = cls.from_now(start, tz_name=tz_name, step_minutes=step_minutes, horizon_hours=hours)
-        if axis.start != start or axis.end != end:
+        if axis.start.timestamp() != start.timestamp() or axis.end.timestamp() != end.timestamp():
             raise InputError("end", f"{end.isoformat()} is not a whole number of steps from start")
         return axis
 
@@ -128,7 +130,7 @@ class TimeAxis:
     @property
     def end(self) -> datetime:
         """End of the last step (exclusive), in the home's time zone."""
-        return (self.start + self.n_steps * self.step).astimezone(self.tz)
+        return self.time_at(self.n_steps)
 
     @property
     def hours(self) -> float:
@@ -156,16 +158,16 @@ class TimeAxis:
 
     def time_at(self, boundary: int) -> datetime:
         """Datetime of step boundary ``boundary`` (0..n_steps), in the home's time zone."""
-        return (self.start + boundary * self.step).astimezone(self.tz)
+        return (_utc(self.start) + boundary * self.step).astimezone(self.tz)
 
     def boundary_at_or_before(self, moment: datetime) -> int:
         """Largest step boundary not after ``moment``, clipped to ``[0, n_steps]``."""
-        delta = (moment - self.start).total_seconds() / (self.step_minutes * 60)
+        delta = (moment.timestamp() - self.start.timestamp()) / (self.step_minutes * 60)
         return int(min(max(np.floor(delta + 1e-9), 0), self.n_steps))
 
     def boundary_at_or_after(self, moment: datetime) -> int:
         """Smallest step boundary not before ``moment``, clipped to ``[0, n_steps]``."""
-        delta = (moment - self.start).total_seconds() / (self.step_minutes * 60)
+        delta = (moment.timestamp() - self.start.timestamp()) / (self.step_minutes * 60)
         return int(min(max(np.ceil(delta - 1e-9), 0), self.n_steps))
 
     def describe(self) -> str:
@@ -175,8 +177,16 @@ class TimeAxis:
         )
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC: arithmetic on zoned datetimes is wall-clock arithmetic in Python,
+    which is wrong across DST switches, so every step arithmetic happens in UTC."""
+    return moment.astimezone(timezone.utc)
+
+
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
-        raise InputError("timezone", f"{name!r} is not an IANA time zone such as Europe/Berlin") from None
+        raise InputError(
+            "timezone", f"{name!r} is not an IANA time zone such as Europe/Berlin"
+        ) from None

@@ -23,8 +23,10 @@ def _integral_kwh(hours: float) -> float:
 
 def main() -> None:
     start = datetime(2025, 6, 21, tzinfo=timezone.utc)
-    lines = ["# reference day PV: exact 5-minute means of 4.0 kW·sin²(π(t−6.5h)/13h)",
-             "start,pv_kw"]
+    lines = [
+        "# reference day PV: exact 5-minute means of 4.0 kW·sin²(π(t−6.5h)/13h)",
+        "start,pv_kw",
+    ]
     for k in range(288):
         a, b = k / 12, (k + 1) / 12
         mean_kw = (_integral_kwh(b) - _integral_kwh(a)) / (b - a)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pulp
+from pulp import LpAffineExpression as Expr
 
 from tools.devices import (
     allowed_steps,
@@ -37,8 +38,6 @@ from tools.errors import RequestError
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.scheduler.problem import ScheduleProblem
-
-Expr = pulp.LpAffineExpression
 
 
 @dataclass
@@ -92,6 +91,7 @@ def _expr(pairs: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> 
 
 # ----------------------------------------------------------------------------- grid & PV
 
+
 def _add_grid(lp: pulp.LpProblem, problem: ScheduleProblem) -> BuiltModel:
     """Import/export variables with limits; a direction binary only where it could pay."""
     grid = problem.home.grid
@@ -99,9 +99,12 @@ def _add_grid(lp: pulp.LpProblem, problem: ScheduleProblem) -> BuiltModel:
     n = problem.n_steps
     imports = [_var(f"grid_import_kw_{t}", 0.0, grid.import_limit_kw) for t in range(n)]
     exports = [_var(f"grid_export_kw_{t}", 0.0, grid.export_limit_kw) for t in range(n)]
-    for t in np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh):
+    for t in np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh).tolist():
         importing = _var(f"grid_importing_{t}", cat="Binary")
-        lp += _expr([(imports[t], 1.0), (importing, -grid.import_limit_kw)]) <= 0, f"grid_import_direction_{t}"
+        lp += (
+            _expr([(imports[t], 1.0), (importing, -grid.import_limit_kw)]) <= 0,
+            f"grid_import_direction_{t}",
+        )
         lp += (
             _expr([(exports[t], 1.0), (importing, grid.export_limit_kw)]) <= grid.export_limit_kw,
             f"grid_export_direction_{t}",
@@ -119,6 +122,7 @@ def _add_pv(model: BuiltModel) -> None:
 
 
 # ----------------------------------------------------------------------------- battery
+
 
 def _add_battery(model: BuiltModel, battery: Battery) -> None:
     """Home battery with SoC recursion (``battery_soc_kwh_t``), AC-side power limits.
@@ -151,11 +155,20 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
     for t in range(n):
         previous = [] if t == 0 else [(soc[t - 1], -1.0)]
         lp += (
-            _expr([(soc[t], 1.0), *previous, (charge[t], -battery.charge_efficiency * dt),
-                   (discharge[t], dt / battery.discharge_efficiency)]) == (soc0 if t == 0 else 0.0),
+            _expr(
+                [
+                    (soc[t], 1.0),
+                    *previous,
+                    (charge[t], -battery.charge_efficiency * dt),
+                    (discharge[t], dt / battery.discharge_efficiency),
+                ]
+            )
+            == (soc0 if t == 0 else 0.0),
             f"battery_soc_balance_{t}",
         )
-    final_pct = battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
+    final_pct = (
+        battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
+    )
     final = min(cap * final_pct / 100, soc0 + n * reach_up, ceiling)
     lp += _expr([(soc[n - 1], 1.0)]) >= final, "battery_final_soc"
     request = problem.request_for(battery.id)
@@ -164,17 +177,26 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
             _expr([(soc[request.end_step - 1], 1.0)]) >= cap * request.target_soc_pct / 100,
             "battery_target_soc",
         )
-    for t in np.flatnonzero(problem.inputs.import_price_per_kwh < 0):
+    for t in np.flatnonzero(problem.inputs.import_price_per_kwh < 0).tolist():
         charging = _var(f"battery_charging_{t}", cat="Binary")
-        lp += _expr([(charge[t], 1.0), (charging, -battery.max_charge_kw)]) <= 0, f"battery_charge_mode_{t}"
         lp += (
-            _expr([(discharge[t], 1.0), (charging, battery.max_discharge_kw)]) <= battery.max_discharge_kw,
+            _expr([(charge[t], 1.0), (charging, -battery.max_charge_kw)]) <= 0,
+            f"battery_charge_mode_{t}",
+        )
+        lp += (
+            _expr([(discharge[t], 1.0), (charging, battery.max_discharge_kw)])
+            <= battery.max_discharge_kw,
             f"battery_discharge_mode_{t}",
         )
-    model.battery_charge_kw, model.battery_discharge_kw, model.battery_soc_kwh = charge, discharge, soc
+    model.battery_charge_kw, model.battery_discharge_kw, model.battery_soc_kwh = (
+        charge,
+        discharge,
+        soc,
+    )
 
 
 # ----------------------------------------------------------------------------- EV
+
 
 def _add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | None]:
     """Modulating EV charging inside ``[first_step, end_step)`` (``ev_<id>_kw_t``).
@@ -208,7 +230,10 @@ def _add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | 
 
 # ----------------------------------------------------------------------------- appliances
 
-def _add_cycle(model: BuiltModel, appliance: Appliance, request: ResolvedRequest) -> list[Expr | None]:
+
+def _add_cycle(
+    model: BuiltModel, appliance: Appliance, request: ResolvedRequest
+) -> list[Expr | None]:
     """A non-interruptible cycle as start binaries (``appliance_<id>_start_s``).
 
     With ``started_t = Σ_{s ≤ t} start_s`` (``appliance_<id>_started_t``) and the cycle's per-step
@@ -270,7 +295,7 @@ def _add_interruptible(
 ) -> list[Expr | None]:
     """An interruptible load as run binaries (``appliance_<id>_run_t``) on allowed steps::
 
-        Σ_t run_t = L,  p_t = P·run_t,  start ≤ t + n·(1 − run_t),  end ≥ (t + 1)·run_t
+    Σ_t run_t = L,  p_t = P·run_t,  start ≤ t + n·(1 − run_t),  end ≥ (t + 1)·run_t
     """
     problem = model.problem
     lp = model.lp
@@ -309,6 +334,7 @@ def _add_dependencies(model: BuiltModel) -> None:
 
 # ----------------------------------------------------------------------------- balance & objective
 
+
 def _add_balance(model: BuiltModel) -> None:
     inputs = model.problem.inputs
     for t in range(model.problem.n_steps):
@@ -317,7 +343,9 @@ def _add_balance(model: BuiltModel) -> None:
         if curtailed is not None:
             expr += _expr([(curtailed, -1.0)])
         if model.battery_charge_kw is not None and model.battery_discharge_kw is not None:
-            expr += _expr([(model.battery_discharge_kw[t], 1.0), (model.battery_charge_kw[t], -1.0)])
+            expr += _expr(
+                [(model.battery_discharge_kw[t], 1.0), (model.battery_charge_kw[t], -1.0)]
+            )
         for power in model.device_kw.values():
             if power[t] is not None:
                 expr -= power[t]
@@ -334,7 +362,9 @@ def _add_objective(model: BuiltModel) -> None:
     if inputs.co2_g_per_kwh is not None and inputs.co2_price_per_kg > 0:
         import_weight = import_weight + inputs.co2_price_per_kg * inputs.co2_g_per_kwh / 1000 * dt
     pairs = [(model.grid_import_kw[t], float(import_weight[t])) for t in range(n)]
-    pairs += [(model.grid_export_kw[t], -float(inputs.export_price_per_kwh[t] * dt)) for t in range(n)]
+    pairs += [
+        (model.grid_export_kw[t], -float(inputs.export_price_per_kwh[t] * dt)) for t in range(n)
+    ]
     pairs += [(v, eps * dt) for v in model.pv_curtailed_kw if v is not None]
     if model.battery_charge_kw is not None and model.battery_discharge_kw is not None:
         pairs += [(v, eps * dt) for v in model.battery_charge_kw + model.battery_discharge_kw]
@@ -344,7 +374,9 @@ def _add_objective(model: BuiltModel) -> None:
         for t in range(n):
             model.lp += _expr([(peak, 1.0), (model.grid_import_kw[t], -1.0)]) >= 0, f"grid_peak_{t}"
         objective += _expr([(peak, inputs.demand_charge_per_kw)])
-    price_spread = float(np.ptp(inputs.import_price_per_kwh) + np.ptp(inputs.export_price_per_kwh)) + 0.01
+    price_spread = (
+        float(np.ptp(inputs.import_price_per_kwh) + np.ptp(inputs.export_price_per_kwh)) + 0.01
+    )
     for device_id, power in model.device_kw.items():
         request = problem.request_for(device_id)
         assert request is not None

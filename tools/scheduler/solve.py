@@ -90,8 +90,13 @@ def solve_model(model: BuiltModel) -> SolveReport:
     options = model.problem.options
     name = choose_solver(options.solver)
     if model.unplaceable:
-        return SolveReport("infeasible", name, 0.0, None,
-                           "no allowed placement for " + ", ".join(model.unplaceable))
+        return SolveReport(
+            "infeasible",
+            name,
+            0.0,
+            None,
+            "no allowed placement for " + ", ".join(model.unplaceable),
+        )
     solver = _solver(name, options.time_limit_s, options.mip_rel_gap)
     started = time.perf_counter()
     status = model.lp.solve(solver)

@@ -1,0 +1,32 @@
+# Hearth — two commands on a fresh machine:
+#   make run    install, then serve the chat UI on http://127.0.0.1:8000 (offline model)
+#   make test   install, then lint, type-check and run every test (browser test included)
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test lint bench
+
+$(BIN)/hearth: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/hearth
+
+run: install
+	$(BIN)/hearth ui --home examples/home.yaml --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q -m "not e2e"
+	bash scripts/install-browser.sh
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+bench: install
+	$(BIN)/python bench/run.py

@@ -1,0 +1,44 @@
+"""The ``hearth`` command line. Errors are translated to exit codes here, once:
+0 for a valid outcome (proposed, answered, needs clarification, infeasible), 2 for bad input,
+1 for an internal error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app.schedule_command import add_schedule_parser
+from tools.errors import HearthError, InputError
+
+log = logging.getLogger("hearth")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth, the home energy assistant."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_schedule_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as err:
+        print(f"hearth: error: {err}", file=sys.stderr)
+        return 2
+    except HearthError as err:
+        print(f"hearth: {err}", file=sys.stderr)
+        return 1
+    except Exception:  # the one catch-all: log the traceback, tell the user plainly
+        log.exception("internal error")
+        print("hearth: internal error (details above); please report it", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
