@@ -11,16 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, get_args
 
-import numpy as np
 import pytest
 
-from tools.conflicts import (
-    detect_conflicts,
-    earliest_end,
-    latest_start,
-    plan_conflicts,
-    request_conflicts,
-)
+from tools.conflicts import detect_conflicts, plan_conflicts, request_conflicts
+from tools.devices import earliest_end, latest_start
 from tools.home import Home, parse_home
 from tools.requests import DeviceRequest, ResolvedRequest, resolve_requests
 from tools.results import (
@@ -140,18 +134,26 @@ def only(conflicts: list[Conflict], kind: str) -> Conflict:
 # ----------------------------------------------------------------------------- slot search
 
 def test_slot_search_contiguous_and_interruptible() -> None:
-    """mask = 1 1 0 1 1 1 0 1, cycle of 3 steps.
+    """Quiet 18:30–18:45 and 19:30–19:45 on a 2-hour axis of 15-minute steps forbid steps 2
+    and 6: allowed mask = 1 1 0 1 1 1 0 1. A 45-minute cycle takes 3 steps.
 
     Contiguous: the only 3-run is steps 3..5 → earliest end 6, latest start 3.
     Interruptible: allowed steps 0,1,3,4,5,7 → the 3rd from the front is 3 → end 4; the 3rd
     from the back is 4 → latest start 4. In [0, 5) a contiguous cycle does not fit.
     """
-    mask = np.array([1, 1, 0, 1, 1, 1, 0, 1], dtype=bool)
-    assert earliest_end(mask, 0, 8, 3, interruptible=False) == 6
-    assert latest_start(mask, 0, 8, 3, interruptible=False) == 3
-    assert earliest_end(mask, 0, 8, 3, interruptible=True) == 4
-    assert latest_start(mask, 0, 8, 3, interruptible=True) == 4
-    assert earliest_end(mask, 0, 5, 3, interruptible=False) is None
+    home = make_home(appliances=[
+        appliance("a", 45, 2.0, quiet_hours=[{"start": "18:30", "end": "18:45"},
+                                             {"start": "19:30", "end": "19:45"}]),
+        appliance("b", 45, 2.0, interruptible=True,
+                  quiet_hours=[{"start": "18:30", "end": "18:45"},
+                               {"start": "19:30", "end": "19:45"}]),
+    ])
+    contiguous, pausing, two_hours = home.appliance("a"), home.appliance("b"), axis(hours=2)
+    assert earliest_end(contiguous, two_hours, 0) == 6
+    assert latest_start(contiguous, two_hours, 0, 8) == 3
+    assert earliest_end(pausing, two_hours, 0) == 4
+    assert latest_start(pausing, two_hours, 0, 8) == 4
+    assert earliest_end(contiguous, two_hours, 0, 5) is None
 
 
 # ----------------------------------------------------------------------------- quiet hours
@@ -172,6 +174,27 @@ def test_quiet_hours_block_the_cycle() -> None:
                 "its quiet hours 22:00–07:00.",
         resolutions=["finish by Wed 09:00 instead",
                      "allow it to run during quiet hours 22:00–07:00"],
+    )]
+
+
+def test_a_step_touching_quiet_hours_is_not_allowed() -> None:
+    """30-minute steps, quiet 22:15–07:00, 150-minute cycle = 5 steps, request [4, 9) =
+    20:00–22:30.
+
+    Step 8 (22:00–22:30) starts outside quiet hours but its minutes 22:15–22:30 are inside, so
+    it is not allowed (the rule of tools.devices.allowed_steps, which the scheduler uses): only
+    4 steps remain and the quiet hours block the cycle. The earliest slot from 20:00 starts at
+    Wed 07:00 (step 26) and ends step 31 = Wed 09:30.
+    """
+    home = make_home(appliances=[appliance("dishwasher", 150, 2.0,
+                                           quiet_hours=[{"start": "22:15", "end": "07:00"}])])
+    conflicts = request_conflicts(home, axis(step_minutes=30), [run("dishwasher", 4, 9)])
+    assert conflicts == [Conflict(
+        kind="quiet_hours", severity="error", devices=["dishwasher"],
+        message="Dishwasher cannot run its 150-minute cycle between 20:00 and 22:30 outside "
+                "its quiet hours 22:15–07:00.",
+        resolutions=["finish by Wed 09:30 instead",
+                     "allow it to run during quiet hours 22:15–07:00"],
     )]
 
 
@@ -490,6 +513,20 @@ def test_plan_running_in_quiet_hours() -> None:
     assert plan_conflicts(home, plan, None) == [Conflict(
         kind="quiet_hours", severity="error", devices=["dishwasher"],
         message="The plan runs dishwasher from 18:30 to 18:45, inside its quiet hours 18:30–19:00.",
+    )]
+
+
+def test_plan_step_partly_in_quiet_hours() -> None:
+    """Hourly steps, quiet 18:30–19:00; the plan runs step 0 (18:00–19:00), half of it quiet.
+
+    A step counts when any of its minutes is quiet, as in the audit and the scheduler.
+    """
+    home = make_home(appliances=[appliance("dishwasher", 60, 2.0,
+                                           quiet_hours=[{"start": "18:30", "end": "19:00"}])])
+    plan = make_plan([2.3, 0.3], {"dishwasher": [2.0, 0.0]}, step_minutes=60)
+    assert plan_conflicts(home, plan, None) == [Conflict(
+        kind="quiet_hours", severity="error", devices=["dishwasher"],
+        message="The plan runs dishwasher from 18:00 to 19:00, inside its quiet hours 18:30–19:00.",
     )]
 
 

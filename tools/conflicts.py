@@ -19,11 +19,18 @@ kWh with one decimal, states of charge as whole percent.
 
 Conventions shared with the scheduler
 -------------------------------------
-* An appliance cycle occupies ``L = ceil(cycle.total_minutes / step_minutes)`` steps.
-* Step ``t`` is allowed for an appliance when ``Appliance.allowed_at_minute`` holds at the local
-  minute of day of the step *start* (``TimeAxis.local_minute_of_day``).
+All of them come from :mod:`tools.devices`, which the scheduler, the baseline, the audit and the
+diagnosis use too:
+
+* An appliance cycle occupies ``L = cycle_steps(appliance, step_minutes)`` steps
+  (``ceil(cycle.total_minutes / step_minutes)``).
+* Step ``t`` is allowed for an appliance when *every minute* of it lies inside an allowed window
+  and outside quiet hours, on the local wall clock of that minute (``allowed_steps``). To tell
+  which rule blocks a request, the same test is run on a copy of the appliance without quiet
+  hours (windows only) or with the whole day as its window (quiet hours only).
 * A request's allowed steps are ``[first_step, end_step)``. A non-interruptible cycle needs ``L``
-  consecutive allowed steps there; an interruptible one needs ``L`` allowed steps.
+  consecutive allowed steps there; an interruptible one needs ``L`` allowed steps
+  (``earliest_end``, ``latest_start``).
 * "B after A": B's first running step is not before A's last running step + 1.
 """
 
@@ -37,7 +44,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from tools.home import Appliance, Battery, Ev, Home
+from tools.devices import allowed_steps, cycle_steps, earliest_end, latest_start
+from tools.home import Appliance, Battery, DailyWindow, Ev, Home
 from tools.requests import ResolvedRequest
 from tools.results import Conflict, ConflictKind, Plan, Segment, Severity
 from tools.timeaxis import TimeAxis
@@ -55,6 +63,9 @@ SOC_FLOOR_TOLERANCE_PCT = 0.5
 """A SoC within this of the floor [%-points] counts as at the floor (it prints as the floor)."""
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+WHOLE_DAY = (DailyWindow(start="00:00", end="24:00"),)
+"""An allowed window covering every minute: replaces an appliance's windows to ignore them."""
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -165,15 +176,12 @@ def _slot_conflict(
     shorter than the cycle (``window``). The "finish by" resolution is the earliest end of an
     allowed slot starting at or after the request's first step, anywhere on the axis.
     """
-    minutes = axis.local_minute_of_day
     steps = cycle_steps(appliance, axis.step_minutes)
-    allowed = allowed_mask(appliance, minutes)
 
-    def fits(mask: np.ndarray) -> bool:
-        end = earliest_end(mask, r.first_step, r.end_step, steps, appliance.interruptible)
-        return end is not None
+    def fits(variant: Appliance) -> bool:
+        return earliest_end(variant, axis, r.first_step, r.end_step) is not None
 
-    if fits(allowed):
+    if fits(appliance):
         return None
     kind: ConflictKind
     name = _label(home, appliance.id)
@@ -185,22 +193,20 @@ def _slot_conflict(
     quiet = ", ".join(str(w) for w in appliance.quiet_hours)
     windows = ", ".join(str(w) for w in appliance.allowed_windows)
     resolutions = []
-    later = earliest_end(allowed, r.first_step, axis.n_steps, steps, appliance.interruptible)
+    later = earliest_end(appliance, axis, r.first_step)
     if later is not None:
         resolutions.append(f"finish by {clock.at(axis.time_at(later))} instead")
 
-    in_window = window_mask(appliance, minutes)
-    in_quiet = quiet_mask(appliance, minutes)
     between = f"between {start_text} and {end_text}"
-    if fits(in_window):
+    if fits(_windows_only(appliance)):
         kind = "quiet_hours"
         message = f"{_cap(name)} cannot run {cycle} {between} outside its quiet hours {quiet}."
         resolutions.append(f"allow it to run during quiet hours {quiet}")
-    elif fits(~in_quiet):
+    elif fits(_quiet_hours_only(appliance)):
         kind = "window"
         message = f"{_cap(name)} cannot run {cycle} {between} inside its allowed windows {windows}."
         resolutions.append(f"allow it to run outside its allowed windows {windows}")
-    elif fits(np.ones_like(allowed)):
+    elif fits(_windows_only(_quiet_hours_only(appliance))):
         kind = "quiet_hours"
         message = (
             f"{_cap(name)} cannot run {cycle} {between} inside its allowed windows {windows} "
@@ -242,7 +248,6 @@ def _dependency_conflicts(
     and skipped here.
     """
     conflicts = []
-    minutes = axis.local_minute_of_day
     name = _label(home, appliance.id)
     for dep_id in appliance.after:
         dependency = home.appliance(dep_id)
@@ -259,23 +264,15 @@ def _dependency_conflicts(
                 resolutions=[f"add {dep_name} to the plan"],
             ))
             continue
-        steps = cycle_steps(appliance, axis.step_minutes)
-        dep_steps = cycle_steps(dependency, axis.step_minutes)
-        allowed = allowed_mask(appliance, minutes)
-        dep_allowed = allowed_mask(dependency, minutes)
-        dep_end = earliest_end(
-            dep_allowed, dep_r.first_step, dep_r.end_step, dep_steps, dependency.interruptible
-        )
-        latest = latest_start(allowed, r.first_step, r.end_step, steps, appliance.interruptible)
+        dep_end = earliest_end(dependency, axis, dep_r.first_step, dep_r.end_step)
+        latest = latest_start(appliance, axis, r.first_step, r.end_step)
         if dep_end is None or latest is None or dep_end <= latest:
             continue
         resolutions = []
-        new_end = earliest_end(
-            allowed, max(r.first_step, dep_end), axis.n_steps, steps, appliance.interruptible
-        )
+        new_end = earliest_end(appliance, axis, max(r.first_step, dep_end))
         if new_end is not None:
             resolutions.append(f"finish {name} by {clock.at(axis.time_at(new_end))} instead")
-        dep_start = latest_start(dep_allowed, 0, latest, dep_steps, dependency.interruptible)
+        dep_start = latest_start(dependency, axis, 0, latest)
         if dep_start is not None and dep_start < dep_r.first_step:
             resolutions.append(
                 f"let {dep_name} start by {clock.at(axis.time_at(dep_start))} (the request says "
@@ -475,17 +472,18 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
 
 
 def _plan_rule_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Conflict]:
-    """Appliance power in a quiet-hours step (``quiet_hours``) or outside its windows
-    (``window``): errors the solver must never produce, checked independently."""
+    """Appliance power in a step with a minute in quiet hours (``quiet_hours``) or outside its
+    windows (``window``): errors the solver must never produce, checked independently with
+    :func:`tools.devices.allowed_steps` on the plan's own steps."""
     conflicts = []
     times = _StepTimes.of(plan)
-    minutes = times.local_minutes(clock.tz)
+    axis = times.axis(home.timezone)
     for appliance in home.appliances:
         running = _running(plan, appliance.id)
         if running is None:
             continue
         name = _label(home, appliance.id)
-        quiet = running & quiet_mask(appliance, minutes)
+        quiet = running & ~allowed_steps(_quiet_hours_only(appliance), axis)
         if quiet.any():
             rules = ", ".join(str(w) for w in appliance.quiet_hours)
             conflicts.append(Conflict(
@@ -493,7 +491,7 @@ def _plan_rule_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Conflict
                 message=f"The plan runs {name} {times.spans(quiet, clock)}, inside its quiet "
                         f"hours {rules}.",
             ))
-        outside = running & ~window_mask(appliance, minutes)
+        outside = running & ~allowed_steps(_windows_only(appliance), axis)
         if outside.any():
             rules = ", ".join(str(w) for w in appliance.allowed_windows)
             conflicts.append(Conflict(
@@ -688,69 +686,14 @@ def _replaced(plan_id: str, name: str, device: str, old: str, new: str) -> Confl
 
 # ============================================================================ step masks
 
-def cycle_steps(appliance: Appliance, step_minutes: int) -> int:
-    """Steps a cycle occupies: ``ceil(total_minutes / step_minutes)``."""
-    return math.ceil(appliance.cycle.total_minutes / step_minutes)
+def _windows_only(appliance: Appliance) -> Appliance:
+    """The appliance without quiet hours: only its allowed windows restrict it."""
+    return appliance.model_copy(update={"quiet_hours": ()})
 
 
-def allowed_mask(appliance: Appliance, minutes: np.ndarray) -> np.ndarray:
-    """Steps whose start minute is inside a window and outside quiet hours (bool array)."""
-    return np.array([appliance.allowed_at_minute(int(m)) for m in minutes], dtype=bool)
-
-
-def window_mask(appliance: Appliance, minutes: np.ndarray) -> np.ndarray:
-    """Steps whose start minute is inside one of the allowed windows (bool array)."""
-    return np.array(
-        [any(w.contains_minute(int(m)) for w in appliance.allowed_windows) for m in minutes],
-        dtype=bool,
-    )
-
-
-def quiet_mask(appliance: Appliance, minutes: np.ndarray) -> np.ndarray:
-    """Steps whose start minute is inside quiet hours (bool array)."""
-    return np.array(
-        [any(q.contains_minute(int(m)) for q in appliance.quiet_hours) for m in minutes],
-        dtype=bool,
-    )
-
-
-def earliest_end(
-    mask: np.ndarray, first: int, limit: int, steps: int, interruptible: bool
-) -> int | None:
-    """Earliest end boundary of a cycle of ``steps`` steps placed in ``[first, limit)``.
-
-    Non-interruptible: the smallest ``s + steps`` with ``mask[s:s + steps]`` all true and
-    ``first ≤ s``, ``s + steps ≤ limit``. Interruptible: one past the ``steps``-th allowed step
-    at or after ``first``. ``None`` when the cycle does not fit.
-    """
-    limit = min(limit, mask.size)
-    if interruptible:
-        allowed = np.flatnonzero(mask[first:limit])
-        return first + int(allowed[steps - 1]) + 1 if allowed.size >= steps else None
-    for start in range(max(first, 0), limit - steps + 1):
-        if mask[start:start + steps].all():
-            return start + steps
-    return None
-
-
-def latest_start(
-    mask: np.ndarray, first: int, end: int, steps: int, interruptible: bool
-) -> int | None:
-    """Latest first running step of a cycle of ``steps`` steps placed in ``[first, end)``.
-
-    Non-interruptible: the largest ``s`` with ``mask[s:s + steps]`` all true, ``first ≤ s``
-    and ``s + steps ≤ end``. Interruptible: the ``steps``-th allowed step counted back from
-    ``end``. ``None`` when the cycle does not fit.
-    """
-    end = min(end, mask.size)
-    first = max(first, 0)
-    if interruptible:
-        allowed = np.flatnonzero(mask[first:end])
-        return first + int(allowed[-steps]) if allowed.size >= steps else None
-    for start in range(end - steps, first - 1, -1):
-        if mask[start:start + steps].all():
-            return start
-    return None
+def _quiet_hours_only(appliance: Appliance) -> Appliance:
+    """The appliance with the whole day as its window: only its quiet hours restrict it."""
+    return appliance.model_copy(update={"allowed_windows": WHOLE_DAY})
 
 
 def _stretch_around(mask: np.ndarray, index: int) -> tuple[int, int]:
@@ -793,10 +736,14 @@ class _StepTimes:
     def boundary(self, k: int) -> datetime:
         return self.start + k * self.step
 
-    def local_minutes(self, tz: ZoneInfo) -> np.ndarray:
-        """Local minute of day of each step start."""
-        local = [self.boundary(k).astimezone(tz) for k in range(self.n_steps)]
-        return np.array([t.hour * 60 + t.minute for t in local], dtype=int)
+    def axis(self, tz_name: str) -> TimeAxis:
+        """The plan's steps as a :class:`TimeAxis` in the home's time zone."""
+        return TimeAxis(
+            start=self.start.astimezone(ZoneInfo(tz_name)),
+            step_minutes=int(self.step.total_seconds() // 60),
+            n_steps=self.n_steps,
+            tz_name=tz_name,
+        )
 
     def spans(self, mask: np.ndarray, clock: _Clock) -> str:
         """``"from 01:00 to 02:00 and from 03:00 to 03:30"`` for the true runs of ``mask``."""

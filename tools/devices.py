@@ -80,3 +80,53 @@ def start_candidates(
         if run_ok[s]:
             starts.append(s)
     return np.asarray(starts, dtype=int)
+
+
+def earliest_end(
+    appliance: Appliance, axis: TimeAxis, first: int, end: int | None = None
+) -> int | None:
+    """Earliest end boundary of one whole run that starts at or after ``first`` and ends by ``end``.
+
+    With ``L = cycle_steps(appliance, step_minutes)`` and the allowed steps of
+    :func:`allowed_steps` inside ``[first, end)`` (``end`` defaults to the end of the axis; both
+    are clamped to ``[0, n_steps]``):
+
+    * non-interruptible: ``s + L`` for the first ``s`` of :func:`start_candidates`;
+    * interruptible: one past the ``L``-th allowed step.
+
+    Returns ``None`` when the cycle does not fit.
+    """
+    first, end = _clamp(axis, first, end)
+    length = cycle_steps(appliance, axis.step_minutes)
+    if appliance.interruptible:
+        steps = first + np.flatnonzero(allowed_steps(appliance, axis)[first:end])
+        return int(steps[length - 1]) + 1 if steps.size >= length else None
+    starts = start_candidates(appliance, axis, first, end)
+    return int(starts[0]) + length if starts.size else None
+
+
+def latest_start(
+    appliance: Appliance, axis: TimeAxis, first: int, end: int | None = None
+) -> int | None:
+    """Latest first running step of one whole run inside ``[first, end)``.
+
+    With ``L`` and the allowed steps as in :func:`earliest_end`:
+
+    * non-interruptible: the last ``s`` of :func:`start_candidates`;
+    * interruptible: the ``L``-th allowed step counted back from ``end``.
+
+    Returns ``None`` when the cycle does not fit.
+    """
+    first, end = _clamp(axis, first, end)
+    length = cycle_steps(appliance, axis.step_minutes)
+    if appliance.interruptible:
+        steps = first + np.flatnonzero(allowed_steps(appliance, axis)[first:end])
+        return int(steps[-length]) if steps.size >= length else None
+    starts = start_candidates(appliance, axis, first, end)
+    return int(starts[-1]) if starts.size else None
+
+
+def _clamp(axis: TimeAxis, first: int, end: int | None) -> tuple[int, int]:
+    """``[first, end)`` clamped to the axis ``[0, n_steps]``; ``end=None`` means ``n_steps``."""
+    end = axis.n_steps if end is None else min(end, axis.n_steps)
+    return max(first, 0), end

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pulp
 
-from tools.devices import allowed_steps, cycle_steps, start_candidates
+from tools.devices import cycle_steps, earliest_end
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.results import Alternative, BindingConstraint, Diagnosis
@@ -147,7 +147,7 @@ def _appliance(
             f"no whole cycle fits its allowed windows ({windows}) before the deadline",
         )
     alternatives = []
-    end = _earliest_end(appliance, problem, request.first_step)
+    end = earliest_end(appliance, axis, request.first_step)
     if end is not None:
         alternatives.append(
             Alternative(
@@ -170,21 +170,7 @@ def _appliance(
 
 
 def _fits(appliance: Appliance, problem: ScheduleProblem, first: int, end: int) -> bool:
-    return _earliest_end(appliance, problem, first, end) is not None
-
-
-def _earliest_end(
-    appliance: Appliance, problem: ScheduleProblem, first: int, end: int | None = None
-) -> int | None:
-    """Earliest end boundary of a whole run starting at or after ``first`` and ending by ``end``."""
-    axis = problem.inputs.axis
-    end = problem.n_steps if end is None else end
-    length = cycle_steps(appliance, axis.step_minutes)
-    if appliance.interruptible:
-        steps = [t for t in np.flatnonzero(allowed_steps(appliance, axis)) if first <= t < end]
-        return int(steps[length - 1]) + 1 if len(steps) >= length else None
-    starts = start_candidates(appliance, axis, first, end)
-    return int(starts[0]) + length if len(starts) else None
+    return earliest_end(appliance, problem.inputs.axis, first, end) is not None
 
 
 def _battery(
@@ -227,6 +213,7 @@ def _battery(
 def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
     """An appliance that must run after another cannot start early enough to meet its deadline."""
     out = []
+    axis = problem.inputs.axis
     requested = {r.device: r for r in problem.requests}
     for request in problem.requests:
         device = problem.home.device(request.device)
@@ -235,13 +222,13 @@ def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
         for dep in device.after:
             if dep not in requested:
                 continue
-            dep_end = _earliest_end(problem.home.appliance(dep), problem, requested[dep].first_step)
+            dep_end = earliest_end(problem.home.appliance(dep), axis, requested[dep].first_step)
             if dep_end is None:
                 continue
             first = max(request.first_step, dep_end)
-            if _earliest_end(device, problem, first, request.end_step) is not None:
+            if earliest_end(device, axis, first, request.end_step) is not None:
                 continue
-            end = _earliest_end(device, problem, first)
+            end = earliest_end(device, axis, first)
             alternatives = []
             text = f"{device.id} must run after {dep}, which cannot finish before {_clock(problem, dep_end)}"
             if end is not None:
@@ -250,7 +237,7 @@ def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
                     Alternative(
                         description=f"finish {device.id} by {_clock(problem, end)}",
                         device=device.id,
-                        deadline=problem.inputs.axis.time_at(end),
+                        deadline=axis.time_at(end),
                     )
                 )
             out.append(

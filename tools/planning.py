@@ -139,8 +139,9 @@ def cost_breakdown(
     """Import cost, export revenue, demand charge and CO2 of a schedule.
 
     ``stored_kwh_short`` [kWh] is battery energy this schedule ends with less than the plan it is
-    compared with (negative: more); it is valued at the horizon's mean import price, so a naive
-    baseline that drains the battery does not look cheaper than it is.
+    compared with; it is valued at the horizon's mean import price, so a naive baseline that
+    drains the battery does not look cheaper than it is. Energy left *above* the plan's is not
+    credited: the optimiser gives stored energy at the horizon end no value either.
     """
     import_cost, export_revenue = energy_cost(
         schedule.grid_import_kw,
@@ -179,7 +180,9 @@ def make_plan(
     axis = inputs.axis
     breakdown = cost_breakdown(found, inputs)
     baseline = cost_breakdown(
-        naive, inputs, stored_kwh_short=float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])
+        naive,
+        inputs,
+        stored_kwh_short=max(0.0, float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])),
     )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
     battery = problem.home.battery
@@ -209,7 +212,7 @@ def make_plan(
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
     )
-    requests = [r.request for r in problem.requests]
+    requests = [r.filled(now, axis) for r in problem.requests]
     return Plan(
         id=_plan_id(problem, now),
         home=problem.home.name,

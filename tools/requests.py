@@ -68,6 +68,16 @@ class ResolvedRequest:
     def device(self) -> str:
         return self.request.device
 
+    def filled(self, now: datetime, axis: TimeAxis) -> DeviceRequest:
+        """The request with its defaults made explicit (start, deadline, EV target)."""
+        update: dict[str, object] = {
+            "earliest_start": (self.request.earliest_start or now).astimezone(axis.tz),
+            "deadline": (self.request.deadline or axis.end).astimezone(axis.tz),
+        }
+        if self.request.kind == "ev_charge" and self.request.energy_kwh is None:
+            update["target_soc_pct"] = self.target_soc_pct
+        return self.request.model_copy(update=update)
+
 
 def resolve_requests(
     home: Home, axis: TimeAxis, now: datetime, requests: list[DeviceRequest]

@@ -79,8 +79,8 @@ class CostBreakdown(Strict):
     co2_kg: float | None = Field(default=None, description="Emissions of the import [kg].")
     stored_energy_adjustment: float = Field(
         default=0.0,
-        description="Value of the battery energy this schedule leaves short of the plan's at the "
-        "horizon end, at the horizon's mean import price [currency] (baseline only).",
+        description="Battery energy this schedule leaves short of the plan's at the horizon end, "
+        "valued at the horizon's mean import price [currency] (baseline only; never negative).",
     )
 
     @property
