@@ -259,7 +259,7 @@ def _grid(problem: ScheduleProblem) -> list[BindingConstraint]:
     excess = []
     for t, var in enumerate(model.grid_import_kw):
         var.upBound = None
-        slack = pulp.LpVariable(f"grid_import_excess_kw_{t}", lowBound=0.0)
+        slack = model.lp.add_variable(f"grid_import_excess_kw_{t}", lowBound=0.0)
         model.lp += var - slack <= limit, f"grid_import_relaxed_{t}"
         excess.append(slack)
     model.lp.setObjective(model.lp.objective + penalty * pulp.lpSum(excess))

@@ -677,7 +677,14 @@ _MESSAGES = {
 def format_validation_errors(err: ValidationError, data: Any = None) -> list[tuple[str, str]]:
     """Turn pydantic errors into ``(field path, reason)`` pairs in the home file's own terms."""
     problems: list[tuple[str, str]] = []
-    for item in err.errors(include_url=False):
+    items = err.errors(include_url=False)
+    locs = [tuple(item["loc"]) for item in items]
+    for item in items:
+        own = tuple(item["loc"])
+        if item["type"] == "too_short" and any(
+            len(other) > len(own) and other[: len(own)] == own for other in locs
+        ):
+            continue  # pydantic also calls a list "too short" when one of its items failed
         loc = [part for part in item["loc"] if not _is_union_tag(part)]
         field = _path(loc)
         kind = item["type"]

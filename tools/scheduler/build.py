@@ -81,8 +81,14 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     return model
 
 
-def _var(name: str, low: float | None = 0.0, up: float | None = None, cat: str = "Continuous"):
-    return pulp.LpVariable(name, lowBound=low, upBound=up, cat=cat)
+def _var(
+    lp: pulp.LpProblem,
+    name: str,
+    low: float | None = 0.0,
+    up: float | None = None,
+    cat: str = "Continuous",
+) -> pulp.LpVariable:
+    return lp.add_variable(name, lowBound=low, upBound=up, cat=cat)
 
 
 def _expr(pairs: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> Expr:
@@ -97,10 +103,10 @@ def _add_grid(lp: pulp.LpProblem, problem: ScheduleProblem) -> BuiltModel:
     grid = problem.home.grid
     inputs = problem.inputs
     n = problem.n_steps
-    imports = [_var(f"grid_import_kw_{t}", 0.0, grid.import_limit_kw) for t in range(n)]
-    exports = [_var(f"grid_export_kw_{t}", 0.0, grid.export_limit_kw) for t in range(n)]
+    imports = [_var(lp, f"grid_import_kw_{t}", 0.0, grid.import_limit_kw) for t in range(n)]
+    exports = [_var(lp, f"grid_export_kw_{t}", 0.0, grid.export_limit_kw) for t in range(n)]
     for t in np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh).tolist():
-        importing = _var(f"grid_importing_{t}", cat="Binary")
+        importing = _var(lp, f"grid_importing_{t}", cat="Binary")
         lp += (
             _expr([(imports[t], 1.0), (importing, -grid.import_limit_kw)]) <= 0,
             f"grid_import_direction_{t}",
@@ -116,7 +122,7 @@ def _add_pv(model: BuiltModel) -> None:
     """Curtailment ``0 ≤ curtailed_t ≤ pv_t`` where PV is available."""
     pv = model.problem.inputs.pv_kw
     model.pv_curtailed_kw = [
-        _var(f"pv_curtailed_kw_{t}", 0.0, float(pv[t])) if pv[t] > 0 else None
+        _var(model.lp, f"pv_curtailed_kw_{t}", 0.0, float(pv[t])) if pv[t] > 0 else None
         for t in range(len(pv))
     ]
 
@@ -143,15 +149,15 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
     soc0 = cap * battery.initial_soc_pct / 100
     floor = cap * battery.floor_soc_pct / 100
     ceiling = cap * battery.max_soc_pct / 100
-    charge = [_var(f"battery_charge_kw_{t}", 0.0, battery.max_charge_kw) for t in range(n)]
-    discharge = [_var(f"battery_discharge_kw_{t}", 0.0, battery.max_discharge_kw) for t in range(n)]
+    charge = [_var(lp, f"battery_charge_kw_{t}", 0.0, battery.max_charge_kw) for t in range(n)]
+    discharge = [_var(lp, f"battery_discharge_kw_{t}", 0.0, battery.max_discharge_kw) for t in range(n)]
     reach_up = battery.max_charge_kw * battery.charge_efficiency * dt
     reach_down = battery.max_discharge_kw / battery.discharge_efficiency * dt
     soc = []
     for t in range(1, n + 1):
         low = min(floor, soc0 + t * reach_up)
         up = max(ceiling, soc0 - t * reach_down)
-        soc.append(_var(f"battery_soc_kwh_{t}", low, up))
+        soc.append(_var(lp, f"battery_soc_kwh_{t}", low, up))
     for t in range(n):
         previous = [] if t == 0 else [(soc[t - 1], -1.0)]
         lp += (
@@ -178,7 +184,7 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
             "battery_target_soc",
         )
     for t in np.flatnonzero(problem.inputs.import_price_per_kwh < 0).tolist():
-        charging = _var(f"battery_charging_{t}", cat="Binary")
+        charging = _var(lp, f"battery_charging_{t}", cat="Binary")
         lp += (
             _expr([(charge[t], 1.0), (charging, -battery.max_charge_kw)]) <= 0,
             f"battery_charge_mode_{t}",
@@ -214,9 +220,9 @@ def _add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | 
         return power
     pairs = []
     for t in range(request.first_step, request.end_step):
-        p = _var(f"ev_{ev.id}_kw_{t}", 0.0, ev.charger_max_kw)
+        p = _var(lp, f"ev_{ev.id}_kw_{t}", 0.0, ev.charger_max_kw)
         if ev.charger_min_kw > 0:
-            on = _var(f"ev_{ev.id}_on_{t}", cat="Binary")
+            on = _var(lp, f"ev_{ev.id}_on_{t}", cat="Binary")
             lp += _expr([(p, 1.0), (on, -ev.charger_max_kw)]) <= 0, f"ev_{ev.id}_max_{t}"
             lp += _expr([(p, 1.0), (on, -ev.charger_min_kw)]) >= 0, f"ev_{ev.id}_min_{t}"
         power[t] = _expr([(p, 1.0)])
@@ -254,13 +260,13 @@ def _add_cycle(
     if len(starts) == 0:
         model.unplaceable.append(appliance.id)
         return [None] * n
-    start = {int(s): _var(f"appliance_{appliance.id}_start_{s}", cat="Binary") for s in starts}
+    start = {int(s): _var(lp, f"appliance_{appliance.id}_start_{s}", cat="Binary") for s in starts}
     lp += _expr([(v, 1.0) for v in start.values()]) == 1, f"appliance_{appliance.id}_once"
     first, last = int(starts[0]), int(starts[-1])
     started: dict[int, Expr] = {}
     previous: pulp.LpVariable | None = None
     for t in range(first, last + 1):
-        var = _var(f"appliance_{appliance.id}_started_{t}", 0.0, 1.0)
+        var = _var(lp, f"appliance_{appliance.id}_started_{t}", 0.0, 1.0)
         terms = [(var, 1.0)]
         if previous is not None:
             terms.append((previous, -1.0))
@@ -307,10 +313,10 @@ def _add_interruptible(
     if len(steps) < length:
         model.unplaceable.append(appliance.id)
         return power
-    run = {t: _var(f"appliance_{appliance.id}_run_{t}", cat="Binary") for t in steps}
+    run = {t: _var(lp, f"appliance_{appliance.id}_run_{t}", cat="Binary") for t in steps}
     lp += _expr([(v, 1.0) for v in run.values()]) == length, f"appliance_{appliance.id}_steps"
-    start = _var(f"appliance_{appliance.id}_first_step", 0.0, n)
-    end = _var(f"appliance_{appliance.id}_end_step", 0.0, n)
+    start = _var(lp, f"appliance_{appliance.id}_first_step", 0.0, n)
+    end = _var(lp, f"appliance_{appliance.id}_end_step", 0.0, n)
     for t, v in run.items():
         power[t] = _expr([(v, power_kw)])
         lp += _expr([(start, 1.0), (v, float(n))]) <= t + n, f"appliance_{appliance.id}_start_{t}"
@@ -370,7 +376,7 @@ def _add_objective(model: BuiltModel) -> None:
         pairs += [(v, eps * dt) for v in model.battery_charge_kw + model.battery_discharge_kw]
     objective = _expr(pairs)
     if inputs.demand_charge_per_kw > 0:
-        peak = _var("grid_peak_import_kw", 0.0)
+        peak = _var(model.lp, "grid_peak_import_kw", 0.0)
         for t in range(n):
             model.lp += _expr([(peak, 1.0), (model.grid_import_kw[t], -1.0)]) >= 0, f"grid_peak_{t}"
         objective += _expr([(peak, inputs.demand_charge_per_kw)])

@@ -35,9 +35,22 @@ class SolveReport:
 
 def available_solvers() -> list[str]:
     """Solvers usable on this machine, in order of preference."""
-    found = set(pulp.listSolvers(onlyAvailable=True))
-    names = {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}
-    return [s for s in SOLVERS if names[s] in found]
+    found = []
+    if pulp.HiGHS(msg=False).available():
+        found.append("highs")
+    if _cbc_path() is not None:
+        found.append("cbc")
+    return found
+
+
+def _cbc_path() -> str | None:
+    """The CBC binary shipped by the ``cbcbox`` package (PuLP's ``cbc`` extra), if installed."""
+    try:
+        import cbcbox
+    except ImportError:
+        return None
+    path = cbcbox.cbc_bin_path()
+    return path if os.path.isfile(path) else None
 
 
 @cache
@@ -63,7 +76,9 @@ def _solver(name: str, time_limit_s: float, gap: float) -> pulp.LpSolver:
         _quiet_highs_banner()
         solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1)
     elif name == "cbc":
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1)
+        solver = pulp.COIN_CMD(
+            msg=False, path=_cbc_path(), timeLimit=time_limit_s, gapRel=gap, threads=1
+        )
     else:
         raise SolverUnavailableError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     if not solver.available():
