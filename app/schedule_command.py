@@ -130,7 +130,7 @@ def outcome_json(outcome: ScheduleOutcome) -> dict:
     return {
         "status": outcome.status,
         "message": outcome.message,
-        "requests": plan["requests"] if plan else [],
+        "requests": data["requests"],
         "plan": plan,
         "conflicts": data["conflicts"],
         "diagnosis": data["diagnosis"],

@@ -81,6 +81,7 @@ def schedule(
     resolved = resolve_requests(home, axis, now, requests)
     problem = ScheduleProblem(home, inputs, tuple(resolved), options or ScheduleOptions())
     conflicts = request_conflicts(home, axis, resolved)
+    filled = [r.filled(now, axis) for r in resolved]
 
     model = build_model(problem)
     report = solve_model(model)
@@ -88,6 +89,7 @@ def schedule(
         diagnosis = diagnose(problem)
         return ScheduleOutcome(
             status="infeasible",
+            requests=filled,
             message=diagnosis.message,
             diagnosis=diagnosis,
             conflicts=conflicts,
@@ -100,7 +102,11 @@ def schedule(
             else f"the {report.solver} solver failed ({report.detail})"
         )
         return ScheduleOutcome(
-            status="error", message=message, conflicts=conflicts, solve_status=report.status
+            status="error",
+            requests=filled,
+            message=message,
+            conflicts=conflicts,
+            solve_status=report.status,
         )
     found = extract_schedule(model)
     audit_schedule(problem, found)
@@ -121,6 +127,7 @@ def schedule(
     )
     return ScheduleOutcome(
         status="proposed",
+        requests=filled,
         message=message,
         plan=plan,
         conflicts=conflicts,
@@ -134,14 +141,20 @@ def _sorted(conflicts: list) -> list:
 
 
 def cost_breakdown(
-    schedule: Schedule, inputs: PlanningInputs, *, stored_kwh_short: float = 0.0
+    schedule: Schedule,
+    inputs: PlanningInputs,
+    *,
+    stored_kwh_short: float = 0.0,
+    charge_efficiency: float = 1.0,
 ) -> CostBreakdown:
     """Import cost, export revenue, demand charge and CO2 of a schedule.
 
     ``stored_kwh_short`` [kWh] is battery energy this schedule ends with less than the plan it is
-    compared with; it is valued at the horizon's mean import price, so a naive baseline that
-    drains the battery does not look cheaper than it is. Energy left *above* the plan's is not
-    credited: the optimiser gives stored energy at the horizon end no value either.
+    compared with. It is valued at the least that refilling it can cost — the horizon's cheapest
+    import price divided by the charge efficiency — so a naive baseline that drains the battery
+    does not look cheaper than it is, and the saving claimed is never overstated. Energy left
+    *above* the plan's is not credited: the optimiser gives stored energy at the horizon end no
+    value either.
     """
     import_cost, export_revenue = energy_cost(
         schedule.grid_import_kw,
@@ -150,6 +163,7 @@ def cost_breakdown(
         inputs.export_price_per_kwh,
         inputs.axis.step_hours,
     )
+    refill_price_per_kwh = float(np.min(inputs.import_price_per_kwh)) / charge_efficiency
     co2_kg = None
     if inputs.co2_g_per_kwh is not None:
         co2_kg = float(
@@ -161,7 +175,7 @@ def cost_breakdown(
         demand_charge=demand_charge(schedule.grid_import_kw, inputs.demand_charge_per_kw),
         peak_import_kw=float(np.max(schedule.grid_import_kw, initial=0.0)),
         co2_kg=co2_kg,
-        stored_energy_adjustment=stored_kwh_short * float(np.mean(inputs.import_price_per_kwh)),
+        stored_energy_adjustment=stored_kwh_short * refill_price_per_kwh,
     )
 
 
@@ -183,6 +197,7 @@ def make_plan(
         naive,
         inputs,
         stored_kwh_short=max(0.0, float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])),
+        charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
     )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
     battery = problem.home.battery

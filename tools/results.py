@@ -80,7 +80,8 @@ class CostBreakdown(Strict):
     stored_energy_adjustment: float = Field(
         default=0.0,
         description="Battery energy this schedule leaves short of the plan's at the horizon end, "
-        "valued at the horizon's mean import price [currency] (baseline only; never negative).",
+        "valued at what refilling it costs at the horizon's cheapest import price [currency] "
+        "(baseline only).",
     )
 
     @property
@@ -157,6 +158,9 @@ class ScheduleOutcome(Strict):
 
     status: Literal["proposed", "infeasible", "error"]
     message: str
+    requests: list[DeviceRequest] = Field(
+        default=[], description="The requests with their defaults made explicit."
+    )
     plan: Plan | None = None
     diagnosis: Diagnosis | None = None
     conflicts: list[Conflict] = []

@@ -17,7 +17,10 @@ Objective::
     Σ_t Δt·(import_price_t·import_t − export_price_t·export_t) + demand_charge·peak
       + co2_price·Σ_t Δt·import_t·co2_t/1000                      (home-wide CO2 weight)
       + device terms for requests with objective "co2" or "asap"
-      + ε·(early device energy, battery throughput, curtailment)    (tie-breaker)
+
+Tie-breaker (second pass, primary held at its optimum)::
+
+    Σ_devices Σ_t (t/n)·Δt·p_t + 0.001·Σ_t Δt·(charge_t + discharge_t + curtailed_t)
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ class BuiltModel:
     device_kw: dict[str, list[Expr | None]] = field(default_factory=dict)
     appliance_start: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
     step_span: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)
+    objective: Expr = field(default_factory=Expr)
+    """Primary objective: cost (+ CO2 weight, + terms for "co2"/"asap" requests)."""
+    objective_value: pulp.LpVariable | None = None
+    tie_break: Expr = field(default_factory=Expr)
+    """Secondary objective: energy-weighted lateness of every device [kWh·horizon] plus a little
+    battery throughput and curtailment, so equal-cost schedules come out early and stable."""
     unplaceable: list[str] = field(default_factory=list)
     """Requested appliances with no allowed placement: the model is infeasible by construction."""
 
@@ -99,23 +108,51 @@ def _expr(pairs: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> 
 
 
 def _add_grid(lp: pulp.LpProblem, problem: ScheduleProblem) -> BuiltModel:
-    """Import/export variables with limits; a direction binary only where it could pay."""
+    """Import/export variables with limits; a direction binary only where it could pay.
+
+    Where the export price exceeds the import price, ``importing_t ∈ {0,1}`` forbids importing
+    and exporting at once (one meter nets the two). Its big-Ms are the most the home could draw
+    (base load, every requested device at full power, the battery charging) and give (PV, the
+    battery discharging) in that step, and the cut ``M_out·import_t + M_in·export_t ≤ M_in·M_out``
+    (the convex hull of "import only" ∪ "export only") keeps the LP relaxation tight.
+    """
     grid = problem.home.grid
     inputs = problem.inputs
     n = problem.n_steps
     imports = [_var(lp, f"grid_import_kw_{t}", 0.0, grid.import_limit_kw) for t in range(n)]
     exports = [_var(lp, f"grid_export_kw_{t}", 0.0, grid.export_limit_kw) for t in range(n)]
-    for t in np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh).tolist():
+    could_pay = np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh).tolist()
+    if could_pay:
+        most_in_kw, most_out_kw = _grid_big_m(problem)
+    for t in could_pay:
+        m_in, m_out = float(most_in_kw[t]), float(most_out_kw[t])
+        if m_in <= 0 or m_out <= 0:
+            continue  # only one direction is possible in this step anyway
         importing = _var(lp, f"grid_importing_{t}", cat="Binary")
+        lp += _expr([(imports[t], 1.0), (importing, -m_in)]) <= 0, f"grid_import_direction_{t}"
+        lp += _expr([(exports[t], 1.0), (importing, m_out)]) <= m_out, f"grid_export_direction_{t}"
         lp += (
-            _expr([(imports[t], 1.0), (importing, -grid.import_limit_kw)]) <= 0,
-            f"grid_import_direction_{t}",
-        )
-        lp += (
-            _expr([(exports[t], 1.0), (importing, grid.export_limit_kw)]) <= grid.export_limit_kw,
-            f"grid_export_direction_{t}",
+            _expr([(imports[t], m_out), (exports[t], m_in)]) <= m_in * m_out,
+            f"grid_direction_hull_{t}",
         )
     return BuiltModel(problem, lp, imports, exports, [])
+
+
+def _grid_big_m(problem: ScheduleProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Most the home can import and export in each step [kW] (valid, not tight, bounds)."""
+    home, inputs = problem.home, problem.inputs
+    device_kw = 0.0
+    for request in problem.requests:
+        device = home.device(request.device)
+        if isinstance(device, Ev):
+            device_kw += device.charger_max_kw
+        elif isinstance(device, Appliance):
+            device_kw += device.cycle.peak_kw
+    charge_kw = home.battery.max_charge_kw if home.battery else 0.0
+    discharge_kw = home.battery.max_discharge_kw if home.battery else 0.0
+    most_in = np.minimum(home.grid.import_limit_kw, inputs.base_load_kw + device_kw + charge_kw)
+    most_out = np.minimum(home.grid.export_limit_kw, inputs.pv_kw + discharge_kw)
+    return most_in, most_out
 
 
 def _add_pv(model: BuiltModel) -> None:
@@ -139,8 +176,10 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
         floor ≤ soc_t ≤ ceiling  for t ≥ 1   (floor = max(min SoC, reserve); relaxed to what
                                               the battery can reach if it starts outside)
         soc_T ≥ final SoC (default: the initial SoC); soc at a target deadline ≥ target
-        charging_t ∈ {0,1} where import price < 0 (only then could burning energy pay):
-            charge_t ≤ max_charge·charging_t,  discharge_t ≤ max_discharge·(1 − charging_t)
+
+    No binaries: with curtailment available, charging and discharging in the same step only
+    pays where the import price is negative (being paid to take energy, which the battery's
+    losses then absorb); the tie-breaker's throughput term rules it out everywhere else.
     """
     problem = model.problem
     lp = model.lp
@@ -150,7 +189,9 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
     floor = cap * battery.floor_soc_pct / 100
     ceiling = cap * battery.max_soc_pct / 100
     charge = [_var(lp, f"battery_charge_kw_{t}", 0.0, battery.max_charge_kw) for t in range(n)]
-    discharge = [_var(lp, f"battery_discharge_kw_{t}", 0.0, battery.max_discharge_kw) for t in range(n)]
+    discharge = [
+        _var(lp, f"battery_discharge_kw_{t}", 0.0, battery.max_discharge_kw) for t in range(n)
+    ]
     reach_up = battery.max_charge_kw * battery.charge_efficiency * dt
     reach_down = battery.max_discharge_kw / battery.discharge_efficiency * dt
     soc = []
@@ -182,17 +223,6 @@ def _add_battery(model: BuiltModel, battery: Battery) -> None:
         lp += (
             _expr([(soc[request.end_step - 1], 1.0)]) >= cap * request.target_soc_pct / 100,
             "battery_target_soc",
-        )
-    for t in np.flatnonzero(problem.inputs.import_price_per_kwh < 0).tolist():
-        charging = _var(lp, f"battery_charging_{t}", cat="Binary")
-        lp += (
-            _expr([(charge[t], 1.0), (charging, -battery.max_charge_kw)]) <= 0,
-            f"battery_charge_mode_{t}",
-        )
-        lp += (
-            _expr([(discharge[t], 1.0), (charging, battery.max_discharge_kw)])
-            <= battery.max_discharge_kw,
-            f"battery_discharge_mode_{t}",
         )
     model.battery_charge_kw, model.battery_discharge_kw, model.battery_soc_kwh = (
         charge,
@@ -360,10 +390,12 @@ def _add_balance(model: BuiltModel) -> None:
 
 
 def _add_objective(model: BuiltModel) -> None:
+    """Primary objective (money, plus the CO2 and "asap" terms a request asks for) and the
+    secondary tie-breaker that :func:`~tools.scheduler.solve.solve_model` minimises in a second
+    pass with the primary held at its optimum."""
     problem = model.problem
     inputs = problem.inputs
     n, dt = problem.n_steps, problem.step_hours
-    eps = problem.options.tie_break_per_kwh
     import_weight = inputs.import_price_per_kwh * dt
     if inputs.co2_g_per_kwh is not None and inputs.co2_price_per_kg > 0:
         import_weight = import_weight + inputs.co2_price_per_kg * inputs.co2_g_per_kwh / 1000 * dt
@@ -371,9 +403,6 @@ def _add_objective(model: BuiltModel) -> None:
     pairs += [
         (model.grid_export_kw[t], -float(inputs.export_price_per_kwh[t] * dt)) for t in range(n)
     ]
-    pairs += [(v, eps * dt) for v in model.pv_curtailed_kw if v is not None]
-    if model.battery_charge_kw is not None and model.battery_discharge_kw is not None:
-        pairs += [(v, eps * dt) for v in model.battery_charge_kw + model.battery_discharge_kw]
     objective = _expr(pairs)
     if inputs.demand_charge_per_kw > 0:
         peak = _var(model.lp, "grid_peak_import_kw", 0.0)
@@ -383,18 +412,36 @@ def _add_objective(model: BuiltModel) -> None:
     price_spread = (
         float(np.ptp(inputs.import_price_per_kwh) + np.ptp(inputs.export_price_per_kwh)) + 0.01
     )
+    lateness_per_kwh = np.arange(n) / n
     for device_id, power in model.device_kw.items():
         request = problem.request_for(device_id)
         assert request is not None
-        # Earliness: weight grows linearly over the horizon (tie-breaker, or dominant for "asap").
-        weight = eps if request.request.objective != "asap" else 10.0 * price_spread * n
-        lateness = np.arange(n) / n * dt * weight
+        weight = np.zeros(n)
+        if request.request.objective == "asap":
+            weight += 10.0 * price_spread * n * lateness_per_kwh * dt
         if request.request.objective == "co2":
-            lateness = lateness + _co2_weights(problem, device_id, price_spread)
+            weight += _co2_weights(problem, device_id, price_spread)
         for t, p in enumerate(power):
             if p is not None:
-                objective += float(lateness[t]) * p
-    model.lp += objective
+                if weight[t]:
+                    objective += float(weight[t]) * p
+                model.tie_break += float(lateness_per_kwh[t] * dt) * p
+    throughput = [(v, THROUGHPUT_WEIGHT * dt) for v in model.pv_curtailed_kw if v is not None]
+    if model.battery_charge_kw is not None and model.battery_discharge_kw is not None:
+        throughput += [
+            (v, THROUGHPUT_WEIGHT * dt)
+            for v in model.battery_charge_kw + model.battery_discharge_kw
+        ]
+    model.tie_break += _expr(throughput)
+    model.objective = objective
+    # objective_value = objective; the stability pass caps this variable at the optimum.
+    model.objective_value = _var(model.lp, "objective_value", None, None)
+    model.lp += objective - model.objective_value == 0, "objective_value_definition"
+    model.lp.setObjective(objective)
+
+
+THROUGHPUT_WEIGHT = 1e-3
+"""Weight of battery throughput and PV curtailment against device lateness in the tie-breaker."""
 
 
 def _co2_weights(problem: ScheduleProblem, device_id: str, price_spread: float) -> np.ndarray:

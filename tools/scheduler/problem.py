@@ -23,15 +23,16 @@ class ScheduleOptions:
         Wall-clock limit for the MILP solve [s].
     mip_rel_gap:
         Relative optimality gap at which the solver may stop [-]; tiny, so "optimal" means optimal.
-    tie_break_per_kwh:
-        Weight of the tie-breaker [currency/kWh]: prefers early device energy and little battery
-        throughput among equal-cost schedules. Its total is far below a cent.
+    stable:
+        After the cost optimum is found, re-solve the continuous part with the cost held at it
+        (within ``1e-6 + 1e-7·|cost|``) and the integer decisions kept, to pick among equal-cost
+        schedules the one with the earliest device energy and the least battery throughput.
     """
 
     solver: str = "highs"
     time_limit_s: float = 10.0
     mip_rel_gap: float = 1e-7
-    tie_break_per_kwh: float = 1e-7
+    stable: bool = True
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def _quiet_highs_banner() -> None:
 def _solver(name: str, time_limit_s: float, gap: float) -> pulp.LpSolver:
     if name == "highs":
         _quiet_highs_banner()
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap, threads=1)
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=gap)
     elif name == "cbc":
         solver = pulp.COIN_CMD(
             msg=False, path=_cbc_path(), timeLimit=time_limit_s, gapRel=gap, threads=1
@@ -101,7 +101,11 @@ def choose_solver(preferred: str) -> str:
 
 
 def solve_model(model: BuiltModel) -> SolveReport:
-    """Solve ``model`` in place; never raises for infeasible or timed-out models."""
+    """Solve ``model`` in place; never raises for infeasible or timed-out models.
+
+    With ``options.stable`` a second pass minimises the tie-breaker with the primary objective
+    held at its optimum; the reported status is that of the cost optimisation.
+    """
     options = model.problem.options
     name = choose_solver(options.solver)
     if model.unplaceable:
@@ -112,16 +116,51 @@ def solve_model(model: BuiltModel) -> SolveReport:
             None,
             "no allowed placement for " + ", ".join(model.unplaceable),
         )
-    solver = _solver(name, options.time_limit_s, options.mip_rel_gap)
     started = time.perf_counter()
-    status = model.lp.solve(solver)
+    status = _run(model, name, options.time_limit_s, options.mip_rel_gap)
+    if status in ("optimal", "feasible") and options.stable:
+        _second_pass(
+            model, name, options.time_limit_s - (time.perf_counter() - started), options.mip_rel_gap
+        )
     seconds = time.perf_counter() - started
-    typed = _typed_status(status, model.lp.sol_status)
-    objective = pulp.value(model.lp.objective) if typed in ("optimal", "feasible") else None
-    detail = f"pulp status {pulp.LpStatus.get(status, status)}, solution " + str(
+    objective = pulp.value(model.objective) if status in ("optimal", "feasible") else None
+    detail = f"pulp status {pulp.LpStatus.get(model.lp.status, model.lp.status)}, solution " + str(
         pulp.LpSolution.get(model.lp.sol_status, model.lp.sol_status)
     )
-    return SolveReport(typed, name, seconds, objective, detail)
+    return SolveReport(status, name, seconds, objective, detail)
+
+
+def _run(model: BuiltModel, name: str, time_limit_s: float, gap: float) -> SolveStatus:
+    status = model.lp.solve(_solver(name, max(time_limit_s, 0.1), gap))
+    return _typed_status(status, model.lp.sol_status)
+
+
+def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -> None:
+    """Minimise the tie-breaker with the primary objective capped at its optimum, every integer
+    decision (appliance starts, charger on/off, grid direction) kept as the first pass chose it.
+
+    This pass is a linear programme: it moves EV power to the earliest of equally priced steps
+    and removes needless battery cycling and curtailment. The cap is the upper bound of
+    ``objective_value`` (tied to the objective by an equality, see ``build_model``), so
+    restoring the model afterwards is just resetting bounds. If this pass finds no solution in
+    the time left, the first pass is solved again: the values returned are always cost-optimal.
+    """
+    optimum = float(pulp.value(model.objective))
+    cap = model.objective_value
+    assert cap is not None, "build_model defines objective_value"
+    fixed = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
+    bounds = [(v.lowBound, v.upBound) for v in fixed]
+    for var in fixed:
+        var.lowBound = var.upBound = round(var.varValue or 0.0)
+    cap.upBound = optimum + 1e-9 * (1.0 + abs(optimum))
+    model.lp.setObjective(model.tie_break)
+    second = _run(model, name, time_left_s, gap)
+    for var, (low, up) in zip(fixed, bounds, strict=True):
+        var.lowBound, var.upBound = low, up
+    cap.upBound = None
+    model.lp.setObjective(model.objective)
+    if second not in ("optimal", "feasible"):
+        _run(model, name, time_left_s, gap)
 
 
 def _typed_status(status: int, sol_status: int) -> SolveStatus:
