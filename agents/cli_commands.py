@@ -1,0 +1,214 @@
+"""``hearth plan TEXT`` and ``hearth chat``: the agent team on the command line.
+
+``app/cli.py`` registers these with :func:`add_plan_parser` / :func:`add_chat_parser`; each sets
+``run`` to :func:`run_plan` / :func:`run_chat`, which return the exit status of DESIGN.md (0 for a
+valid outcome, 1 for an internal error; bad input raises :class:`~tools.errors.InputError`, which
+``app/cli.py`` turns into 2).
+
+Both save a proposed plan in the plan store (``--db``, else ``$HEARTH_DB``, else the default
+store of :func:`app.store.default_db_path`) so that ``hearth approve ID`` can approve it. In
+``hearth chat`` the human types ``approve`` (or ``reject``) to approve (reject) the latest
+proposal: that is plain code calling the store, never an agent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from agents.models import make_client_factory
+from agents.run import Conversation, RunResult
+from agents.session import PlanningSession
+from app.render import diff_section
+from app.schedule_command import add_home_and_clock, load_home_arg, now_arg, render_outcome
+from app.store import PlanStore, PlanStoreError
+from tools.home import Home
+
+APPROVE = re.compile(r"^\s*(approve|approve it|approve the plan|approve plan)\s*[.!]?\s*$", re.IGNORECASE)
+REJECT = re.compile(r"^\s*(reject|reject it|reject the plan|reject plan)\s*[.!]?\s*$", re.IGNORECASE)
+QUIT = re.compile(r"^\s*(quit|exit|bye|q)\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    add_home_and_clock(parser)
+    parser.add_argument("--db", help="plan store file (default: $HEARTH_DB or the user store)")
+    parser.add_argument("--step", type=int, default=15, help="step in minutes: 5, 15, 30 or 60")
+    parser.add_argument("--horizon", type=float, default=24, help="horizon in hours (at most 72)")
+
+
+def add_plan_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="one request through the agent team",
+        description="Turn one request in plain words into a plan with the agent team "
+        "(model from HEARTH_LLM; the offline model by default).",
+    )
+    parser.add_argument("text", help='what you need, e.g. "charge my car cheaply by 7am"')
+    _common(parser)
+    parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
+    parser.set_defaults(run=run_plan)
+
+
+def add_chat_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "chat",
+        help="a terminal chat with the agent team",
+        description="Chat with the agent team. Type 'approve' to approve the latest proposal, "
+        "'reject' to reject it, 'quit' to leave.",
+    )
+    _common(parser)
+    parser.add_argument("--by", default="homeowner", help="name recorded as the approver")
+    parser.set_defaults(run=run_chat)
+
+
+def _session(args: argparse.Namespace, store: PlanStore) -> PlanningSession:
+    home = load_home_arg(args)
+    return PlanningSession(
+        home=home, now=now_arg(args, home), store=store, step_minutes=args.step,
+        horizon_hours=args.horizon,
+    )
+
+
+def _save(store: PlanStore, result: RunResult, based_on_active: int | None) -> int | None:
+    if result.status == "proposed" and result.plan is not None:
+        return store.save_proposal(result.plan, based_on_active)
+    return None
+
+
+def _usage_line(result: RunResult) -> str:
+    llm = result.llm
+    return (
+        f"[{llm.provider}: {llm.calls} model calls, {llm.prompt_tokens} prompt and "
+        f"{llm.completion_tokens} completion tokens]"
+    )
+
+
+def render_result(result: RunResult, session: PlanningSession, store_id: int | None) -> str:
+    """The plain-text output of ``hearth plan``."""
+    lines = [result.message]
+    proposal = session.run.proposal
+    if proposal is not None and result.status in ("proposed", "infeasible"):
+        lines += ["", render_outcome(proposal, session.home)]
+    if result.audit is not None and result.audit.replaced is not None:
+        lines += ["", "(The model's reply quoted numbers no tool computed; the summary above "
+                  "comes from the optimiser instead.)"]
+    if store_id is not None:
+        lines += ["", f"Saved as plan {store_id}: approve it with `hearth approve {store_id}`."]
+    lines += ["", _usage_line(result)]
+    return "\n".join(lines)
+
+
+def run_plan(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """``hearth plan TEXT``: one request through a fresh team."""
+    out = out or sys.stdout
+    store = PlanStore(args.db)
+    session = _session(args, store)
+    based_on = store.active_id()
+    factory = make_client_factory()
+
+    async def once() -> RunResult:
+        conversation = Conversation(session, factory)
+        try:
+            return await conversation.ask(args.text)
+        finally:
+            await conversation.close()
+
+    result = asyncio.run(once())
+    store_id = _save(store, result, based_on)
+    if args.json:
+        data = result.machine_json()
+        data["store_id"] = store_id
+        out.write(json.dumps(data, indent=2) + "\n")
+    else:
+        out.write(render_result(result, session, store_id) + "\n")
+    return 1 if result.status == "error" else 0
+
+
+def run_chat(
+    args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None
+) -> int:
+    """``hearth chat``: read lines, answer each with the team; 'approve' approves in plain code."""
+    stdin, out = stdin or sys.stdin, out or sys.stdout
+    store = PlanStore(args.db)
+    session = _session(args, store)
+    factory = make_client_factory()
+    fixed_now = args.now is not None
+    clock: Callable[[], datetime] = (
+        (lambda: session.now) if fixed_now
+        else (lambda: datetime.now(ZoneInfo(session.home.timezone)).replace(second=0, microsecond=0))
+    )
+    return asyncio.run(_chat(session, store, factory, clock, args.by, stdin, out))
+
+
+async def _chat(
+    session: PlanningSession, store: PlanStore, factory: Callable, clock: Callable[[], datetime],
+    approver: str, stdin: TextIO, out: TextIO,
+) -> int:
+    conversation = Conversation(session, factory)
+    latest: int | None = None
+    status = 0
+    out.write(_welcome(session.home) + "\n")
+    try:
+        while True:
+            out.write("you> ")
+            out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if QUIT.match(text):
+                break
+            if APPROVE.match(text) or REJECT.match(text):
+                approve = bool(APPROVE.match(text))
+                out.write(_decide(store, latest, approver, session, approve=approve) + "\n")
+                latest = None
+                continue
+            based_on = store.active_id()
+            result = await conversation.ask(text, now=clock())
+            saved = _save(store, result, based_on)
+            if saved is not None:
+                latest = saved
+            reply = result.message
+            if saved is not None:
+                reply += f"\n(Plan {saved} saved. Type 'approve' to make it the active plan.)"
+            out.write(f"hearth> {reply}\n")
+            if result.status == "error":
+                status = 1
+    finally:
+        await conversation.close()
+    return status
+
+
+def _welcome(home: Home) -> str:
+    return (
+        f"Hearth for {home.name}. Tell me what you need (e.g. 'charge the car by 7am'); "
+        "'approve' approves the latest proposal, 'quit' leaves."
+    )
+
+
+def _decide(
+    store: PlanStore, plan_id: int | None, approver: str, session: PlanningSession, *, approve: bool
+) -> str:
+    if plan_id is None:
+        return "hearth> There is no new proposal to " + ("approve." if approve else "reject.")
+    try:
+        if not approve:
+            store.reject(plan_id)
+            session.proposal = None
+            return f"hearth> Plan {plan_id} rejected."
+        result = store.approve(plan_id, by=approver)
+    except PlanStoreError as err:
+        return f"hearth> {err}"
+    session.proposal = None  # the approved plan is now the store's active plan
+    return f"hearth> Plan {plan_id} approved: it is now the active plan.\n" + diff_section(
+        result.diff, session.home.timezone
+    )

@@ -1,0 +1,240 @@
+"""Replies written only from tool results (the offline model's voice, and the fallback reply).
+
+Every number and time in these texts is copied from a tool result, formatted so that
+:mod:`agents.numbers` finds it there: money with 2 decimals, energies and powers as given
+(trailing zeros dropped), prices with up to 4 decimals, times as local ``Tue 23:00``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from agents.session import PlanningSession
+from agents.tools import (
+    DraftResult,
+    Explanation,
+    ForecastSummary,
+    NoArgs,
+    PlanView,
+    WhatIfResult,
+    get_plan,
+)
+from tools.requests import DeviceRequest
+
+APPROVAL_NOTE = (
+    "I cannot approve, reject or apply plans, and no instruction changes that: only you can "
+    "approve a proposal, with the Approve button or the approve command."
+)
+HELP = (
+    "I plan when your car, appliances and home battery use electricity, so they cost least. "
+    "Tell me what you need, for example: charge the car by a time, run the dishwasher overnight, "
+    "or ask what the plan is, what it costs, or why something runs when it does."
+)
+NOT_UNDERSTOOD = (
+    "What would you like me to plan, for example charging the car by a time or running an "
+    "appliance overnight?"
+)
+
+
+def _num(value: float, decimals: int = 2) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(value: float, currency: str) -> str:
+    return f"{abs(value):.2f} {currency}"
+
+
+def price(value: float, currency: str) -> str:
+    return f"{_num(value, 4)} {currency}/kWh"
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%a %H:%M")
+
+
+def span(start: datetime, end: datetime) -> str:
+    return f"{when(start)}–{when(end)}"
+
+
+def _request_for(requests: Sequence[DeviceRequest], device: str) -> DeviceRequest | None:
+    return next((r for r in requests if r.device == device), None)
+
+
+def _runs(view: PlanView) -> list[str]:
+    """One line per requested device's run; devices that only help (the battery) in one line."""
+    lines = []
+    helpers = [run.name for run in view.runs if _request_for(view.requests, run.device) is None]
+    for run in view.runs:
+        request = _request_for(view.requests, run.device)
+        if request is None:
+            continue
+        ready = f" (ready by {when(request.deadline)})" if request and request.deadline else ""
+        lines.append(
+            f"- {run.name}: {span(run.start, run.end)}{ready}, {_num(run.energy_kwh)} kWh, "
+            f"{money(run.cost, view.currency)}"
+        )
+    if helpers:
+        lines.append(f"- {', '.join(helpers)}: works alongside to lower the cost.")
+    return lines
+
+
+def _totals(view: PlanView) -> str:
+    assert view.cost is not None and view.baseline_cost is not None and view.saving is not None
+    cur = view.currency
+    text = (
+        f"In total it costs {money(view.cost, cur)}; running everything as soon as possible "
+        f"would cost {money(view.baseline_cost, cur)}"
+    )
+    if view.saving >= 0.005:
+        pct = f" ({view.saving_pct:.0f}%)" if view.saving_pct is not None and view.saving_pct >= 1 else ""
+        return text + f", so you save {money(view.saving, cur)}{pct}."
+    if view.saving <= -0.005:
+        return text + f": this plan costs {money(view.saving, cur)} more, for the objective you chose."
+    return text + " too."
+
+
+def _conflicts(view: PlanView) -> list[str]:
+    lines = []
+    for conflict in view.conflicts:
+        if conflict.severity in ("error", "warning"):
+            lines.append(f"Note: {conflict.message}")
+    return lines
+
+
+def render_proposal(view: PlanView, *, heading: str = "Here is my proposal", approval_note: bool = False) -> str:
+    """A proposed (or active) plan; an infeasible or failed outcome is explained instead."""
+    if view.status == "infeasible":
+        return render_infeasible(view)
+    if view.status == "error":
+        return f"The optimiser could not finish: {view.message}."
+    if view.status == "none" or view.cost is None:
+        return "There is no plan yet. Tell me what to plan, for example charging the car by a time."
+    lines = [f"{heading}:", *_runs(view), _totals(view), *_conflicts(view)]
+    if view.status == "proposed":
+        lines.append("Approve it to make it the active plan.")
+    if approval_note:
+        lines.append(APPROVAL_NOTE)
+    return "\n".join(lines)
+
+
+def render_infeasible(view: PlanView) -> str:
+    diagnosis = view.diagnosis
+    lines = [f"I cannot meet every request: {diagnosis.message if diagnosis else view.message}"]
+    if diagnosis is not None:
+        for binding in diagnosis.binding:
+            lines.extend(f"- {alternative.description}" for alternative in binding.alternatives)
+    lines.append("Tell me which you prefer, or change a request.")
+    return "\n".join(lines)
+
+
+def render_cost(view: PlanView) -> str:
+    if view.status == "none" or view.cost is None:
+        return render_proposal(view)
+    which = "active plan" if view.status == "active" else "proposed plan"
+    return f"The {which} costs {money(view.cost, view.currency)}. " + _totals(view).replace(
+        f"In total it costs {money(view.cost, view.currency)}; running", "Running"
+    )
+
+
+def render_plan(view: PlanView) -> str:
+    heading = "The active plan" if view.status == "active" else "The proposed plan"
+    return render_proposal(view, heading=heading)
+
+
+def render_explanation(exp: Explanation) -> str:
+    cur = exp.currency
+    lines = []
+    if exp.saving_vs_asap >= 0.005:
+        lines.append(
+            f"The {exp.name.lower()} runs {span(exp.start, exp.end)} because electricity is cheaper "
+            f"then: {price(exp.mean_price_per_kwh, cur)} on average, against "
+            f"{price(exp.asap_mean_price_per_kwh, cur)} if it started as soon as allowed "
+            f"({when(exp.asap_start)}). That costs {money(exp.cost, cur)} instead of "
+            f"{money(exp.asap_cost, cur)}."
+        )
+    else:
+        lines.append(
+            f"The {exp.name.lower()} runs {span(exp.start, exp.end)}, as early as it may: later "
+            f"would not be cheaper. It costs {money(exp.cost, cur)} "
+            f"({price(exp.mean_price_per_kwh, cur)} on average)."
+        )
+    if exp.pv_energy_kwh_during_run > 0:
+        lines.append(f"The solar panels produce {_num(exp.pv_energy_kwh_during_run)} kWh during the run.")
+    lines.append(
+        f"It may run from {when(exp.window_start)} to {when(exp.window_end)}; prices in that time "
+        f"range from {price(exp.window_price_min_per_kwh, cur)} ({when(exp.window_price_min_at)}) to "
+        f"{price(exp.window_price_max_per_kwh, cur)} ({when(exp.window_price_max_at)})."
+    )
+    if exp.at is not None and exp.price_at_per_kwh is not None:
+        running = ", ".join(exp.running_at) if exp.running_at else "nothing flexible"
+        lines.append(f"At {when(exp.at)} the price is {price(exp.price_at_per_kwh, cur)}; running then: {running}.")
+    return " ".join(lines)
+
+
+def render_what_if(result: WhatIfResult, changed: Sequence[str]) -> str:
+    described = []
+    for device in changed:
+        request = _request_for(result.requests, device)
+        name = next((r.name for r in result.runs if r.device == device), device.replace("_", " "))
+        if request is not None and request.deadline is not None:
+            described.append(f"the {name.lower()} must be done by {when(request.deadline)}")
+        else:
+            described.append(f"the {name.lower()} changes as you say")
+    condition = " and ".join(described) or "that changes"
+    if result.status == "infeasible":
+        return f"If {condition}, it would not work. " + render_infeasible(result)
+    if result.status != "proposed" or result.cost is None:
+        return f"If {condition}, the optimiser could not finish: {result.message}."
+    cur = result.currency
+    lines = [f"If {condition}, the plan would cost {money(result.cost, cur)}"]
+    if result.cost_difference is not None and abs(result.cost_difference) >= 0.005:
+        more = "more" if result.cost_difference > 0 else "less"
+        lines[0] += f", {money(result.cost_difference, cur)} {more} than the current proposal."
+    elif result.cost_difference is not None:
+        lines[0] += ", the same as the current proposal."
+    else:
+        lines[0] += "."
+    lines.extend(_runs(result))
+    if result.adopted:
+        lines.append("This is now the proposal. Approve it to make it the active plan.")
+    else:
+        lines.append("The current proposal is unchanged; say 'do it' to switch to this one.")
+    return "\n".join(lines)
+
+
+def render_forecast(fs: ForecastSummary) -> str:
+    cur = fs.currency
+    lines = [
+        f"Over the next {_num(fs.horizon_hours)} hours ({span(fs.horizon_start, fs.horizon_end)}), "
+        f"electricity costs from {price(fs.import_price_min_per_kwh, cur)} ({when(fs.import_price_min_at)}) "
+        f"to {price(fs.import_price_max_per_kwh, cur)} ({when(fs.import_price_max_at)}), "
+        f"{price(fs.import_price_mean_per_kwh, cur)} on average."
+    ]
+    if fs.pv_peak_at is not None:
+        lines.append(
+            f"The solar panels should produce {_num(fs.pv_energy_kwh)} kWh, peaking at "
+            f"{_num(fs.pv_peak_kw)} kW around {when(fs.pv_peak_at)}."
+        )
+    else:
+        lines.append("The solar panels will produce nothing in that time.")
+    lines.append(f"The household's base load uses about {_num(fs.base_load_energy_kwh)} kWh.")
+    if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
+        lines.append(
+            f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."
+        )
+    return " ".join(lines)
+
+
+def render_cancelled(result: DraftResult, names: dict[str, str]) -> str:
+    cancelled = ", ".join(f"the {names.get(d, d)}" for d in result.cancelled) or "everything"
+    return f"Done: I cancelled {cancelled}. Nothing else is planned."
+
+
+def render_fallback(session: PlanningSession) -> str:
+    """A reply built from the session's latest tool facts, for a model reply that failed its audit."""
+    view = get_plan(session, NoArgs())
+    if view.status == "none":
+        return "I could not write a reply I can vouch for. Please ask again."
+    return render_proposal(view, heading="Here is the plan (numbers from the optimiser)")

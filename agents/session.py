@@ -1,0 +1,151 @@
+"""One planning conversation's state, injected into the tools and the team (never global).
+
+A :class:`PlanningSession` holds the home, the clock, the draft requests, the latest proposal and a
+handle on the plan store. ``app/`` builds one per chat (or per CLI call); the team factory binds
+the tools to it. Everything an agent learns about the home, it learns through tools reading this
+object. The session never approves a plan: approval is plain code against the plan store.
+
+A *run* is one homeowner message going through the team. :class:`RunState` records what the tools
+did during the current run (their typed results, a clarifying question, the reply under audit),
+so the final status is computed from facts, not from the wording of a reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from tools.home import Home
+from tools.requests import DeviceRequest
+from tools.results import Plan, ScheduleOutcome
+from tools.timeaxis import TimeAxis, require_aware
+
+MissingFact = Literal["device", "deadline", "target", "objective", "other"]
+
+
+@runtime_checkable
+class PlanStoreHandle(Protocol):
+    """What the team may read from the plan store (``app/store.py``): the active plan, if any.
+
+    :class:`app.store.PlanStore` satisfies it. Approving is deliberately not part of this
+    protocol: no tool can reach it.
+    """
+
+    def active(self) -> Plan | None: ...
+
+
+class Clarification(BaseModel):
+    """A question the coordinator asked the homeowner, waiting for an answer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question: str = Field(description="The one question asked.")
+    missing: list[MissingFact] = Field(description="Which facts the question is about.")
+    asked_at: AwareDatetime = Field(description="Session clock when it was asked.")
+
+
+@dataclass(frozen=True)
+class ToolRecord:
+    """One tool call of the current run: its name, whether it succeeded, and its typed result."""
+
+    tool: str
+    ok: bool
+    result: BaseModel
+
+
+@dataclass
+class RunState:
+    """What happened during the current run (one homeowner message through the team)."""
+
+    now: datetime
+    records: list[ToolRecord] = field(default_factory=list)
+    proposal: ScheduleOutcome | None = None
+    question: Clarification | None = None
+    reply_under_audit: str | None = None
+    audits: list[BaseModel] = field(default_factory=list)
+    rewrites: int = 0
+
+    def results_of(self, *tools: str) -> list[BaseModel]:
+        """Typed results of successful calls of the given tools (all tools if none given)."""
+        return [r.result for r in self.records if r.ok and (not tools or r.tool in tools)]
+
+    @property
+    def tool_results(self) -> list[BaseModel]:
+        """Every typed result of this run, failed calls included (their error text counts too)."""
+        return [r.result for r in self.records]
+
+
+@dataclass
+class PlanningSession:
+    """State of one planning conversation.
+
+    Attributes
+    ----------
+    home:
+        The home description.
+    now:
+        The session clock, tz-aware. Updated per run by :meth:`begin_run`.
+    store:
+        Read-only handle on the plan store (its active plan), or ``None``.
+    step_minutes:
+        Planning step [min] passed to the scheduler.
+    horizon_hours:
+        Planning horizon [h] passed to the scheduler.
+    draft:
+        The requests the homeowner has asked for so far, one per device.
+    proposal:
+        The latest proposal (or infeasible outcome) of the scheduler, if any.
+    pending:
+        The clarifying question waiting for an answer, if any.
+    """
+
+    home: Home
+    now: datetime
+    store: PlanStoreHandle | None = None
+    step_minutes: int = 15
+    horizon_hours: float = 24.0
+    draft: list[DeviceRequest] = field(default_factory=list)
+    proposal: ScheduleOutcome | None = None
+    pending: Clarification | None = None
+    run: RunState = field(init=False)
+
+    def __post_init__(self) -> None:
+        require_aware(self.now, "now")
+        self.run = RunState(now=self.now)
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def begin_run(self, now: datetime | None = None) -> RunState:
+        """Start a new run, optionally moving the clock to ``now``; returns the fresh run state."""
+        if now is not None:
+            self.now = require_aware(now, "now")
+        self.run = RunState(now=self.now)
+        return self.run
+
+    def record(self, tool: str, result: BaseModel, *, ok: bool) -> None:
+        """Remember a tool result of the current run."""
+        self.run.records.append(ToolRecord(tool=tool, ok=ok, result=result))
+
+    # -- facts --------------------------------------------------------------------------------
+
+    def axis(self) -> TimeAxis:
+        """The planning axis from the session clock."""
+        return TimeAxis.from_now(
+            self.now, tz_name=self.home.timezone, step_minutes=self.step_minutes,
+            horizon_hours=self.horizon_hours,
+        )
+
+    def active_plan(self) -> Plan | None:
+        """The approved plan from the store, or ``None`` without a store or an active plan."""
+        return self.store.active() if self.store is not None else None
+
+    def draft_request(self, device: str) -> DeviceRequest | None:
+        """The draft request for ``device`` (an id), if any."""
+        return next((r for r in self.draft if r.device == device), None)
+
+    def latest_plan(self) -> Plan | None:
+        """The plan of the latest proposal, if it has one."""
+        return self.proposal.plan if self.proposal is not None else None

@@ -1,0 +1,3 @@
+"""Suite-wide fixtures: the guard that keeps every test off network models."""
+
+pytest_plugins = ["agents_conftest"]
