@@ -1,6 +1,6 @@
 # Hearth — two commands on a fresh machine:
-#   make run    install, then plan the example home with the optimiser
-#   make test   install, then lint, type-check and run every test
+#   make run    install, then serve the chat UI on http://127.0.0.1:8000 (offline model)
+#   make test   install, then lint, type-check and run every test (the browser test included)
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -15,17 +15,19 @@ $(BIN)/hearth: pyproject.toml
 
 install: $(BIN)/hearth
 
+PORT ?= 8000
+
 run: install
-	$(BIN)/hearth schedule --home examples/home.yaml --now 2026-11-24T18:00:00+01:00 \
-	    --request 'ev:target_soc=80,deadline=07:00' --request 'dishwasher:deadline=06:00' \
-	    --request 'water_heater:deadline=07:00'
+	$(BIN)/hearth ui --home examples/home.yaml --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not e2e"
+	bash scripts/install-browser.sh
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -8,6 +8,8 @@ import argparse
 import logging
 import sys
 
+from agents.cli_commands import add_chat_parser, add_plan_parser
+from app.cli_store import add_store_parsers, add_ui_parser
 from app.schedule_command import add_schedule_parser
 from tools.errors import HearthError, InputError
 
@@ -20,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_schedule_parser(subparsers)
+    add_plan_parser(subparsers)
+    add_chat_parser(subparsers)
+    add_ui_parser(subparsers)
+    add_store_parsers(subparsers)
     return parser
 
 

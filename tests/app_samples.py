@@ -1,0 +1,100 @@
+"""Hand-built plans for the app/ tests (store, diff, chart, render, UI callbacks).
+
+One home in Europe/Berlin, now = Tue 2026-11-24 18:00 +01:00, hourly steps from 18:00.
+Import price 0.30 EUR/kWh, except 0.10 EUR/kWh in the steps listed in ``cheap_steps``
+(default 00:00–03:00, steps 6, 7, 8). Base load 0.5 kW, no PV (November night), battery idle at
+50 %. Every number in a plan is derived from these series, so tests can check them on paper.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tools.requests import DeviceRequest
+from tools.results import CostBreakdown, DeviceRun, Plan, Segment, StepSeries
+
+TZ = "Europe/Berlin"
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=ZoneInfo(TZ))
+BASE_LOAD_KW = 0.5
+HIGH_PRICE = 0.30
+LOW_PRICE = 0.10
+
+
+def _segments(times: list[datetime], step: timedelta, power: list[float]) -> list[Segment]:
+    segments: list[Segment] = []
+    for t, p in zip(times, power, strict=True):
+        if p == 0:
+            continue
+        if segments and segments[-1].end == t and segments[-1].power_kw == p:
+            segments[-1] = Segment(start=segments[-1].start, end=t + step, power_kw=p)
+        else:
+            segments.append(Segment(start=t, end=t + step, power_kw=p))
+    return segments
+
+
+def make_plan(
+    plan_id: str = "plan-a",
+    *,
+    ev_steps: tuple[int, ...] = (6, 7, 8),
+    ev_kw: float = 7.0,
+    dishwasher_step: int | None = 4,
+    dishwasher_kw: float = 1.2,
+    n_steps: int = 12,
+    cheap_steps: tuple[int, ...] = (6, 7, 8),
+    with_battery: bool = True,
+    baseline_cost: float = 9.0,
+) -> Plan:
+    """A plan whose runs, costs and series agree with each other.
+
+    Cost of a step = (base load + EV + dishwasher) × 1 h × price of the step.
+    """
+    step = timedelta(hours=1)
+    times = [NOW + i * step for i in range(n_steps)]
+    price = [LOW_PRICE if i in cheap_steps else HIGH_PRICE for i in range(n_steps)]
+    ev = [ev_kw if i in ev_steps else 0.0 for i in range(n_steps)]
+    devices = {"ev": ev}
+    if dishwasher_step is not None:
+        devices["dishwasher"] = [dishwasher_kw if i == dishwasher_step else 0.0
+                                 for i in range(n_steps)]
+    base = [BASE_LOAD_KW] * n_steps
+    grid = [base[i] + sum(power[i] for power in devices.values()) for i in range(n_steps)]
+    energy_cost = sum(g * p for g, p in zip(grid, price, strict=True))
+
+    runs = []
+    for device, power in devices.items():
+        on = [i for i, p in enumerate(power) if p > 0]
+        if not on:
+            continue
+        runs.append(DeviceRun(
+            device=device, kind="ev_charge" if device == "ev" else "appliance_run",
+            start=times[on[0]], end=times[on[-1]] + step,
+            energy_kwh=sum(power[i] for i in on), cost=sum(power[i] * price[i] for i in on),
+        ))
+    requests = [DeviceRequest(device="ev", kind="ev_charge", deadline=NOW + 13 * step,
+                              target_soc_pct=80)]
+    if dishwasher_step is not None:
+        requests.append(DeviceRequest(device="dishwasher", kind="appliance_run"))
+    breakdown = CostBreakdown(energy_cost=energy_cost, export_revenue=0.0, demand_charge=0.0,
+                              peak_import_kw=max(grid))
+    zeros = [0.0] * n_steps
+    return Plan(
+        id=plan_id, home="Test home", now=NOW, horizon_start=times[0],
+        horizon_end=times[-1] + step, step_minutes=60, currency="EUR",
+        cost=energy_cost, baseline_cost=baseline_cost, saving=baseline_cost - energy_cost,
+        breakdown=breakdown,
+        baseline_breakdown=CostBreakdown(energy_cost=baseline_cost, export_revenue=0.0,
+                                         demand_charge=0.0, peak_import_kw=max(grid)),
+        solve_status="optimal", solve_seconds=0.01, solver="HiGHS",
+        requests=requests,
+        devices={device: _segments(times, step, power) for device, power in devices.items()},
+        runs=runs,
+        series=StepSeries(
+            step_minutes=60, times=times, import_price_per_kwh=price,
+            export_price_per_kwh=zeros, pv_kw=zeros, pv_curtailed_kw=zeros, base_load_kw=base,
+            grid_import_kw=grid, grid_export_kw=zeros, battery_charge_kw=zeros,
+            battery_discharge_kw=zeros,
+            battery_soc_pct=[50.0] * (n_steps + 1) if with_battery else [],
+            device_kw=devices,
+        ),
+    )
