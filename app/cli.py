@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from agents.cli_commands import add_chat_parser, add_plan_parser
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader closed early (e.g. `hearth plans | head`): not an error of Hearth.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except InputError as err:
         print(f"hearth: error: {err}", file=sys.stderr)
         return 2

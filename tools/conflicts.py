@@ -72,6 +72,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # ============================================================================ public interface
 
+
 def detect_conflicts(
     home: Home,
     axis: TimeAxis,
@@ -164,6 +165,7 @@ def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
 
 # ============================================================================ request checks
 
+
 def _slot_conflict(
     home: Home, appliance: Appliance, axis: TimeAxis, r: ResolvedRequest, clock: _Clock
 ) -> Conflict | None:
@@ -184,7 +186,7 @@ def _slot_conflict(
     if fits(appliance):
         return None
     kind: ConflictKind
-    name = _label(home, appliance.id)
+    name = home.label(appliance.id)
     start_text = clock.at(axis.time_at(r.first_step))
     end_text = clock.at(axis.time_at(r.end_step))
     cycle = f"its {appliance.cycle.total_minutes}-minute cycle" + (
@@ -223,7 +225,10 @@ def _slot_conflict(
             f"{available} minutes lie {between}."
         )
     return Conflict(
-        kind=kind, severity="error", message=message, resolutions=resolutions,
+        kind=kind,
+        severity="error",
+        message=message,
+        resolutions=resolutions,
         devices=[appliance.id],
     )
 
@@ -248,21 +253,25 @@ def _dependency_conflicts(
     and skipped here.
     """
     conflicts = []
-    name = _label(home, appliance.id)
+    name = home.label(appliance.id)
     for dep_id in appliance.after:
         dependency = home.appliance(dep_id)
-        dep_name = _label(home, dep_id)
+        dep_name = home.label(dep_id)
         devices = [appliance.id, dep_id]
         dep_r = requested.get(dep_id)
         if dep_r is None:
-            conflicts.append(Conflict(
-                kind="dependency_order", severity="info", devices=devices,
-                message=(
-                    f"{_cap(name)} runs after {dep_name}, which is not in this plan; "
-                    "Hearth assumes it has finished."
-                ),
-                resolutions=[f"add {dep_name} to the plan"],
-            ))
+            conflicts.append(
+                Conflict(
+                    kind="dependency_order",
+                    severity="info",
+                    devices=devices,
+                    message=(
+                        f"{_cap(name)} runs after {dep_name}, which is not in this plan; "
+                        "Hearth assumes it has finished."
+                    ),
+                    resolutions=[f"add {dep_name} to the plan"],
+                )
+            )
             continue
         dep_end = earliest_end(dependency, axis, dep_r.first_step, dep_r.end_step)
         latest = latest_start(appliance, axis, r.first_step, r.end_step)
@@ -278,15 +287,20 @@ def _dependency_conflicts(
                 f"let {dep_name} start by {clock.at(axis.time_at(dep_start))} (the request says "
                 f"not before {clock.at(axis.time_at(dep_r.first_step))})"
             )
-        conflicts.append(Conflict(
-            kind="dependency_order", severity="error", devices=devices, resolutions=resolutions,
-            message=(
-                f"{_cap(name)} runs after {dep_name}, but {dep_name} finishes at "
-                f"{clock.at(axis.time_at(dep_end))} at the earliest, and {name} must start by "
-                f"{clock.at(axis.time_at(latest))} to finish by "
-                f"{clock.at(axis.time_at(r.end_step))}."
-            ),
-        ))
+        conflicts.append(
+            Conflict(
+                kind="dependency_order",
+                severity="error",
+                devices=devices,
+                resolutions=resolutions,
+                message=(
+                    f"{_cap(name)} runs after {dep_name}, but {dep_name} finishes at "
+                    f"{clock.at(axis.time_at(dep_end))} at the earliest, and {name} must start by "
+                    f"{clock.at(axis.time_at(latest))} to finish by "
+                    f"{clock.at(axis.time_at(r.end_step))}."
+                ),
+            )
+        )
     return conflicts
 
 
@@ -305,7 +319,7 @@ def _device_power_conflict(home: Home, device: Ev | Appliance) -> Conflict | Non
     limit_kw = home.grid.import_limit_kw
     if need_kw <= limit_kw + POWER_EPS_KW:
         return None
-    name = _label(home, device.id)
+    name = home.label(device.id)
     message = (
         f"{_cap(name)} {what} {need_kw:.1f} kW, more than the {limit_kw:.1f} kW grid import limit"
     )
@@ -320,7 +334,10 @@ def _device_power_conflict(home: Home, device: Ev | Appliance) -> Conflict | Non
         severity = "error"
         message += f": it cannot {verb}."
     return Conflict(
-        kind="grid_limit", severity=severity, message=message, devices=[device.id],
+        kind="grid_limit",
+        severity=severity,
+        message=message,
+        devices=[device.id],
         resolutions=[f"raise the grid import limit to at least {need_kw:.1f} kW"],
     )
 
@@ -350,7 +367,7 @@ def _ev_energy_conflict(
     deliverable_kwh = steps * per_step_kwh
     if deliverable_kwh >= energy_kwh - ENERGY_EPS_KWH:
         return None
-    name = _label(home, ev.id)
+    name = home.label(ev.id)
     deadline = clock.at(axis.time_at(r.end_step))
     reachable_pct = math.floor(ev.current_soc_pct + 100.0 * deliverable_kwh / ev.battery_kwh)
     finish = r.first_step + math.ceil(energy_kwh / per_step_kwh - ENERGY_EPS_KWH)
@@ -359,7 +376,9 @@ def _ev_energy_conflict(
     if finish > axis.n_steps:
         later += f" (beyond this plan's horizon, which ends {clock.at(axis.end)})"
     return Conflict(
-        kind="grid_limit", severity="error", devices=[ev.id],
+        kind="grid_limit",
+        severity="error",
+        devices=[ev.id],
         message=(
             f"{_cap(name)} to {target}% by {deadline} needs {energy_kwh:.1f} kWh in the battery; "
             f"charging at {power_kw:.1f} kW ({why}) from "
@@ -374,16 +393,17 @@ def _nothing_to_do_conflict(home: Home, ev: Ev, r: ResolvedRequest) -> Conflict 
     """An EV request whose target is at or below the current SoC (kind ``nothing_to_do``)."""
     if r.energy_kwh is None or r.energy_kwh > ENERGY_EPS_KWH:
         return None
-    name = _label(home, ev.id)
+    name = home.label(ev.id)
     target = _pct(r.target_soc_pct if r.target_soc_pct is not None else ev.current_soc_pct)
     current = _pct(ev.current_soc_pct)
     resolutions = [f"drop {name} from the request"]
     if ev.current_soc_pct < ev.max_soc_pct:
-        resolutions.insert(
-            0, f"ask for more than {current}% (up to {_pct(ev.max_soc_pct)}%)"
-        )
+        resolutions.insert(0, f"ask for more than {current}% (up to {_pct(ev.max_soc_pct)}%)")
     return Conflict(
-        kind="nothing_to_do", severity="info", devices=[ev.id], resolutions=resolutions,
+        kind="nothing_to_do",
+        severity="info",
+        devices=[ev.id],
+        resolutions=resolutions,
         message=(
             f"{_cap(name)} is at {current}% already, at or above the target of {target}%: "
             "nothing to charge."
@@ -402,12 +422,15 @@ def _battery_target_conflict(home: Home, battery: Battery, r: ResolvedRequest) -
     if target is None or target >= floor - 1e-9:
         return None
     floor_name = _floor_name(battery)
-    name = _label(home, battery.id)
+    name = home.label(battery.id)
     resolutions = [f"ask for {_pct(floor)}% or more"]
     if floor_name == "backup reserve" and battery.min_soc_pct <= target:
         resolutions.append(f"lower the backup reserve to {_pct(target)}% in the home file")
     return Conflict(
-        kind="battery_reserve", severity="warning", devices=[battery.id], resolutions=resolutions,
+        kind="battery_reserve",
+        severity="warning",
+        devices=[battery.id],
+        resolutions=resolutions,
         message=(
             f"The target of {_pct(target)}% for {name} is below its {floor_name} of "
             f"{_pct(floor)}%: the plan keeps it at {_pct(floor)}% or more."
@@ -416,6 +439,7 @@ def _battery_target_conflict(home: Home, battery: Battery, r: ResolvedRequest) -
 
 
 # ============================================================================ plan checks
+
 
 def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | None:
     """Grid import above the limit (error) or within 5 % of it (warning), kind ``grid_limit``.
@@ -466,7 +490,10 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
         for name, power_kw, _ in loads
     ]
     return Conflict(
-        kind="grid_limit", severity=severity, message=message, resolutions=resolutions,
+        kind="grid_limit",
+        severity=severity,
+        message=message,
+        resolutions=resolutions,
         devices=[device for _, _, device in loads],
     )
 
@@ -482,23 +509,31 @@ def _plan_rule_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Conflict
         running = _running(plan, appliance.id)
         if running is None:
             continue
-        name = _label(home, appliance.id)
+        name = home.label(appliance.id)
         quiet = running & ~allowed_steps(_quiet_hours_only(appliance), axis)
         if quiet.any():
             rules = ", ".join(str(w) for w in appliance.quiet_hours)
-            conflicts.append(Conflict(
-                kind="quiet_hours", severity="error", devices=[appliance.id],
-                message=f"The plan runs {name} {times.spans(quiet, clock)}, inside its quiet "
-                        f"hours {rules}.",
-            ))
+            conflicts.append(
+                Conflict(
+                    kind="quiet_hours",
+                    severity="error",
+                    devices=[appliance.id],
+                    message=f"The plan runs {name} {times.spans(quiet, clock)}, inside its quiet "
+                    f"hours {rules}.",
+                )
+            )
         outside = running & ~allowed_steps(_windows_only(appliance), axis)
         if outside.any():
             rules = ", ".join(str(w) for w in appliance.allowed_windows)
-            conflicts.append(Conflict(
-                kind="window", severity="error", devices=[appliance.id],
-                message=f"The plan runs {name} {times.spans(outside, clock)}, outside its allowed "
-                        f"windows {rules}.",
-            ))
+            conflicts.append(
+                Conflict(
+                    kind="window",
+                    severity="error",
+                    devices=[appliance.id],
+                    message=f"The plan runs {name} {times.spans(outside, clock)}, outside its allowed "
+                    f"windows {rules}.",
+                )
+            )
     return conflicts
 
 
@@ -518,15 +553,19 @@ def _plan_dependency_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Co
             dep_end = int(np.flatnonzero(dep_running)[-1]) + 1
             if first >= dep_end:
                 continue
-            name, dep_name = _label(home, appliance.id), _label(home, dep_id)
-            conflicts.append(Conflict(
-                kind="dependency_order", severity="error", devices=[appliance.id, dep_id],
-                message=(
-                    f"{_cap(name)} starts at {clock.at(times.boundary(first))}, before {dep_name} "
-                    f"finishes at {clock.at(times.boundary(dep_end))}."
-                ),
-                resolutions=[f"run {name} from {clock.at(times.boundary(dep_end))}"],
-            ))
+            name, dep_name = home.label(appliance.id), home.label(dep_id)
+            conflicts.append(
+                Conflict(
+                    kind="dependency_order",
+                    severity="error",
+                    devices=[appliance.id, dep_id],
+                    message=(
+                        f"{_cap(name)} starts at {clock.at(times.boundary(first))}, before {dep_name} "
+                        f"finishes at {clock.at(times.boundary(dep_end))}."
+                    ),
+                    resolutions=[f"run {name} from {clock.at(times.boundary(dep_end))}"],
+                )
+            )
     return conflicts
 
 
@@ -542,15 +581,14 @@ def _plan_overlap_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Confl
     times = _StepTimes.of(plan)
     grid_kw = np.asarray(plan.series.grid_import_kw, dtype=float)
     tight = grid_kw >= (1 - GRID_HEADROOM_FRACTION) * home.grid.import_limit_kw - POWER_EPS_KW
-    running = {
-        a.id: mask for a in home.appliances if (mask := _running(plan, a.id)) is not None
-    }
+    running = {a.id: mask for a in home.appliances if (mask := _running(plan, a.id)) is not None}
     ids = list(running)
     for i, first_id in enumerate(ids):
-        for second_id in ids[i + 1:]:
-            if second_id in home.appliance(first_id).after or first_id in home.appliance(
-                second_id
-            ).after:
+        for second_id in ids[i + 1 :]:
+            if (
+                second_id in home.appliance(first_id).after
+                or first_id in home.appliance(second_id).after
+            ):
                 continue
             both = running[first_id] & running[second_id]
             if not both.any():
@@ -559,21 +597,25 @@ def _plan_overlap_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Confl
             starts = {d: int(np.flatnonzero(running[d])[0]) for d in (first_id, second_id)}
             earlier, later = sorted((first_id, second_id), key=lambda d: starts[d])
             earlier_end = int(np.flatnonzero(running[earlier])[-1]) + 1
-            name_1, name_2 = _label(home, first_id), _label(home, second_id)
+            name_1, name_2 = home.label(first_id), home.label(second_id)
             message = f"{_cap(name_1)} and {name_2} run at the same time {times.spans(both, clock)}"
             if severity == "warning":
                 message += (
                     f", while grid import is within {round(100 * GRID_HEADROOM_FRACTION)}% of "
                     f"the {home.grid.import_limit_kw:.1f} kW limit"
                 )
-            conflicts.append(Conflict(
-                kind="overlap", severity=severity, message=message + ".",
-                devices=[first_id, second_id],
-                resolutions=[
-                    f"run {_label(home, later)} after {_label(home, earlier)} "
-                    f"(from {clock.at(times.boundary(earlier_end))})"
-                ],
-            ))
+            conflicts.append(
+                Conflict(
+                    kind="overlap",
+                    severity=severity,
+                    message=message + ".",
+                    devices=[first_id, second_id],
+                    resolutions=[
+                        f"run {home.label(later)} after {home.label(earlier)} "
+                        f"(from {clock.at(times.boundary(earlier_end))})"
+                    ],
+                )
+            )
     return conflicts
 
 
@@ -596,7 +638,7 @@ def _plan_battery_floor_conflict(home: Home, plan: Plan, clock: _Clock) -> Confl
     arrive = int(arrivals[0])
     _, leave = _stretch_around(at_floor, arrive)
     times = _StepTimes.of(plan)
-    name = _label(home, battery.id)
+    name = home.label(battery.id)
     at = clock.at(times.boundary(arrive))
     message = (
         f"The plan takes {name} from {_pct(soc[0])}% down to its floor of {_pct(floor)}% "
@@ -605,7 +647,10 @@ def _plan_battery_floor_conflict(home: Home, plan: Plan, clock: _Clock) -> Confl
     if leave - 1 > arrive:
         message += f" and keeps it there until {clock.at(times.boundary(leave - 1))}"
     return Conflict(
-        kind="battery_reserve", severity="info", devices=[battery.id], message=message + ".",
+        kind="battery_reserve",
+        severity="info",
+        devices=[battery.id],
+        message=message + ".",
         resolutions=[f"ask for a battery target above {_pct(floor)}% by {at} to keep more stored"],
     )
 
@@ -626,7 +671,7 @@ def _active_plan_conflicts(
     new_requests = {r.device: r for r in plan.requests}
     conflicts = []
     for old in active_plan.requests:
-        name = _label(home, old.device)
+        name = home.label(old.device)
         new = new_requests.get(old.device)
         if old.kind == "battery_target":
             deadline = old.deadline or active_plan.horizon_end
@@ -636,16 +681,22 @@ def _active_plan_conflicts(
             if new is None:
                 conflicts.append(_dropped(active_plan.id, name, old.device, f"{name} {old_text}"))
             elif (new.target_soc_pct, new.deadline or plan.horizon_end) != (
-                old.target_soc_pct, deadline
+                old.target_soc_pct,
+                deadline,
             ):
                 new_text = (
                     f"{_pct(new.target_soc_pct or 0.0)}% by "
                     f"{clock.at(new.deadline or plan.horizon_end)}"
                 )
-                conflicts.append(_replaced(
-                    active_plan.id, name, old.device,
-                    f"replaces the approved {old_text} for {name}", f"with {new_text}",
-                ))
+                conflicts.append(
+                    _replaced(
+                        active_plan.id,
+                        name,
+                        old.device,
+                        f"replaces the approved {old_text} for {name}",
+                        f"with {new_text}",
+                    )
+                )
             continue
         old_runs = _pending_segments(active_plan.devices.get(old.device, []), plan.now)
         if not old_runs:
@@ -659,15 +710,23 @@ def _active_plan_conflicts(
         if _same_segments(old_runs, new_runs):
             continue
         change = f"to {_runs_text(new_runs, clock)}" if new_runs else "and does not run it"
-        conflicts.append(_replaced(
-            active_plan.id, name, old.device, f"moves {name} from {old_text}", change,
-        ))
+        conflicts.append(
+            _replaced(
+                active_plan.id,
+                name,
+                old.device,
+                f"moves {name} from {old_text}",
+                change,
+            )
+        )
     return conflicts
 
 
 def _dropped(plan_id: str, name: str, device: str, what: str) -> Conflict:
     return Conflict(
-        kind="active_plan", severity="warning", devices=[device],
+        kind="active_plan",
+        severity="warning",
+        devices=[device],
         message=(
             f"Approving this plan replaces the active plan {plan_id}, whose {what} would be "
             "dropped."
@@ -678,13 +737,16 @@ def _dropped(plan_id: str, name: str, device: str, what: str) -> Conflict:
 
 def _replaced(plan_id: str, name: str, device: str, old: str, new: str) -> Conflict:
     return Conflict(
-        kind="active_plan", severity="warning", devices=[device],
+        kind="active_plan",
+        severity="warning",
+        devices=[device],
         message=f"This plan {old} (approved in plan {plan_id}) {new}.",
         resolutions=[f"keep the approved plan for {name}: take it out of this request"],
     )
 
 
 # ============================================================================ step masks
+
 
 def _windows_only(appliance: Appliance) -> Appliance:
     """The appliance without quiet hours: only its allowed windows restrict it."""
@@ -715,6 +777,7 @@ def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 # ============================================================================ plan helpers
+
 
 @dataclass(frozen=True)
 class _StepTimes:
@@ -764,14 +827,15 @@ def _running(plan: Plan, device: str) -> np.ndarray | None:
 def _flexible_loads_at(home: Home, plan: Plan, step: int) -> list[tuple[str, float, str]]:
     """``(label, power_kw, device)`` of every EV, appliance and battery charging at ``step``."""
     loads = [
-        (_label(home, device), float(power[step]), device)
+        (home.label(device), float(power[step]), device)
         for device, power in plan.series.device_kw.items()
         if step < len(power) and power[step] > POWER_EPS_KW
     ]
     charge = plan.series.battery_charge_kw
     if home.battery is not None and step < len(charge) and charge[step] > POWER_EPS_KW:
-        loads.append((f"{_label(home, home.battery.id)} charging", float(charge[step]),
-                      home.battery.id))
+        loads.append(
+            (f"{home.label(home.battery.id)} charging", float(charge[step]), home.battery.id)
+        )
     return sorted(loads, key=lambda load: (-load[1], load[2]))
 
 
@@ -800,6 +864,7 @@ def _runs_text(segments: Sequence[Segment], clock: _Clock) -> str:
 
 # ============================================================================ wording
 
+
 @dataclass(frozen=True)
 class _Clock:
     """Local time formatting: ``HH:MM``, with the weekday when not on ``today``."""
@@ -815,15 +880,6 @@ class _Clock:
         local = moment.astimezone(self.tz)
         text = local.strftime("%H:%M")
         return text if local.date() == self.today else f"{_WEEKDAYS[local.weekday()]} {text}"
-
-
-def _label(home: Home, device_id: str) -> str:
-    """The device's name from the home file, else its id with spaces."""
-    try:
-        device = home.device(device_id)
-    except KeyError:
-        return device_id.replace("_", " ")
-    return device.name or device_id.replace("_", " ")
 
 
 def _floor_name(battery: Battery) -> str:

@@ -107,7 +107,7 @@ def _ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest) -> list[Bind
     else:
         later_text = f"; {target:g}% is not reachable before the horizon ends ({_clock(problem, axis.n_steps)})"
     message = (
-        f"{ev.id}: {target:g}% by {_clock(problem, request.end_step)} needs {needed:.1f} kWh; "
+        f"{problem.home.label(ev.id)}: {target:g}% by {_clock(problem, request.end_step)} needs {needed:.1f} kWh; "
         f"{by} can deliver {possible:.1f} kWh by then: reach {reach_pct:g}% by "
         f"{_clock(problem, request.end_step)}{later_text}"
     )
@@ -163,7 +163,7 @@ def _appliance(
         BindingConstraint(
             kind=kind,
             device=appliance.id,
-            message=f"{appliance.id}: {why}",
+            message=f"{problem.home.label(appliance.id)}: {why}",
             alternatives=alternatives,
         )
     ]
@@ -190,7 +190,7 @@ def _battery(
         return []
     axis = problem.inputs.axis
     message = (
-        f"{battery.id}: {request.target_soc_pct:g}% by {_clock(problem, steps)} is beyond its "
+        f"{problem.home.label(battery.id)}: {request.target_soc_pct:g}% by {_clock(problem, steps)} is beyond its "
         f"{battery.max_charge_kw:g} kW charge power; it can reach {reachable_pct:g}% by then"
     )
     return [
@@ -230,12 +230,13 @@ def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
                 continue
             end = earliest_end(device, axis, first)
             alternatives = []
-            text = f"{device.id} must run after {dep}, which cannot finish before {_clock(problem, dep_end)}"
+            name, dep_name = problem.home.label(device.id), problem.home.label(dep)
+            text = f"{name} must run after {dep_name}, which cannot finish before {_clock(problem, dep_end)}"
             if end is not None:
-                text += f"; {device.id} can finish by {_clock(problem, end)}"
+                text += f"; {name} can finish by {_clock(problem, end)}"
                 alternatives.append(
                     Alternative(
-                        description=f"finish {device.id} by {_clock(problem, end)}",
+                        description=f"finish {name} by {_clock(problem, end)}",
                         device=device.id,
                         deadline=axis.time_at(end),
                     )

@@ -600,6 +600,14 @@ class Home(Frozen):
                 return device
         raise KeyError(device_id)
 
+    def label(self, device_id: str) -> str:
+        """The device's name from the home file, else its id with spaces (for messages)."""
+        try:
+            device = self.device(device_id)
+        except KeyError:
+            return device_id.replace("_", " ")
+        return device.name or device_id.replace("_", " ")
+
     def ev(self, device_id: str) -> Ev:
         return next(ev for ev in self.evs if ev.id == device_id)
 

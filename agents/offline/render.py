@@ -111,7 +111,7 @@ def render_proposal(view: PlanView, *, heading: str = "Here is my proposal", app
         return f"The optimiser could not finish: {view.message}."
     if view.status == "none" or view.cost is None:
         return "There is no plan yet. Tell me what to plan, for example charging the car by a time."
-    lines = [f"{heading}:", *_runs(view), _totals(view), *_conflicts(view)]
+    lines = [f"{heading}:", *_runs(view), "", _totals(view), *_conflicts(view)]
     if view.status == "proposed":
         lines.append("Approve it to make it the active plan.")
     if approval_note:
