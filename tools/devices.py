@@ -51,13 +51,25 @@ def cycle_steps(appliance: Appliance, step_minutes: int) -> int:
     return len(cycle_kw_per_step(appliance.cycle, step_minutes))
 
 
+def allowed_minutes(appliance: Appliance) -> np.ndarray:
+    """Boolean mask over the 1440 local minutes of a day: inside a window, outside quiet hours."""
+    inside = np.zeros(1440, dtype=bool)
+    for window in appliance.allowed_windows:
+        for lo, hi in window.minute_ranges():
+            inside[lo:hi] = True
+    for quiet in appliance.quiet_hours:
+        for lo, hi in quiet.minute_ranges():
+            inside[lo:hi] = False
+    return inside
+
+
 def allowed_steps(appliance: Appliance, axis: TimeAxis) -> np.ndarray:
     """Boolean mask: the appliance may run during the whole of step ``t``.
 
     Every minute of the step must lie inside an allowed window and outside quiet hours,
     judged on the local wall clock of that minute (so DST days are handled).
     """
-    minute_ok = np.array([appliance.allowed_at_minute(m) for m in range(1440)], dtype=bool)
+    minute_ok = allowed_minutes(appliance)
     minutes = pd.date_range(
         pd.Timestamp(axis.start).tz_convert("UTC"),
         periods=axis.n_steps * axis.step_minutes,

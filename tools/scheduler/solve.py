@@ -118,15 +118,14 @@ def solve_model(model: BuiltModel) -> SolveReport:
         )
     started = time.perf_counter()
     status = _run(model, name, options.time_limit_s, options.mip_rel_gap)
-    if status in ("optimal", "feasible") and options.stable:
-        _second_pass(
-            model, name, options.time_limit_s - (time.perf_counter() - started), options.mip_rel_gap
-        )
-    seconds = time.perf_counter() - started
-    objective = pulp.value(model.objective) if status in ("optimal", "feasible") else None
     detail = f"pulp status {pulp.LpStatus.get(model.lp.status, model.lp.status)}, solution " + str(
         pulp.LpSolution.get(model.lp.sol_status, model.lp.sol_status)
     )
+    time_left_s = options.time_limit_s - (time.perf_counter() - started)
+    if status in ("optimal", "feasible") and options.stable and time_left_s > 0:
+        _second_pass(model, name, time_left_s, options.mip_rel_gap)
+    seconds = time.perf_counter() - started
+    objective = pulp.value(model.objective) if status in ("optimal", "feasible") else None
     return SolveReport(status, name, seconds, objective, detail)
 
 
@@ -143,12 +142,15 @@ def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -
     and removes needless battery cycling and curtailment. The cap is the upper bound of
     ``objective_value`` (tied to the objective by an equality, see ``build_model``), so
     restoring the model afterwards is just resetting bounds. If this pass finds no solution in
-    the time left, the first pass is solved again: the values returned are always cost-optimal.
+    the time left, the first pass's values are put back: the values returned are always those
+    of the cost optimisation.
     """
     optimum = float(pulp.value(model.objective))
     cap = model.objective_value
     assert cap is not None, "build_model defines objective_value"
-    fixed = [v for v in model.lp.variables() if v.cat == pulp.LpInteger]
+    variables = model.lp.variables()
+    first_pass = [v.varValue for v in variables]
+    fixed = [v for v in variables if v.cat == pulp.LpInteger]
     bounds = [(v.lowBound, v.upBound) for v in fixed]
     for var in fixed:
         var.lowBound = var.upBound = round(var.varValue or 0.0)
@@ -160,7 +162,8 @@ def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -
     cap.upBound = None
     model.lp.setObjective(model.objective)
     if second not in ("optimal", "feasible"):
-        _run(model, name, time_left_s, gap)
+        for var, value in zip(variables, first_pass, strict=True):
+            var.varValue = value
 
 
 def _typed_status(status: int, sol_status: int) -> SolveStatus:
