@@ -30,4 +30,4 @@ test: lint
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --repeat 5
