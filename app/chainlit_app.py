@@ -434,6 +434,15 @@ async def _own_proposal(action: cl.Action) -> tuple[int, cl.Message] | None:
     return plan_id, proposals[plan_id]
 
 
+async def _own_idle_proposal(action: cl.Action) -> tuple[int, cl.Message] | None:
+    """Like :func:`_own_proposal`, and also refuse while the team is still working."""
+    owned = await _own_proposal(action)
+    if owned is not None and _state("busy"):
+        await _say("I'm still working on your previous request; wait for it or press stop.")
+        return None
+    return owned
+
+
 async def _close_proposal(plan_id: int, message: cl.Message) -> None:
     await message.remove_actions()
     proposals: dict[int, cl.Message] = _state("proposals")
@@ -485,13 +494,10 @@ async def _task_done() -> None:
 @cl.action_callback("reject_plan")
 async def on_reject(action: cl.Action) -> None:
     """Reject: ask what should change, record it, and plan again with that change."""
-    owned = await _own_proposal(action)
+    owned = await _own_idle_proposal(action)
     if owned is None:
         return
     plan_id, message = owned
-    if _state("busy"):
-        await _say("I'm still working on your previous request; wait for it or press stop.")
-        return
     store: PlanStore = _state("store")
     await _close_proposal(plan_id, message)
     try:
@@ -513,13 +519,10 @@ async def on_reject(action: cl.Action) -> None:
 @cl.action_callback("adjust_plan")
 async def on_adjust(action: cl.Action) -> None:
     """Adjust: the homeowner types a change; plan again from the current proposal."""
-    owned = await _own_proposal(action)
+    owned = await _own_idle_proposal(action)
     if owned is None:
         return
     plan_id, message = owned
-    if _state("busy"):
-        await _say("I'm still working on your previous request; wait for it or press stop.")
-        return
     store: PlanStore = _state("store")
     try:
         change = await _ask(
