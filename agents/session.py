@@ -19,6 +19,7 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tools.home import Home
+from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
 from tools.results import Plan, ScheduleOutcome
 from tools.timeaxis import TimeAxis, require_aware
@@ -111,6 +112,7 @@ class PlanningSession:
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
     run: RunState = field(init=False)
+    _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         require_aware(self.now, "now")
@@ -137,6 +139,13 @@ class PlanningSession:
             self.now, tz_name=self.home.timezone, step_minutes=self.step_minutes,
             horizon_hours=self.horizon_hours,
         )
+
+    def inputs(self) -> PlanningInputs:
+        """Prices, PV, base load and CO2 on :meth:`axis`, computed once per clock and axis."""
+        axis = self.axis()
+        if self._inputs is None or self._inputs.axis != axis:
+            self._inputs = build_inputs(self.home, axis)
+        return self._inputs
 
     def active_plan(self) -> Plan | None:
         """The approved plan from the store, or ``None`` without a store or an active plan."""

@@ -49,7 +49,7 @@ from agents.session import Clarification, MissingFact, PlanningSession
 from tools.conflicts import detect_conflicts
 from tools.errors import HearthError, RequestError
 from tools.home import Appliance, Battery, Ev, Home
-from tools.planning import forecast, schedule
+from tools.planning import schedule
 from tools.requests import DeviceRequest, kind_for, resolve_requests
 from tools.results import Conflict, Diagnosis, Plan, ScheduleOutcome
 from tools.timeaxis import TimeAxis, parse_aware_datetime
@@ -524,8 +524,8 @@ def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
     if not session.draft:
         raise RequestError("draft", "there are no requests to plan; the coordinator adds them first")
     outcome = schedule(
-        session.home, session.now, list(session.draft), step_minutes=session.step_minutes,
-        horizon_hours=session.horizon_hours, active_plan=session.active_plan(),
+        session.home, session.now, list(session.draft), inputs=session.inputs(),
+        active_plan=session.active_plan(),
     )
     session.proposal = outcome
     session.run.proposal = outcome
@@ -542,8 +542,7 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
     if not draft:
         raise RequestError("upsert", "the changed draft has no requests to plan")
     outcome = schedule(
-        session.home, session.now, draft, step_minutes=session.step_minutes,
-        horizon_hours=session.horizon_hours, active_plan=session.active_plan(),
+        session.home, session.now, draft, inputs=session.inputs(), active_plan=session.active_plan(),
     )
     current = session.latest_plan()
     view = plan_view(session.home, outcome)
@@ -564,10 +563,7 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
 def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
     """Import/export prices, PV and base load over the planning horizon, summarised."""
     del args
-    inputs = forecast(
-        session.home, session.now, step_minutes=session.step_minutes,
-        horizon_hours=session.horizon_hours,
-    )
+    inputs = session.inputs()
     axis = inputs.axis
     times = axis.index.to_pydatetime()
     price = inputs.import_price_per_kwh

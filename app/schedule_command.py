@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tools.errors import InputError
 from tools.home import Home, load_home
-from tools.planning import forecast, schedule
+from tools.inputs import build_inputs, horizon_axis
+from tools.planning import schedule
 from tools.requests import parse_request_spec
 from tools.results import Plan, ScheduleOutcome
 from tools.scheduler import ScheduleOptions
@@ -77,23 +78,17 @@ def run_schedule(args: argparse.Namespace) -> int:
             "--request", "give at least one request, e.g. --request 'ev:deadline=07:00'"
         )
     requests = [parse_request_spec(spec, home, now) for spec in args.request]
-    inputs = forecast(home, now, step_minutes=args.step, horizon_hours=args.horizon)
-    if args.cloud_cover or args.air_temperature:
-        axis = inputs.axis
-        inputs = forecast(
-            home,
-            now,
-            step_minutes=args.step,
-            horizon_hours=args.horizon,
-            cloud_cover_pct=cloud_cover_pct_on_axis(args.cloud_cover, axis)
-            if args.cloud_cover
-            else None,
-            air_temperature_c=(
-                air_temperature_c_on_axis(args.air_temperature, axis)
-                if args.air_temperature
-                else None
-            ),
-        )
+    axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
+    inputs = build_inputs(
+        home,
+        axis,
+        cloud_cover_pct=cloud_cover_pct_on_axis(args.cloud_cover, axis)
+        if args.cloud_cover
+        else None,
+        air_temperature_c=(
+            air_temperature_c_on_axis(args.air_temperature, axis) if args.air_temperature else None
+        ),
+    )
     active = _read_active_plan(args.active_plan) if args.active_plan else None
     outcome = schedule(
         home,

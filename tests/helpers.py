@@ -20,6 +20,7 @@ import numpy as np
 from tools.audit import audit_schedule
 from tools.home import Home, parse_home
 from tools.inputs import PlanningInputs
+from tools.planning import cost_breakdown
 from tools.requests import DeviceRequest, resolve_requests
 from tools.scheduler import (
     Schedule,
@@ -30,7 +31,6 @@ from tools.scheduler import (
     extract_schedule,
     solve_model,
 )
-from tools.tariff import demand_charge, energy_cost
 from tools.timeaxis import TimeAxis
 
 SOLVERS = ("highs", "cbc")
@@ -201,18 +201,7 @@ def net_cost(schedule: Schedule, inputs: PlanningInputs) -> float:
 
     ``Σ_t Δt·(import_price_t·import_t − export_price_t·export_t) + demand_charge·max_t import_t``
     """
-    import_cost, export_revenue = energy_cost(
-        schedule.grid_import_kw,
-        schedule.grid_export_kw,
-        inputs.import_price_per_kwh,
-        inputs.export_price_per_kwh,
-        inputs.axis.step_hours,
-    )
-    return (
-        import_cost
-        - export_revenue
-        + demand_charge(schedule.grid_import_kw, inputs.demand_charge_per_kw)
-    )
+    return cost_breakdown(schedule, inputs).total
 
 
 def ev_request(device: str = "ev", **fields: Any) -> DeviceRequest:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from agents_helpers import EXAMPLES
 
-from agents.cli_commands import add_chat_parser, add_plan_parser
+from app.cli import build_parser
 from app.store import PlanStore
 
 pytest_plugins = ["agents_conftest"]
@@ -28,11 +28,8 @@ def offline_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="hearth")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    add_plan_parser(subparsers)
-    add_chat_parser(subparsers)
-    return parser.parse_args(list(argv))
+    """Arguments as the ``hearth`` entry point parses them."""
+    return build_parser().parse_args(list(argv))
 
 
 def test_plan_json_is_the_machine_interface(tmp_path: Path):

@@ -16,7 +16,8 @@ import pytest
 from app_samples import make_plan
 
 from app import cli_store
-from app.cli_store import add_store_parsers, add_ui_parser, ui_command
+from app.cli import build_parser
+from app.cli_store import ui_command
 from app.store import PlanStore
 from tools.errors import HomeFileError, InputError
 
@@ -24,11 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="hearth")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    add_store_parsers(subparsers)
-    add_ui_parser(subparsers)
-    return parser.parse_args(list(argv))
+    """Arguments as the ``hearth`` entry point parses them."""
+    return build_parser().parse_args(list(argv))
 
 
 def run(*argv: str) -> int:

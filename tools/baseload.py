@@ -36,8 +36,7 @@ import pandas as pd
 
 from tools.errors import InputError, SeriesError
 from tools.home import Home, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
-from tools.series import align_daily_profile, align_mean, read_series
-from tools.tariff import local_minutes, minute_of_day, step_mean
+from tools.series import align, read_series
 from tools.timeaxis import TimeAxis
 
 H0_TABLE_PATH = Path(__file__).with_name("data") / "bdew_h0.csv"
@@ -84,8 +83,8 @@ def hourly_profile_kw(power_kw: tuple[float, ...] | list[float], axis: TimeAxis)
     profile = np.asarray(power_kw, dtype=float)
     if profile.shape != (24,):
         raise InputError("base_load.power_kw", f"needs 24 hourly values, got {profile.size}")
-    local = local_minutes(axis)
-    return step_mean(profile[np.asarray(local.hour, dtype=int)], axis)
+    local = axis.minute_index
+    return axis.step_mean(profile[np.asarray(local.hour, dtype=int)])
 
 
 def _series_kw(spec: SeriesBaseLoad, home: Home, axis: TimeAxis) -> np.ndarray:
@@ -98,7 +97,7 @@ def _series_kw(spec: SeriesBaseLoad, home: Home, axis: TimeAxis) -> np.ndarray:
             f"value {bad + 1} ({series.starts[bad].isoformat()}) is {series.values[bad]:g} kW; "
             "a base load cannot be negative",
         )
-    return align_daily_profile(series, axis) if spec.repeat_daily else align_mean(series, axis)
+    return align(series, axis, repeat_daily=spec.repeat_daily)
 
 
 # ----------------------------------------------------------------------------- BDEW H0
@@ -181,9 +180,9 @@ def h0_power_kw(annual_kwh: float, axis: TimeAxis) -> np.ndarray:
     hour adds or removes about one night hour, ±0.01 % of a year). The BDEW rounding of F and of
     the values to 3 decimals is not applied.
     """
-    local = local_minutes(axis)
+    local = axis.minute_index
     rows = h0_row(np.asarray(local.month), np.asarray(local.day), np.asarray(local.day_of_week))
-    quarter = minute_of_day(local) // 15
+    quarter = axis.minute_of_day_each_minute // 15
     years = np.asarray(local.year, dtype=int)
     scale = np.ones(len(years))
     for year in np.unique(years):
@@ -191,4 +190,4 @@ def h0_power_kw(annual_kwh: float, axis: TimeAxis) -> np.ndarray:
     per_minute = (
         h0_table_kw()[rows, quarter] * h0_dynamisation(np.asarray(local.day_of_year)) * scale
     )
-    return step_mean(per_minute, axis)
+    return axis.step_mean(per_minute)

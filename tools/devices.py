@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
 from tools.home import Appliance, ApplianceCycle
 from tools.timeaxis import TimeAxis
@@ -70,13 +69,8 @@ def allowed_steps(appliance: Appliance, axis: TimeAxis) -> np.ndarray:
     judged on the local wall clock of that minute (so DST days are handled).
     """
     minute_ok = allowed_minutes(appliance)
-    minutes = pd.date_range(
-        pd.Timestamp(axis.start).tz_convert("UTC"),
-        periods=axis.n_steps * axis.step_minutes,
-        freq="1min",
-    ).tz_convert(axis.tz_name)
-    local_minute = np.asarray(minutes.hour * 60 + minutes.minute, dtype=int)
-    return minute_ok[local_minute].reshape(axis.n_steps, axis.step_minutes).all(axis=1)
+    per_minute = minute_ok[axis.minute_of_day_each_minute]
+    return per_minute.reshape(axis.n_steps, axis.step_minutes).all(axis=1)
 
 
 def start_candidates(

@@ -122,6 +122,11 @@ def align_daily_profile(series: Series, axis: TimeAxis) -> np.ndarray:
     return (integral_hi - np.interp(start_min, minutes, cumulative)) / axis.step_minutes
 
 
+def align(series: Series, axis: TimeAxis, *, repeat_daily: bool = False) -> np.ndarray:
+    """:func:`align_daily_profile` for a one-day profile, else :func:`align_mean`."""
+    return align_daily_profile(series, axis) if repeat_daily else align_mean(series, axis)
+
+
 def read_series(path: Path, *, value_column: str | None = None, name: str | None = None) -> Series:
     """Read a CSV or JSON series file (formats in the module docstring)."""
     label = name or str(path)

@@ -46,7 +46,7 @@ import pvlib
 
 from tools.errors import InputError, SeriesError
 from tools.home import Home, Location, PvArray
-from tools.series import Series, align_daily_profile, align_mean, read_series
+from tools.series import Series, align, align_mean, read_series
 from tools.timeaxis import TimeAxis
 
 SAMPLE_MINUTES = 5
@@ -459,9 +459,7 @@ def pv_series_on_axis(home: Home, axis: TimeAxis) -> np.ndarray:
             f"{_where(path, i)}: PV power {series.values[i]:g} kW at "
             f"{series.starts[i].isoformat()} is negative; PV power must be ≥ 0",
         )
-    if spec.repeat_daily:
-        return align_daily_profile(series, axis)
-    return align_mean(series, axis)
+    return align(series, axis, repeat_daily=spec.repeat_daily)
 
 
 # ----------------------------------------------------------------------------- weather files

@@ -29,12 +29,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from tools.errors import InputError, SeriesError
 from tools.home import Co2Series, FlatPrice, Home, SeriesPrice, TouPrice
-from tools.series import Series, align_daily_profile, align_mean, read_series
+from tools.series import Series, align, read_series
 from tools.timeaxis import TimeAxis
 
 MINUTES_PER_DAY = 1440
@@ -45,38 +44,6 @@ _DAY_TYPES: dict[str, tuple[int, ...]] = {
     "weekends": (5, 6),
 }
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-# ----------------------------------------------------------------------------- the minute grid
-
-def local_minutes(axis: TimeAxis) -> pd.DatetimeIndex:
-    """Local wall-clock time of every physical minute of the axis.
-
-    Parameters
-    ----------
-    axis:
-        The planning axis.
-
-    Returns
-    -------
-    pandas.DatetimeIndex
-        ``n_steps × step_minutes`` tz-aware times in the home's zone; minute ``m`` of step ``k``
-        is element ``k * step_minutes + m``.
-    """
-    start_utc = pd.Timestamp(axis.start).tz_convert("UTC")
-    n_minutes = axis.n_steps * axis.step_minutes
-    utc = pd.date_range(start_utc, periods=n_minutes, freq="1min")
-    return utc.tz_convert(axis.tz_name)
-
-
-def step_mean(per_minute: np.ndarray, axis: TimeAxis) -> np.ndarray:
-    """Mean of a per-minute array over each axis step (see :func:`local_minutes`)."""
-    return np.asarray(per_minute, dtype=float).reshape(axis.n_steps, axis.step_minutes).mean(axis=1)
-
-
-def minute_of_day(local: pd.DatetimeIndex) -> np.ndarray:
-    """Local wall-clock minute of day (0..1439) of each time."""
-    return np.asarray(local.hour * 60 + local.minute, dtype=int)
 
 
 # ----------------------------------------------------------------------------- prices
@@ -138,7 +105,7 @@ def export_price_per_kwh(home: Home, axis: TimeAxis) -> np.ndarray:
 
 
 def _tou_on_axis(spec: TouPrice, axis: TimeAxis, *, name: str) -> np.ndarray:
-    local = local_minutes(axis)
+    local = axis.minute_index
     # One row of 1440 minute prices per rule.
     rule_prices = np.empty((len(spec.rules), MINUTES_PER_DAY))
     for r, rule in enumerate(spec.rules):
@@ -165,8 +132,8 @@ def _tou_on_axis(spec: TouPrice, axis: TimeAxis, *, name: str) -> np.ndarray:
             "add a rule for that month and day type, or a rule with days 'all'",
         )
     rule_of_day = matches.argmax(axis=0)
-    per_minute = rule_prices[rule_of_day[day_of_minute], minute_of_day(local)]
-    return step_mean(per_minute, axis)
+    per_minute = rule_prices[rule_of_day[day_of_minute], axis.minute_of_day_each_minute]
+    return axis.step_mean(per_minute)
 
 
 def _series_price_on_axis(
@@ -174,7 +141,7 @@ def _series_price_on_axis(
 ) -> np.ndarray:
     series = _spec_series(home, spec.file, spec.value_column, spec.start, spec.step_minutes,
                           spec.prices_per_kwh, name=name)
-    values = align_daily_profile(series, axis) if spec.repeat_daily else align_mean(series, axis)
+    values = align(series, axis, repeat_daily=spec.repeat_daily)
     return (values + spec.markup_per_kwh) * spec.vat_factor
 
 
@@ -218,7 +185,7 @@ def co2_g_per_kwh(home: Home, axis: TimeAxis) -> np.ndarray | None:
             f"value {bad + 1} ({series.starts[bad].isoformat()}) is {series.values[bad]:g} "
             "gCO2/kWh; carbon intensity cannot be negative",
         )
-    return align_daily_profile(series, axis) if spec.repeat_daily else align_mean(series, axis)
+    return align(series, axis, repeat_daily=spec.repeat_daily)
 
 
 # ----------------------------------------------------------------------------- bill arithmetic

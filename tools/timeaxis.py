@@ -156,6 +156,30 @@ class TimeAxis:
         idx = self.index
         return np.asarray(idx.hour * 60 + idx.minute, dtype=int)
 
+    @cached_property
+    def minute_index(self) -> pd.DatetimeIndex:
+        """Local wall-clock time of every physical minute of the axis.
+
+        ``n_steps × step_minutes`` tz-aware times; minute ``m`` of step ``k`` is element
+        ``k * step_minutes + m``. Wall-clock rules (TOU bands, windows, hourly profiles) are
+        evaluated per minute on this grid and averaged with :meth:`step_mean`, which is exact
+        on DST days and for steps that straddle a band edge.
+        """
+        start_utc = pd.Timestamp(self.start).tz_convert("UTC")
+        utc = pd.date_range(start_utc, periods=self.n_steps * self.step_minutes, freq="1min")
+        return utc.tz_convert(self.tz_name)
+
+    @cached_property
+    def minute_of_day_each_minute(self) -> np.ndarray:
+        """Local minute of day (0..1439) of every minute of :attr:`minute_index`."""
+        idx = self.minute_index
+        return np.asarray(idx.hour * 60 + idx.minute, dtype=int)
+
+    def step_mean(self, per_minute: np.ndarray) -> np.ndarray:
+        """Mean of a per-minute array (on :attr:`minute_index`) over each step."""
+        values = np.asarray(per_minute, dtype=float)
+        return values.reshape(self.n_steps, self.step_minutes).mean(axis=1)
+
     def time_at(self, boundary: int) -> datetime:
         """Datetime of step boundary ``boundary`` (0..n_steps), in the home's time zone."""
         return (_utc(self.start) + boundary * self.step).astimezone(self.tz)
