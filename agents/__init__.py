@@ -11,7 +11,6 @@ Layout
 ``models``        the model-client factory chosen by configuration
 ``offline``       the deterministic rule-based model (the default)
 ``testing``       helpers to script the mock LLM in tests
-``cli_commands``  the ``hearth plan`` and ``hearth chat`` sub-commands
 
 No tool approves or applies a plan: approval is plain code in ``app/``.
 """

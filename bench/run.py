@@ -2,7 +2,7 @@
 
 Run ``python bench/run.py`` (``--help`` for the options). Two parts:
 
-1. **Reference day** (``bench/reference-day/``, specified in ``shared/bench/reference-day.md``) at
+1. **Reference day** (``bench/reference-day/``, specified in ``bench/reference-day/README.md``) at
    30, 15 and 5 minutes with HiGHS and CBC. The net cost is recomputed from the returned schedule
    with :func:`tools.tariff.energy_cost` (import cost − export revenue) and compared with the
    proven optimum of an independent model. Time = build + solve + extract, the median of
@@ -61,7 +61,7 @@ EXAMPLES_DIR = REPO_DIR / "examples"
 
 #: Start of the reference day (UTC, no DST).
 REFERENCE_NOW = datetime.fromisoformat("2025-06-21T00:00:00+00:00")
-#: Proven optimal net cost [EUR] per step length [min], from shared/bench/reference-day.md.
+#: Proven optimal net cost [EUR] per step length [min], from bench/reference-day/README.md.
 REFERENCE_OPTIMUM = {30: 2.778104, 15: 2.778436, 5: 2.778531}
 #: A reference cost is "at the optimum" within this absolute difference [EUR].
 COST_TOLERANCE = 1e-4

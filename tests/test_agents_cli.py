@@ -1,4 +1,4 @@
-"""``hearth plan`` and ``hearth chat`` (the sub-commands in agents/cli_commands.py).
+"""``hearth plan`` and ``hearth chat`` (the sub-commands in app/cli/conversation.py).
 
 Home: examples/home.yaml; --now Tue 2026-11-24 18:00 (UTC+01:00); the offline model.
 """

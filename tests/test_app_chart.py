@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 from app_samples import NOW, TZ, make_plan
 
-from app.chart import plan_figure
+from app.ui.chart import plan_figure
 from tools.errors import SeriesError
 
 

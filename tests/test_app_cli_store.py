@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from app_samples import make_plan
 
-from app import cli_store
 from app.cli import build_parser
-from app.cli_store import ui_command
+from app.cli import plans as cli_plans
+from app.cli import ui as cli_ui
+from app.cli.ui import ui_command
 from app.store import PlanStore
 from tools.errors import HomeFileError, InputError
 
@@ -87,7 +88,7 @@ def test_approve_prints_the_diff(db: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_approve_defaults_to_the_login_name(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_store.getpass, "getuser", lambda: "pat")
+    monkeypatch.setattr(cli_plans.getpass, "getuser", lambda: "pat")
     store = PlanStore(db)
     plan_id = store.save_proposal(make_plan("a"), None)
     assert run("approve", str(plan_id), "--db", str(db)) == 0
@@ -145,7 +146,7 @@ def test_ui_command_is_headless_on_loopback(home_file: Path, tmp_path: Path) -> 
                                     "--now", "2026-11-24T18:00:00+01:00",
                                     "--db", str(tmp_path / "p.sqlite3")))
     assert command == [sys.executable, "-m", "chainlit", "run",
-                       str(REPO / "app" / "chainlit_app.py"), "--headless",
+                       str(REPO / "app" / "ui" / "chainlit_app.py"), "--headless",
                        "--host", "127.0.0.1", "--port", "8123"]
     assert env["HEARTH_HOME"] == str(home_file.resolve())
     assert env["CHAINLIT_APP_ROOT"] == str(REPO)
@@ -190,13 +191,13 @@ def test_run_ui_becomes_chainlit(home_file: Path, monkeypatch: pytest.MonkeyPatc
         executed.append((path, argv, env))
         raise Exec
 
-    monkeypatch.setattr(cli_store.os, "name", "posix")
-    monkeypatch.setattr(cli_store.os, "execve", fake_execve)
+    monkeypatch.setattr(cli_ui.os, "name", "posix")
+    monkeypatch.setattr(cli_ui.os, "execve", fake_execve)
     with pytest.raises(Exec):
         run("ui", "--home", str(home_file))
     path, argv, env = executed[0]
     assert path == sys.executable
-    assert argv[3:5] == ["run", str(REPO / "app" / "chainlit_app.py")]
+    assert argv[3:5] == ["run", str(REPO / "app" / "ui" / "chainlit_app.py")]
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(REPO)
     assert run("ui") == 2  # no home: refused before anything starts
     assert len(executed) == 1

@@ -37,8 +37,8 @@ from chainlit.session import WebsocketSession  # noqa: E402
 from chainlit.user_session import user_sessions  # noqa: E402
 
 from agents.session import PlanningSession  # noqa: E402
-from app import chainlit_app  # noqa: E402
 from app.store import PlanStore  # noqa: E402
+from app.ui import chainlit_app  # noqa: E402
 from tools.errors import RequestError  # noqa: E402
 from tools.home import Home  # noqa: E402
 

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "bench" / "run.py"
 
 #: Proven optimal net cost [EUR] of the reference day per step [min], copied from
-#: ``shared/bench/reference-day.md`` (an independent model of the same scenario). Kept here
+#: ``bench/reference-day/README.md`` (an independent model of the same scenario). Kept here
 #: rather than imported from ``bench/run.py`` so a wrong constant there would be caught.
 PROVEN_OPTIMUM = {30: 2.778104, 15: 2.778436, 5: 2.778531}
 

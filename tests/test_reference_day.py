@@ -1,4 +1,4 @@
-"""The reference day of ``shared/bench/reference-day.md`` reaches its proven optimal cost.
+"""The reference day of ``bench/reference-day/README.md`` reaches its proven optimal cost.
 
 The scenario (``bench/reference-day/``): 24 h from 2025-06-21 00:00 UTC; PV 4 kW·sin²(π(t − 6.5 h)
 / 13 h) between 06:30 and 19:30 as exact step means; base load 0.4 kW plus 1.5 kW in
@@ -7,8 +7,7 @@ The scenario (``bench/reference-day/``): 24 h from 2025-06-21 00:00 UTC; PV 4 kW
 1.8 kW × 2 h anywhere; washer 0.5 kW × 2 h inside [08:00, 20:00).
 
 The proven net costs come from an independent model of the same scenario. They are hard-coded
-here and, when the shared file is present, read from it too and required to agree, so the test
-never silently runs against nothing.
+here and read from the specification too, which must agree.
 
 PV energy: ∫ 4 sin²(π(t − 6.5)/13) dt over 13 h = 4 × 13 / 2 = 26.0 kWh, at every resolution
 because each step holds the exact mean of P over the step.
@@ -38,7 +37,7 @@ from tools.scheduler import (
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench" / "reference-day"
-SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "bench" / "reference-day.md"
+SPEC = BENCH / "README.md"
 NOW = datetime.fromisoformat("2025-06-21T00:00:00+00:00")
 
 PROVEN_COST = {30: 2.778104, 15: 2.778436, 5: 2.778531}
@@ -47,7 +46,7 @@ PROVEN_COST = {30: 2.778104, 15: 2.778436, 5: 2.778531}
 STEPS = {30: 48, 15: 96, 5: 288}
 
 
-def costs_from_shared_spec(text: str) -> dict[int, float]:
+def costs_from_spec(text: str) -> dict[int, float]:
     """``{30: …, 15: …, 5: …}`` from the sentence 'Proven optimal net costs … 2.778104 at 30 min,
     2.778436 at 15 min, 2.778531 at 5 min'."""
     sentence = re.search(r"Proven optimal net costs(.*?)\.\s", text, flags=re.DOTALL)
@@ -67,11 +66,9 @@ def requests() -> list[DeviceRequest]:
     return [DeviceRequest.model_validate(item) for item in raw]
 
 
-def test_hard_coded_costs_agree_with_the_shared_spec() -> None:
-    """The numbers above are the ones in shared/bench/reference-day.md (when it is present)."""
-    if SHARED_SPEC.is_file():
-        assert costs_from_shared_spec(SHARED_SPEC.read_text(encoding="utf-8")) == PROVEN_COST
-    assert sorted(PROVEN_COST) == [5, 15, 30]
+def test_hard_coded_costs_agree_with_the_spec() -> None:
+    """The numbers above are the ones in bench/reference-day/README.md (the specification)."""
+    assert costs_from_spec(SPEC.read_text(encoding="utf-8")) == PROVEN_COST
 
 
 def test_cost_parser_reads_the_documented_sentence() -> None:
@@ -79,7 +76,7 @@ def test_cost_parser_reads_the_documented_sentence() -> None:
         "Proven optimal net costs (from an independent model of the same scenario): 2.778104 at "
         "30 min,\n2.778436 at 15 min, 2.778531 at 5 min. A scheduler that ..."
     )
-    assert costs_from_shared_spec(text) == {30: 2.778104, 15: 2.778436, 5: 2.778531}
+    assert costs_from_spec(text) == {30: 2.778104, 15: 2.778436, 5: 2.778531}
 
 
 @pytest.mark.parametrize("step_minutes", [30, 15, 5])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ from tools.tariff import (
     export_price_per_kwh,
     import_price_per_kwh,
     price_on_axis,
-    tariff_from_shared_record,
+    published_tariff,
+    tariff_from_record,
 )
 from tools.timeaxis import TimeAxis
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_TARIFFS = Path(__file__).resolve().parents[2] / "shared" / "data" / "tariffs.json"
 EXAMPLES = REPO / "examples"
 
 LA = "America/Los_Angeles"
@@ -33,9 +32,8 @@ BERLIN = "Europe/Berlin"
 LONDON = "Europe/London"
 
 
-def shared_record(record_id: str) -> dict[str, Any]:
-    records = json.loads(SHARED_TARIFFS.read_text(encoding="utf-8"))
-    return next(r for r in records if r["id"] == record_id)
+def published_record(record_id: str) -> dict[str, Any]:
+    return published_tariff(record_id)
 
 
 def make_home(import_price: dict[str, Any], *, tz: str = BERLIN, **tariff: Any) -> Home:
@@ -68,11 +66,11 @@ def price_at(prices: np.ndarray, axis: TimeAxis, hour: int, minute: int = 0) -> 
 
 @pytest.fixture(scope="module")
 def pge_home() -> Home:
-    return make_home(tariff_from_shared_record(shared_record("pge_ev2a_circa_2024")), tz=LA)
+    return make_home(tariff_from_record(published_record("pge_ev2a_circa_2024")), tz=LA)
 
 
 def test_pge_ev2a_winter_weekday_bands(pge_home: Home) -> None:
-    """PG&E EV2-A on Wednesday 14 Jan 2026 (winter), 60-min steps, from the shared record:
+    """PG&E EV2-A on Wednesday 14 Jan 2026 (winter), 60-min steps, from the published record:
     off-peak 00–15 = 0.34578, part-peak 15–16 and 21–24 = 0.51447, peak 16–21 = 0.53117.
     The 15:00 step lies wholly in part-peak, so it is exactly 0.51447."""
     axis = day_axis(2026, 1, 14, LA)
@@ -123,7 +121,7 @@ def test_sce_tou_ev_8_winter_morning() -> None:
     """SCE TOU-EV-8 (acnportal record): winter runs 10-01 to 5-31, bands start at 0, 8, 16, 21 h
     with 0.05993, 0.03964, 0.17698, 0.05993. On 14 Jan 2026 10:00 the price is 0.03964; in
     summer (15 Jul) 17:00 is 0.17698 and 10:00 is 0.05993."""
-    home = make_home(tariff_from_shared_record(shared_record("acnportal_sce_tou_ev_8_oct_2018")),
+    home = make_home(tariff_from_record(published_record("acnportal_sce_tou_ev_8_oct_2018")),
                      tz=LA)
     winter_axis = day_axis(2026, 1, 14, LA)
     winter = import_price_per_kwh(home, winter_axis)
@@ -137,7 +135,7 @@ def test_sce_tou_ev_8_winter_morning() -> None:
 
 def test_sce_season_months_wrap_the_new_year() -> None:
     """Winter 10-01..5-31 becomes months 10, 11, 12, 1..5; summer 06-01..9-30 months 6–9."""
-    mapping = tariff_from_shared_record(shared_record("acnportal_sce_tou_ev_8_oct_2018"))
+    mapping = tariff_from_record(published_record("acnportal_sce_tou_ev_8_oct_2018"))
     months = {rule["name"]: rule["months"] for rule in mapping["rules"]}
     assert months == {"Summer": [6, 7, 8, 9], "Winter": [10, 11, 12, 1, 2, 3, 4, 5]}
 
@@ -147,7 +145,7 @@ def test_octopus_go_wraparound_window_mean_of_two_rates() -> None:
     peak rate, so this test states one: 0.30 GBP/kWh, an arbitrary test input, not a published
     price. The 60-min step from 23:00 is half peak, half off-peak: (0.30 + 0.075) / 2 = 0.1875;
     00:00–05:00 are off-peak, 05:00 is half/half again, 06:00–23:00 peak."""
-    mapping = tariff_from_shared_record(shared_record("intelligent_octopus_go"),
+    mapping = tariff_from_record(published_record("intelligent_octopus_go"),
                                         peak_price_per_kwh=0.30)
     home = make_home(mapping, tz=LONDON)
     axis = day_axis(2026, 1, 14, LONDON)
@@ -161,9 +159,9 @@ def test_octopus_go_wraparound_window_mean_of_two_rates() -> None:
 def test_octopus_go_needs_a_stated_peak_price() -> None:
     """The record does not contain the peak rate; the function must refuse to guess it."""
     with pytest.raises(InputError, match="peak_price_per_kwh"):
-        tariff_from_shared_record(shared_record("intelligent_octopus_go"))
+        tariff_from_record(published_record("intelligent_octopus_go"))
     with pytest.raises(InputError, match="only used for 'two_rate'"):
-        tariff_from_shared_record(shared_record("pge_ev2a_circa_2024"), peak_price_per_kwh=0.3)
+        tariff_from_record(published_record("pge_ev2a_circa_2024"), peak_price_per_kwh=0.3)
 
 
 # ----------------------------------------------------------------------------- rule selection
@@ -256,12 +254,12 @@ def test_smard_day_ahead_with_markup_and_vat() -> None:
     np.testing.assert_allclose(quarter[28:32], [0.310114] * 4)
 
 
-def test_smard_example_file_matches_shared_record() -> None:
+def test_smard_example_file_matches_published_record() -> None:
     """The example CSV holds the 24 prices of the shared SMARD record (hourly axis = file steps,
     equal up to the float rounding of the time-weighted mean)."""
     home = make_home({"type": "series", "file": SMARD_FILE})
     prices = import_price_per_kwh(home, day_axis(2018, 3, 14, BERLIN))
-    np.testing.assert_allclose(prices, shared_record("smard_de_at_lu_2018_03_14")["prices"],
+    np.testing.assert_allclose(prices, published_record("smard_de_at_lu_2018_03_14")["prices"],
                                rtol=1e-12)
 
 

@@ -24,8 +24,10 @@ naive baseline both use them, so a saving is computed the same way on both sides
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -245,10 +247,29 @@ _PERIOD_KEY = re.compile(r"^(summer|winter)_(.+?)_(\d{2}_\d{2}(?:_and_\d{2}_\d{2
 _DOW_MASKS = {"ALL": "all", "WEEKDAYS": "weekdays", "WEEKENDS": "weekends"}
 
 
-def tariff_from_shared_record(
+PUBLISHED_TARIFFS = Path(__file__).resolve().parent / "data" / "tariffs.json"
+
+
+def published_tariffs() -> list[dict[str, Any]]:
+    """The published tariff records shipped in ``tools/data/tariffs.json`` (each with its source)."""
+    records = json.loads(PUBLISHED_TARIFFS.read_text(encoding="utf-8"))
+    assert isinstance(records, list)
+    return records
+
+
+def published_tariff(record_id: str) -> dict[str, Any]:
+    """One record of :func:`published_tariffs` by its ``id``."""
+    for record in published_tariffs():
+        if record.get("id") == record_id:
+            return record
+    known = ", ".join(str(r.get("id")) for r in published_tariffs())
+    raise InputError("tariff", f"no published tariff {record_id!r} (known: {known})")
+
+
+def tariff_from_record(
     record: dict[str, Any], *, peak_price_per_kwh: float | None = None
 ) -> dict[str, Any]:
-    """Turn a tariff record of ``shared/data/tariffs.json`` into a home-file ``import`` mapping.
+    """Turn a published tariff record (:func:`published_tariffs`) into a home-file ``import`` mapping.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Hearth's chat UI on Chainlit 2.x: live agent steps, the proposal, Approve / Reject / Adjust.
 
 Run it with ``hearth ui --home examples/home.yaml`` (which runs ``chainlit run
-app/chainlit_app.py --headless --host 127.0.0.1 --port 8000`` with ``CHAINLIT_APP_ROOT`` set to
+app/ui/chainlit_app.py --headless --host 127.0.0.1 --port 8000`` with ``CHAINLIT_APP_ROOT`` set to
 the project folder).
 
 Environment
@@ -63,7 +63,6 @@ from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
-from app.chart import plan_figure
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
 from app.store import (
     PlanStatusError,
@@ -72,6 +71,7 @@ from app.store import (
     StaleProposalError,
     UnknownPlanError,
 )
+from app.ui.chart import plan_figure
 from tools.errors import HearthError, InputError
 from tools.home import Home, load_home
 from tools.results import Conflict, Plan

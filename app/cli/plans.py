@@ -1,4 +1,4 @@
-"""``hearth plans`` / ``approve`` / ``reject`` (the plan store) and ``hearth ui`` (Chainlit).
+"""``hearth plans`` / ``approve`` / ``reject``: the plan store on the command line.
 
 Exit status: 0 done, 2 bad input (unknown id, stale or already decided plan, bad store file,
 bad flags), 1 internal error. Approval here is the same plain code the UI's Approve button runs.
@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import ipaddress
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 from app.render import diff_section, format_time, money
 from app.store import PlanStore, PlanStoreError, StoredPlan
 from tools.errors import InputError
-from tools.home import load_home
-from tools.timeaxis import parse_aware_datetime
-
-#: The project folder: holds chainlit.md and .chainlit/config.toml (Chainlit's APP_ROOT).
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CHAINLIT_APP = Path(__file__).resolve().parent / "chainlit_app.py"
-DEFAULT_UI_PORT = 8000
-LOOPBACK_HOST = "127.0.0.1"
 
 
-def _add_db_arg(parser: argparse.ArgumentParser) -> None:
+def add_db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None,
                         help="plan store file (default: $HEARTH_DB or the user data directory)")
 
@@ -39,7 +28,7 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
         "plans", help="list plan versions in the plan store",
         description="List the most recent plan versions, newest first; * marks the active plan.",
     )
-    _add_db_arg(plans)
+    add_db_arg(plans)
     plans.add_argument("--limit", type=int, default=20, help="how many versions (default 20)")
     plans.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plans.set_defaults(run=run_plans)
@@ -49,7 +38,7 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
         description="Approve a proposed plan: it becomes the active plan and the previous one is "
                     "superseded. A proposal made before the active plan changed is refused.",
     )
-    _add_db_arg(approve)
+    add_db_arg(approve)
     approve.add_argument("id", type=int, help="plan id (see `hearth plans`)")
     approve.add_argument("--by", help="who approves (default: the login name)")
     approve.set_defaults(run=run_approve)
@@ -57,7 +46,7 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
     reject = subparsers.add_parser(
         "reject", help="reject a proposed plan", description="Mark a proposed plan as rejected.",
     )
-    _add_db_arg(reject)
+    add_db_arg(reject)
     reject.add_argument("id", type=int, help="plan id (see `hearth plans`)")
     reject.add_argument("--reason", help="what should change")
     reject.set_defaults(run=run_reject)
@@ -170,91 +159,3 @@ def run_reject(args: argparse.Namespace) -> int:
     return 0
 
 
-# ----------------------------------------------------------------------------- hearth ui
-
-def add_ui_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``ui``."""
-    ui = subparsers.add_parser(
-        "ui", help="start the chat UI (Chainlit) on 127.0.0.1",
-        description="Serve the Hearth chat UI. It binds to 127.0.0.1 and opens no browser; set "
-                    "HEARTH_PASSWORD (and CHAINLIT_AUTH_SECRET) to require a login.",
-    )
-    ui.add_argument("--port", type=int, default=DEFAULT_UI_PORT,
-                    help=f"TCP port (default {DEFAULT_UI_PORT})")
-    ui.add_argument("--host", default=LOOPBACK_HOST,
-                    help="address to bind (default 127.0.0.1; any other needs HEARTH_PASSWORD)")
-    ui.add_argument("--home", default=os.environ.get("HEARTH_HOME"),
-                    help="home file (default: $HEARTH_HOME)")
-    ui.add_argument("--now", help="fixed planning time, ISO 8601 with offset (demos, tests); "
-                                  "default: the current time at each request")
-    _add_db_arg(ui)
-    ui.set_defaults(run=run_ui)
-
-
-def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
-    """The ``chainlit run`` command line and environment for ``hearth ui`` (checked, not run).
-
-    Raises
-    ------
-    tools.errors.InputError
-        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback host without a password, or a
-        password without ``CHAINLIT_AUTH_SECRET``.
-    """
-    if not args.home:
-        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
-    home = Path(args.home).expanduser().resolve()
-    load_home(home)  # a bad home file fails here, with every defect, not in the first chat
-    if not 1 <= args.port <= 65535:
-        raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
-    password = os.environ.get("HEARTH_PASSWORD", "")
-    try:
-        loopback = ipaddress.ip_address(args.host).is_loopback
-    except ValueError:
-        loopback = args.host == "localhost"
-    if not loopback and not password:
-        raise InputError(
-            "--host", f"{args.host} is reachable from other machines; set HEARTH_PASSWORD to "
-            "require a login first"
-        )
-    if password and not os.environ.get("CHAINLIT_AUTH_SECRET"):
-        raise InputError(
-            "CHAINLIT_AUTH_SECRET", "HEARTH_PASSWORD is set, so the UI needs a secret to sign "
-            "logins: run `chainlit create-secret` and export the value it prints"
-        )
-    if args.now:
-        parse_aware_datetime(args.now, "--now")
-    env = dict(os.environ)
-    env["HEARTH_HOME"] = str(home)
-    env["CHAINLIT_APP_ROOT"] = str(PROJECT_ROOT)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    if args.now:
-        env["HEARTH_NOW"] = args.now
-    else:
-        env.pop("HEARTH_NOW", None)
-    if args.db is not None:
-        env["HEARTH_DB"] = str(Path(args.db).expanduser().resolve())
-    command = [sys.executable, "-m", "chainlit", "run", str(CHAINLIT_APP), "--headless",
-               "--host", args.host, "--port", str(args.port)]
-    return command, env
-
-
-def run_ui(args: argparse.Namespace) -> int:
-    """``hearth ui``: become the Chainlit server (exec on POSIX, so Ctrl-C, SIGTERM and kill go
-    straight to it); elsewhere run it as a child and wait."""
-    try:
-        command, env = ui_command(args)
-    except InputError as err:
-        print(f"hearth: error: {err}", file=sys.stderr)
-        return 2
-    print(f"Hearth UI on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        os.execve(command[0], command, env)  # does not return
-    process = subprocess.Popen(command, env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:  # Ctrl-C reaches Chainlit too (same console); let it finish
-        return process.wait()

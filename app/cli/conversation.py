@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
 from agents.session import PlanningSession
+from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
 from app.render import diff_section
-from app.schedule_command import add_home_and_clock, load_home_arg, now_arg, render_outcome
 from app.store import PlanStore, PlanStoreError
 from tools.home import Home
 

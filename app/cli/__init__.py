@@ -9,9 +9,10 @@ import logging
 import os
 import sys
 
-from agents.cli_commands import add_chat_parser, add_plan_parser
-from app.cli_store import add_store_parsers, add_ui_parser
-from app.schedule_command import add_schedule_parser
+from app.cli.conversation import add_chat_parser, add_plan_parser
+from app.cli.plans import add_store_parsers
+from app.cli.schedule import add_schedule_parser
+from app.cli.ui import add_ui_parser
 from tools.errors import HearthError, InputError
 
 log = logging.getLogger("hearth")
@@ -49,7 +50,3 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("internal error")
         print("hearth: internal error (details above); please report it", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,115 @@
+"""``hearth ui``: serve the Chainlit chat UI on 127.0.0.1.
+
+Exit status: 2 for bad input (home file, port, host without a password); otherwise the process
+becomes the Chainlit server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.cli.plans import add_db_arg
+from tools.errors import InputError
+from tools.home import load_home
+from tools.timeaxis import parse_aware_datetime
+
+#: The project folder: holds chainlit.md and .chainlit/config.toml (Chainlit's APP_ROOT).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHAINLIT_APP = PROJECT_ROOT / "app" / "ui" / "chainlit_app.py"
+DEFAULT_UI_PORT = 8000
+LOOPBACK_HOST = "127.0.0.1"
+
+
+# ----------------------------------------------------------------------------- hearth ui
+
+def add_ui_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``ui``."""
+    ui = subparsers.add_parser(
+        "ui", help="start the chat UI (Chainlit) on 127.0.0.1",
+        description="Serve the Hearth chat UI. It binds to 127.0.0.1 and opens no browser; set "
+                    "HEARTH_PASSWORD (and CHAINLIT_AUTH_SECRET) to require a login.",
+    )
+    ui.add_argument("--port", type=int, default=DEFAULT_UI_PORT,
+                    help=f"TCP port (default {DEFAULT_UI_PORT})")
+    ui.add_argument("--host", default=LOOPBACK_HOST,
+                    help="address to bind (default 127.0.0.1; any other needs HEARTH_PASSWORD)")
+    ui.add_argument("--home", default=os.environ.get("HEARTH_HOME"),
+                    help="home file (default: $HEARTH_HOME)")
+    ui.add_argument("--now", help="fixed planning time, ISO 8601 with offset (demos, tests); "
+                                  "default: the current time at each request")
+    add_db_arg(ui)
+    ui.set_defaults(run=run_ui)
+
+
+def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The ``chainlit run`` command line and environment for ``hearth ui`` (checked, not run).
+
+    Raises
+    ------
+    tools.errors.InputError
+        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback host without a password, or a
+        password without ``CHAINLIT_AUTH_SECRET``.
+    """
+    if not args.home:
+        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
+    home = Path(args.home).expanduser().resolve()
+    load_home(home)  # a bad home file fails here, with every defect, not in the first chat
+    if not 1 <= args.port <= 65535:
+        raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
+    password = os.environ.get("HEARTH_PASSWORD", "")
+    try:
+        loopback = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = args.host == "localhost"
+    if not loopback and not password:
+        raise InputError(
+            "--host", f"{args.host} is reachable from other machines; set HEARTH_PASSWORD to "
+            "require a login first"
+        )
+    if password and not os.environ.get("CHAINLIT_AUTH_SECRET"):
+        raise InputError(
+            "CHAINLIT_AUTH_SECRET", "HEARTH_PASSWORD is set, so the UI needs a secret to sign "
+            "logins: run `chainlit create-secret` and export the value it prints"
+        )
+    if args.now:
+        parse_aware_datetime(args.now, "--now")
+    env = dict(os.environ)
+    env["HEARTH_HOME"] = str(home)
+    env["CHAINLIT_APP_ROOT"] = str(PROJECT_ROOT)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    if args.now:
+        env["HEARTH_NOW"] = args.now
+    else:
+        env.pop("HEARTH_NOW", None)
+    if args.db is not None:
+        env["HEARTH_DB"] = str(Path(args.db).expanduser().resolve())
+    command = [sys.executable, "-m", "chainlit", "run", str(CHAINLIT_APP), "--headless",
+               "--host", args.host, "--port", str(args.port)]
+    return command, env
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    """``hearth ui``: become the Chainlit server (exec on POSIX, so Ctrl-C, SIGTERM and kill go
+    straight to it); elsewhere run it as a child and wait."""
+    try:
+        command, env = ui_command(args)
+    except InputError as err:
+        print(f"hearth: error: {err}", file=sys.stderr)
+        return 2
+    print(f"Hearth UI on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(command[0], command, env)  # does not return
+    process = subprocess.Popen(command, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches Chainlit too (same console); let it finish
+        return process.wait()

@@ -1,0 +1,61 @@
+"""The home description: ``home.yaml`` loaded into frozen pydantic models.
+
+Every model forbids unknown fields, every quantity carries its unit in its name, and a malformed
+file fails with the field path and the reason (``battery.max_soc_pct: must be ≤ 100, got 120``).
+Daily clock rules (windows, quiet hours, TOU bands) are local wall-clock times ``HH:MM`` in the
+home's time zone; ``24:00`` may end a band, and a window whose end is before its start wraps past
+midnight.
+
+Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV), ``tariffs``,
+``devices`` (battery, EVs, appliances), ``base_load``, ``model`` (:class:`Home`) and ``loading``
+(:func:`load_home`). Everything public is importable from ``tools.home``.
+"""
+
+from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
+from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
+from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
+from tools.home.loading import format_validation_errors, load_home, parse_home
+from tools.home.model import Home
+from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.tariffs import (
+    Co2Series,
+    FlatPrice,
+    PriceSpec,
+    SeriesPrice,
+    Tariff,
+    TouBand,
+    TouPrice,
+    TouRule,
+)
+
+__all__ = [
+    "Appliance",
+    "ApplianceCycle",
+    "BaseLoadSpec",
+    "Battery",
+    "ClockTime",
+    "Co2Series",
+    "DailyWindow",
+    "DeviceId",
+    "Ev",
+    "FlatPrice",
+    "Frozen",
+    "GridConnection",
+    "Home",
+    "HourlyBaseLoad",
+    "Location",
+    "PriceSpec",
+    "PvArray",
+    "PvSettings",
+    "SeriesBaseLoad",
+    "SeriesPrice",
+    "StandardBaseLoad",
+    "Tariff",
+    "TouBand",
+    "TouPrice",
+    "TouRule",
+    "format_validation_errors",
+    "load_home",
+    "parse_clock_minutes",
+    "parse_home",
+]

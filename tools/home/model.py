@@ -1,0 +1,142 @@
+"""The :class:`Home`: everything Hearth knows about one home, and its device look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator, model_validator
+
+from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
+from tools.home.clock import Frozen
+from tools.home.devices import Appliance, Battery, Ev
+from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.tariffs import Tariff
+
+
+class Home(Frozen):
+    """Everything Hearth knows about one home."""
+
+    name: str = "Home"
+    timezone: str = Field(description="IANA time zone, e.g. Europe/Berlin.")
+    location: Location
+    grid: GridConnection
+    tariff: Tariff
+    pv_arrays: tuple[PvArray, ...] = ()
+    pv_settings: PvSettings = PvSettings()
+    pv_series: SeriesBaseLoad | None = Field(
+        default=None, description="Measured or forecast PV power [kW] used instead of the model."
+    )
+    battery: Battery | None = None
+    evs: tuple[Ev, ...] = ()
+    appliances: tuple[Appliance, ...] = ()
+    base_load: BaseLoadSpec
+    source_dir: str | None = Field(default=None, exclude=True, description="Set by load_home.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (KeyError, ValueError):
+            raise ValueError(f"{name!r} is not an IANA time zone such as Europe/Berlin") from None
+        return name
+
+    @model_validator(mode="after")
+    def _devices(self) -> Home:
+        seen: dict[str, str] = {}
+        for device_id, label in self._device_labels():
+            if device_id in seen:
+                raise ValueError(f"device id {device_id!r} is used twice")
+            seen[device_id] = label
+        names: dict[str, str] = {}
+        for device_id, alias in self._alias_pairs():
+            if alias in names and names[alias] != device_id:
+                raise ValueError(f"alias {alias!r} names both {names[alias]} and {device_id}")
+            names[alias] = device_id
+        appliance_ids = {a.id for a in self.appliances}
+        for appliance in self.appliances:
+            for dep in appliance.after:
+                if dep not in appliance_ids:
+                    raise ValueError(
+                        f"appliance {appliance.id}: 'after' names {dep!r}, which is not an appliance "
+                        f"of this home ({', '.join(sorted(appliance_ids))})"
+                    )
+        self._check_acyclic()
+        return self
+
+    def _device_labels(self) -> Iterator[tuple[str, str]]:
+        if self.battery:
+            yield self.battery.id, "battery"
+        for ev in self.evs:
+            yield ev.id, "ev"
+        for appliance in self.appliances:
+            yield appliance.id, "appliance"
+
+    def _alias_pairs(self) -> Iterator[tuple[str, str]]:
+        for device in self.devices():
+            yield device.id, device.id.replace("_", " ")
+            for alias in device.aliases:
+                yield device.id, alias
+
+    def _check_acyclic(self) -> None:
+        graph = {a.id: a.after for a in self.appliances}
+        state: dict[str, int] = {}
+
+        def visit(node: str, path: list[str]) -> None:
+            if state.get(node) == 1:
+                raise ValueError("'after' dependencies form a cycle: " + " → ".join([*path, node]))
+            if state.get(node) == 2:
+                return
+            state[node] = 1
+            for dep in graph[node]:
+                visit(dep, [*path, node])
+            state[node] = 2
+
+        for node in graph:
+            visit(node, [])
+
+    # -- look-ups ------------------------------------------------------------------------------
+
+    def devices(self) -> list[Battery | Ev | Appliance]:
+        return [*([self.battery] if self.battery else []), *self.evs, *self.appliances]
+
+    def device(self, device_id: str) -> Battery | Ev | Appliance:
+        for device in self.devices():
+            if device.id == device_id:
+                return device
+        raise KeyError(device_id)
+
+    def label(self, device_id: str) -> str:
+        """The device's name from the home file, else its id with spaces (for messages)."""
+        try:
+            device = self.device(device_id)
+        except KeyError:
+            return device_id.replace("_", " ")
+        return device.name or device_id.replace("_", " ")
+
+    def ev(self, device_id: str) -> Ev:
+        return next(ev for ev in self.evs if ev.id == device_id)
+
+    def appliance(self, device_id: str) -> Appliance:
+        return next(a for a in self.appliances if a.id == device_id)
+
+    def find_device(self, name: str) -> list[str]:
+        """Ids of devices whose id, name or alias equals ``name`` (case-insensitive)."""
+        key = name.strip().lower().replace("-", " ")
+        hits = []
+        for device in self.devices():
+            labels = {device.id, device.id.replace("_", " "), *device.aliases}
+            if device.name:
+                labels.add(device.name.lower())
+            if key in labels or key.replace(" ", "_") == device.id:
+                hits.append(device.id)
+        return hits
+
+    def resolve_path(self, relative: str) -> Path:
+        """A file path from the home file, relative to the file's own folder."""
+        path = Path(relative)
+        if not path.is_absolute() and self.source_dir:
+            path = Path(self.source_dir) / path
+        return path

@@ -1,0 +1,49 @@
+"""The built model: a PuLP problem and handles on its variable families, and two small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulp
+from pulp import LpAffineExpression as Expr
+
+from tools.scheduler.problem import ScheduleProblem
+
+
+@dataclass
+class BuiltModel:
+    """A built PuLP model and handles on its variable families."""
+
+    problem: ScheduleProblem
+    lp: pulp.LpProblem
+    grid_import_kw: list[pulp.LpVariable]
+    grid_export_kw: list[pulp.LpVariable]
+    pv_curtailed_kw: list[pulp.LpVariable | None]
+    battery_charge_kw: list[pulp.LpVariable] | None = None
+    battery_discharge_kw: list[pulp.LpVariable] | None = None
+    battery_soc_kwh: list[pulp.LpVariable] | None = None
+    device_kw: dict[str, list[Expr | None]] = field(default_factory=dict)
+    appliance_start: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
+    step_span: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)
+    objective: Expr = field(default_factory=Expr)
+    """Primary objective: cost (+ CO2 weight, + terms for "co2"/"asap" requests)."""
+    objective_value: pulp.LpVariable | None = None
+    tie_break: Expr = field(default_factory=Expr)
+    """Secondary objective: energy-weighted lateness of every device [kWh·horizon] plus a little
+    battery throughput and curtailment, so equal-cost schedules come out early and stable."""
+    unplaceable: list[str] = field(default_factory=list)
+    """Requested appliances with no allowed placement: the model is infeasible by construction."""
+
+
+def new_var(
+    lp: pulp.LpProblem,
+    name: str,
+    low: float | None = 0.0,
+    up: float | None = None,
+    cat: str = "Continuous",
+) -> pulp.LpVariable:
+    return lp.add_variable(name, lowBound=low, upBound=up, cat=cat)
+
+
+def affine(pairs: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> Expr:
+    return pulp.LpAffineExpression(pairs, constant)
