@@ -1,0 +1,216 @@
+"""The tools' typed arguments and results (pydantic, ``extra="forbid"``): what a model reads and writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agents.session import MissingFact
+from tools.requests import DeviceRequest
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoArgs(StrictModel):
+    """This tool takes no arguments."""
+
+
+class ToolOutput(StrictModel):
+    ok: bool = Field(default=True, description="False when the call failed; see error.")
+
+
+class ToolFailure(ToolOutput):
+    """A tool call that could not be carried out, with the reason to act on."""
+
+    ok: bool = False
+    tool: str
+    error: str = Field(description="What is wrong and, where it helps, what would be accepted.")
+    field: str | None = Field(default=None, description="The argument or fact at fault.")
+
+
+class RequestChange(StrictModel):
+    """What the homeowner wants of one device. Fields left out keep their draft value."""
+
+    device: str = Field(description="Device id (or a name the homeowner used).")
+    deadline: str | None = Field(
+        default=None,
+        description="Done by: 'HH:MM' (next such local time), 'tomorrow HH:MM', '+3h', ISO 8601, "
+        "or 'horizon_end' if the homeowner leaves it open. Needed for a new device.",
+    )
+    earliest_start: str | None = Field(default=None, description="Not before: as deadline, or 'now'.")
+    target_soc_pct: float | None = Field(default=None, ge=0, le=100, description="Target SoC [%].")
+    charge_full: bool | None = Field(default=None, description="Charge to the device's limit.")
+    energy_kwh: float | None = Field(default=None, gt=0, le=500, description="Energy to add [kWh].")
+    objective: Literal["cost", "co2", "asap"] | None = Field(
+        default=None, description="cost (cheapest), co2 (greenest), asap."
+    )
+
+
+class UpdateRequestsArgs(StrictModel):
+    upsert: list[RequestChange] = Field(default_factory=list, description="Add or change.")
+    cancel: list[str] = Field(default_factory=list, description="Device ids to withdraw.")
+    clear_all: bool = Field(default=False, description="Withdraw every request first.")
+
+
+class DraftResult(ToolOutput):
+    requests: list[DeviceRequest] = Field(description="The whole draft after the change.")
+    changed: list[str] = Field(description="Device ids added or changed.")
+    cancelled: list[str] = Field(description="Device ids withdrawn.")
+    horizon_end: datetime = Field(description="End of the planning horizon.")
+
+
+class AskArgs(StrictModel):
+    question: str = Field(min_length=3, max_length=300, description="One short question.")
+    missing: list[MissingFact] = Field(min_length=1, description="What the question is about.")
+
+
+class QuestionRecorded(ToolOutput):
+    question: str
+    missing: list[MissingFact]
+
+
+class RunView(StrictModel):
+    device: str
+    name: str
+    start: datetime
+    end: datetime
+    energy_kwh: float = Field(description="Energy drawn [kWh] (battery: net charge).")
+    cost: float = Field(description="That energy at the import price [currency].")
+
+
+class ConflictView(StrictModel):
+    kind: str
+    severity: Literal["info", "warning", "error"]
+    message: str
+    resolutions: list[str]
+
+
+class AlternativeView(StrictModel):
+    description: str
+
+
+class BindingView(StrictModel):
+    kind: str
+    device: str | None
+    message: str
+    alternatives: list[AlternativeView]
+
+
+class DiagnosisView(StrictModel):
+    message: str
+    binding: list[BindingView]
+
+
+class PlanView(ToolOutput):
+    """A proposal or plan as the agents see it: runs, money and conflicts, no per-step series."""
+
+    status: Literal["proposed", "infeasible", "error", "active", "none"]
+    message: str
+    plan_id: str | None = None
+    solve_status: str | None = None
+    currency: str
+    cost: float | None = None
+    baseline_cost: float | None = Field(
+        default=None, description="Cost if every load ran as soon as it may [currency]."
+    )
+    saving: float | None = None
+    saving_pct: float | None = Field(default=None, description="saving / baseline_cost [%].")
+    horizon_start: datetime | None = None
+    horizon_end: datetime | None = None
+    runs: list[RunView] = Field(default_factory=list)
+    requests: list[DeviceRequest] = Field(default_factory=list)
+    conflicts: list[ConflictView] = Field(default_factory=list)
+    diagnosis: DiagnosisView | None = None
+
+
+class ForecastSummary(ToolOutput):
+    horizon_start: datetime
+    horizon_end: datetime
+    horizon_hours: float
+    currency: str
+    import_price_min_per_kwh: float
+    import_price_min_at: datetime
+    import_price_max_per_kwh: float
+    import_price_max_at: datetime
+    import_price_mean_per_kwh: float
+    export_price_min_per_kwh: float
+    export_price_max_per_kwh: float
+    pv_energy_kwh: float
+    pv_peak_kw: float
+    pv_peak_at: datetime | None
+    base_load_energy_kwh: float
+    base_load_peak_kw: float
+    co2_min_g_per_kwh: float | None = None
+    co2_min_at: datetime | None = None
+    co2_max_g_per_kwh: float | None = None
+    co2_max_at: datetime | None = None
+
+
+class ExplainArgs(StrictModel):
+    device: str | None = Field(default=None, description="Device id to explain.")
+    at: str | None = Field(default=None, description="A time asked about: 'HH:MM' or ISO 8601.")
+
+
+class Explanation(ToolOutput):
+    """Why a device runs when it does: prices and PV at its run against its alternatives."""
+
+    plan_id: str
+    device: str
+    name: str
+    currency: str
+    start: datetime
+    end: datetime
+    energy_kwh: float
+    cost: float
+    mean_price_per_kwh: float = Field(description="Energy-weighted import price of the run.")
+    pv_energy_kwh_during_run: float = Field(description="PV produced during the run [kWh].")
+    window_start: datetime = Field(description="Earliest time the device could start.")
+    window_end: datetime = Field(description="When it has to be done.")
+    window_price_min_per_kwh: float
+    window_price_min_at: datetime
+    window_price_max_per_kwh: float
+    window_price_max_at: datetime
+    asap_start: datetime = Field(description="Start if it ran as soon as allowed.")
+    asap_cost: float = Field(description="The same run started at asap_start [currency].")
+    asap_mean_price_per_kwh: float
+    saving_vs_asap: float = Field(description="asap_cost − cost [currency].")
+    at: datetime | None = None
+    price_at_per_kwh: float | None = None
+    pv_kw_at: float | None = None
+    running_at: list[str] = Field(default_factory=list, description="Devices running at 'at' (names).")
+
+
+class WhatIfArgs(UpdateRequestsArgs):
+    adopt: bool = Field(default=False, description="Make it the proposal (only if asked).")
+
+
+class WhatIfResult(PlanView):
+    compared_with: str | None = Field(description="Id of the current proposal, if any.")
+    cost_difference: float | None = Field(
+        default=None, description="cost − current proposal's cost [currency]."
+    )
+    adopted: bool
+
+
+class ConflictReport(ToolOutput):
+    plan_id: str | None
+    conflicts: list[ConflictView]
+    errors: int
+    warnings: int
+    changed_since_proposal: bool = Field(
+        description="True when the re-check differs from what the scheduler reported."
+    )
+    note: str | None = None
+
+
+class ReplyCheck(ToolOutput):
+    """Whether every number and time in the coordinator's reply appears in a tool result."""
+
+    checked: list[str]
+    unverified: list[str]
+    verified: bool
+    note: str | None = None

@@ -1,0 +1,183 @@
+"""The draft of device requests: ``update_requests``, ``ask_homeowner`` and how their time and device
+arguments are read."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from agents.session import Clarification, PlanningSession
+from agents.tools.models import (
+    AskArgs,
+    DraftResult,
+    QuestionRecorded,
+    RequestChange,
+    UpdateRequestsArgs,
+)
+from agents.tools.views import device_label
+from tools.errors import RequestError
+from tools.home import Appliance, Home
+from tools.requests import DeviceRequest, kind_for, resolve_requests
+from tools.timeaxis import parse_aware_datetime
+
+_CLOCK = re.compile(r"^(?:(today|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
+_RELATIVE = re.compile(r"^\+\s*(\d+(?:\.\d+)?)\s*(h|hours?|min|minutes?)$")
+
+
+def resolve_when(text: str, session: PlanningSession, field: str, *, allow_end: bool) -> datetime | None:
+    """Turn a time argument into an aware datetime (``None`` for ``"now"``).
+
+    See the module docstring for the accepted forms. Raises :class:`RequestError` naming
+    ``field`` for anything else.
+    """
+    value = text.strip().lower()
+    tz = ZoneInfo(session.home.timezone)
+    local_now = session.now.astimezone(tz)
+    if value == "now":
+        if allow_end:
+            raise RequestError(field, "'now' cannot be a deadline")
+        return None
+    if value in ("horizon_end", "horizon end", "end"):
+        if not allow_end:
+            raise RequestError(field, "'horizon_end' is only a deadline")
+        return session.axis().end
+    relative = _RELATIVE.match(value)
+    if relative:
+        amount = float(relative.group(1))
+        minutes = amount * 60 if relative.group(2).startswith("h") else amount
+        return (session.now + timedelta(minutes=minutes)).astimezone(tz)
+    clock = _CLOCK.match(value)
+    if clock:
+        day, hours, minutes = clock.group(1), int(clock.group(2)), int(clock.group(3))
+        if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+            raise RequestError(field, f"{text!r} is not a clock time between 00:00 and 24:00")
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0).replace(tzinfo=None)
+        offset_days = {"today": 0, "tomorrow": 1}.get(day or "", 0)
+        naive = midnight + timedelta(days=offset_days, hours=hours, minutes=minutes)
+        moment = _localize(naive, tz)
+        if day is None and moment <= local_now:
+            moment = _localize(naive + timedelta(days=1), tz)
+        return moment
+    if "t" in value and len(value) > 10:
+        return parse_aware_datetime(text, field).astimezone(tz)
+    raise RequestError(
+        field,
+        f"cannot read the time {text!r}; use 'HH:MM', 'tomorrow HH:MM', '+3h', ISO 8601 with "
+        "offset" + (", or 'horizon_end'" if allow_end else ", or 'now'"),
+    )
+
+
+def _localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in ``tz``: the first reading of a repeated hour, shifted past a gap."""
+    return naive.replace(tzinfo=tz).astimezone(ZoneInfo("UTC")).astimezone(tz)
+
+
+def resolve_device(home: Home, name: str, field: str = "device") -> str:
+    """The id of the one device called ``name``; :class:`RequestError` if none or several."""
+    key = name.strip().lower()
+    for prefix in ("the ", "my ", "our "):
+        if key.startswith(prefix) and not home.find_device(key):
+            key = key[len(prefix):]
+    matches = home.find_device(key)
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(device_label(d) for d in home.devices()) or "none"
+    if not matches:
+        raise RequestError(field, f"this home has no device called {name!r} (it has: {known})")
+    raise RequestError(field, f"{name!r} could mean {' or '.join(matches)}; say which")
+
+
+
+
+def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> DraftResult:
+    """Add, change or withdraw the homeowner's device requests (the draft).
+
+    The draft changes only if every request in it still fits the home and the horizon.
+    """
+    draft = apply_changes(session, session.draft, args)
+    session.draft = draft
+    changed = [resolve_device(session.home, c.device) for c in args.upsert]
+    cancelled = [resolve_device(session.home, name, "cancel") for name in args.cancel]
+    if not draft:
+        session.proposal = None
+    return DraftResult(
+        requests=draft, changed=changed, cancelled=cancelled, horizon_end=session.axis().end
+    )
+
+
+def apply_changes(
+    session: PlanningSession, draft: list[DeviceRequest], args: UpdateRequestsArgs
+) -> list[DeviceRequest]:
+    """The draft with ``args`` applied, checked against the home and the horizon."""
+    home = session.home
+    by_device = {} if args.clear_all else {r.device: r for r in draft}
+    for name in args.cancel:
+        device_id = resolve_device(home, name, "cancel")
+        if by_device.pop(device_id, None) is None and device_id not in (
+            c.device for c in args.upsert
+        ):
+            raise RequestError("cancel", f"there is no request for {device_id} to cancel")
+    for number, change in enumerate(args.upsert):
+        field = f"upsert[{number}]"
+        device_id = resolve_device(home, change.device, f"{field}.device")
+        by_device[device_id] = _merge(session, by_device.get(device_id), device_id, change, field)
+    requests = list(by_device.values())
+    resolve_requests(home, session.axis(), session.now, requests)
+    return requests
+
+
+def _merge(
+    session: PlanningSession, existing: DeviceRequest | None, device_id: str,
+    change: RequestChange, field: str,
+) -> DeviceRequest:
+    device = session.home.device(device_id)
+    fields: dict[str, Any] = (
+        existing.model_dump() if existing is not None
+        else {"device": device_id, "kind": kind_for(device)}
+    )
+    if change.deadline is not None:
+        fields["deadline"] = resolve_when(change.deadline, session, f"{field}.deadline", allow_end=True)
+    elif existing is None:
+        raise RequestError(
+            f"{field}.deadline",
+            f"a new request for {device_id} needs a deadline; ask the homeowner by when "
+            "(use 'horizon_end' only if they leave the time open)",
+        )
+    if change.earliest_start is not None:
+        fields["earliest_start"] = resolve_when(
+            change.earliest_start, session, f"{field}.earliest_start", allow_end=False
+        )
+    amounts = [change.target_soc_pct is not None, bool(change.charge_full), change.energy_kwh is not None]
+    if sum(amounts) > 1:
+        raise RequestError(field, "give one of target_soc_pct, charge_full or energy_kwh")
+    if change.charge_full:
+        if isinstance(device, Appliance):
+            raise RequestError(f"{field}.charge_full", f"{device_id} is an appliance: it takes no charge target")
+        fields.update(target_soc_pct=device.max_soc_pct, energy_kwh=None)
+    if change.target_soc_pct is not None:
+        fields.update(target_soc_pct=change.target_soc_pct, energy_kwh=None)
+    if change.energy_kwh is not None:
+        fields.update(energy_kwh=change.energy_kwh, target_soc_pct=None)
+    if change.objective is not None:
+        fields["objective"] = change.objective
+    try:
+        return DeviceRequest.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RequestError(f"{field}.{where}", first["msg"].lower()) from None
+
+
+def ask_homeowner(session: PlanningSession, args: AskArgs) -> QuestionRecorded:
+    """Ask the homeowner one clarifying question; the run ends and waits for the answer."""
+    question = args.question.strip()
+    if not question.endswith("?"):
+        raise RequestError("question", "must be one question ending with '?'")
+    clarification = Clarification(question=question, missing=args.missing, asked_at=session.now)
+    session.pending = clarification
+    session.run.question = clarification
+    return QuestionRecorded(question=question, missing=args.missing)
