@@ -91,6 +91,13 @@ class Ev(Frozen):
     max_soc_pct: float = Field(
         default=100.0, gt=0, le=100, description="Charge limit set in the car [%]."
     )
+    consumption_kwh_per_100km: float | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="Battery energy the car uses per 100 km driven [kWh/100 km] (turns "
+        "'enough for 100 km' into energy); unknown when not given.",
+    )
 
     _alias = field_validator("aliases")(classmethod(lambda cls, v: _alias_list(v)))
 
