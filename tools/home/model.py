@@ -134,6 +134,33 @@ class Home(Frozen):
                 hits.append(device.id)
         return hits
 
+    def with_state(
+        self,
+        *,
+        ev_soc_pct: dict[str, float] | None = None,
+        battery_soc_pct: float | None = None,
+    ) -> Home:
+        """This home with the charge levels of its EVs (by id) and battery replaced [%].
+
+        Used for what is known to be true now and the home file cannot know: a live reading from
+        the home, or "my car is at 50%" in a conversation. Unknown EV ids raise ``KeyError``.
+        """
+        levels = [*(ev_soc_pct or {}).values(), *([] if battery_soc_pct is None else [battery_soc_pct])]
+        for soc in levels:
+            if not 0 <= soc <= 100:
+                raise ValueError(f"a charge level must be between 0 and 100 %, got {soc:g}")
+        evs = list(self.evs)
+        for device_id, soc in (ev_soc_pct or {}).items():
+            index = next((i for i, ev in enumerate(evs) if ev.id == device_id), None)
+            if index is None:
+                raise KeyError(device_id)
+            evs[index] = evs[index].model_copy(update={"current_soc_pct": float(soc)})
+        battery = self.battery
+        if battery_soc_pct is not None and battery is not None:
+            battery = battery.model_copy(update={"initial_soc_pct": float(battery_soc_pct)})
+        update: dict[str, object] = {"evs": tuple(evs), "battery": battery}
+        return self.model_copy(update=update)
+
     def resolve_path(self, relative: str) -> Path:
         """A file path from the home file, relative to the file's own folder."""
         path = Path(relative)
