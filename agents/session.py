@@ -12,6 +12,7 @@ so the final status is computed from facts, not from the wording of a reply.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -21,7 +22,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
-from tools.results import Plan, ScheduleOutcome
+from tools.results import Commitment, Plan, ScheduleOutcome
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
@@ -29,13 +30,16 @@ MissingFact = Literal["device", "deadline", "target", "objective", "other"]
 
 @runtime_checkable
 class PlanStoreHandle(Protocol):
-    """What the team may read from the plan store (``app/store.py``): the active plan, if any.
+    """What the team may read from the plan store (``app/store.py``): the latest approved plan
+    and the commitments per device that are in force.
 
     :class:`app.store.PlanStore` satisfies it. Approving is deliberately not part of this
     protocol: no tool can reach it.
     """
 
     def active(self) -> Plan | None: ...
+
+    def active_commitments(self, at: datetime | None = None) -> list[Commitment]: ...
 
 
 class Clarification(BaseModel):
@@ -96,7 +100,11 @@ class PlanningSession:
     horizon_hours:
         Planning horizon [h] passed to the scheduler.
     draft:
-        The requests the homeowner has asked for so far, one per device.
+        The requests the homeowner has asked for so far, one per device (approved ones leave it:
+        they are commitments in the store then).
+    released:
+        Ids of devices whose approved run the homeowner cancelled in this conversation; the next
+        plan withdraws them, and approving it makes that final.
     proposal:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
@@ -109,6 +117,7 @@ class PlanningSession:
     step_minutes: int = 15
     horizon_hours: float = 24.0
     draft: list[DeviceRequest] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
     run: RunState = field(init=False)
@@ -150,6 +159,27 @@ class PlanningSession:
     def active_plan(self) -> Plan | None:
         """The approved plan from the store, or ``None`` without a store or an active plan."""
         return self.store.active() if self.store is not None else None
+
+    def commitments(self) -> list[Commitment]:
+        """The store's commitments still pending now (runs or deadlines after the clock)."""
+        if self.store is None:
+            return []
+        return self.store.active_commitments(at=self.now)
+
+    def committed_request(self, device: str) -> DeviceRequest | None:
+        """The approved request for ``device`` (an id), the start of a revision; ``None`` if none."""
+        for commitment in self.commitments():
+            if commitment.device == device:
+                return next((r for r in commitment.requests if r.device == device), None)
+        return None
+
+    def approved(self, devices: Iterable[str]) -> None:
+        """A plan covering ``devices`` was approved (in ``app/``): their requests leave the draft,
+        the cancellations are done, and the proposal is no longer open."""
+        covered = set(devices)
+        self.draft = [r for r in self.draft if r.device not in covered]
+        self.released = []
+        self.proposal = None
 
     def draft_request(self, device: str) -> DeviceRequest | None:
         """The draft request for ``device`` (an id), if any."""

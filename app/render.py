@@ -145,7 +145,7 @@ def _change_line(change: DeviceChange, currency: str, tz_name: str | None) -> st
 
 def diff_section(diff: PlanDiff, tz_name: str | None = None) -> str:
     """What the approval changed compared with the previously active plan."""
-    if diff.old_plan_id is None or diff.old_cost is None:
+    if diff.old_cost is None:
         return "There was no active plan before; this is the first one."
     lines = [f"**Changes against the previous plan** (cost {money(diff.old_cost, diff.currency)} "
              f"→ {money(diff.new_cost, diff.currency)}, {diff.new_cost - diff.old_cost:+.2f} "

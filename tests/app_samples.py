@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tools.requests import DeviceRequest
-from tools.results import CostBreakdown, DeviceRun, Plan, Segment, StepSeries
+from tools.results import Commitment, CostBreakdown, DeviceRun, Plan, Segment, StepSeries
 
 TZ = "Europe/Berlin"
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=ZoneInfo(TZ))
@@ -98,3 +98,16 @@ def make_plan(
             device_kw=devices,
         ),
     )
+
+
+def only_dishwasher(plan_id: str = "plan-d", *, committed: list[Commitment]) -> Plan:
+    """The default dishwasher run (1.2 kW 22:00–23:00, 0.36 EUR) planned alone, with the given
+    commitments (an EV run) held as fixed loads: requests, runs and devices name only the
+    dishwasher, ``committed`` lists the held runs."""
+    full = make_plan(plan_id)
+    return full.model_copy(update={
+        "requests": [r for r in full.requests if r.device == "dishwasher"],
+        "runs": [r for r in full.runs if r.device == "dishwasher"],
+        "devices": {d: s for d, s in full.devices.items() if d == "dishwasher"},
+        "committed": committed,
+    })

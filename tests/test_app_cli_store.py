@@ -78,11 +78,11 @@ def test_approve_prints_the_diff(db: Path, capsys: pytest.CaptureFixture[str]) -
     first = capsys.readouterr().out
     assert first.startswith("Plan 1 approved by Alex; it is now the active plan (3.96 EUR")
     assert "no active plan before" in first
-    b = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9), dishwasher_step=None), a)
+    b = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9)), a)
     assert run("approve", str(b), "--by", "Sam", "--db", str(db)) == 0
     out = capsys.readouterr().out
     assert "Plan 1 is superseded." in out
-    assert "(cost 3.96 EUR → 5.00 EUR, +1.04 EUR)" in out
+    assert "(cost 2.46 EUR → 3.86 EUR, +1.40 EUR)" in out
     assert "- ev moved:" in out and "**" not in out
     assert store.active_id() == b
 

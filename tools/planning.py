@@ -2,24 +2,34 @@
 
 ``schedule`` composes the pieces in order — axis, inputs, requests, conflicts, build, solve,
 extract, audit, baseline — and is what the CLI, the agents and the UI call.
+
+Already approved runs of other devices (``committed``, see :mod:`tools.commitments`) are fixed
+loads: their per-step power is added to the household base load the model, the audit and the
+baseline see, so it enters the power balance, the grid limit and the cost of both the plan and
+the baseline (the saving is unchanged by them); the plan reports the base load without them and
+lists them separately as already approved.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 
 from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
+from tools.commitments import carried_requests, committed_load_kw
 from tools.conflicts import plan_conflicts, request_conflicts
 from tools.diagnosis import diagnose
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
+    Commitment,
     CostBreakdown,
     DeviceRun,
     Plan,
@@ -36,7 +46,7 @@ from tools.scheduler import (
 )
 from tools.scheduler.problem import Schedule
 from tools.tariff import demand_charge, energy_cost
-from tools.timeaxis import require_aware
+from tools.timeaxis import TimeAxis, require_aware
 
 
 def forecast(
@@ -65,10 +75,23 @@ def schedule(
     step_minutes: int = 15,
     horizon_hours: float = 24,
     options: ScheduleOptions | None = None,
-    active_plan: Plan | None = None,
+    committed: Sequence[Commitment] = (),
+    released: Sequence[Commitment] = (),
     inputs: PlanningInputs | None = None,
 ) -> ScheduleOutcome:
     """Plan ``requests`` jointly for ``home`` from ``now``.
+
+    Parameters
+    ----------
+    committed:
+        The active plan's commitments (:meth:`app.store.PlanStore.active_commitments`). Those of
+        devices that ``requests`` do not name are held as fixed loads and listed in
+        ``plan.committed``; a request for a committed device replaces its commitment (a
+        revision). Battery commitments are not fixed loads: the battery is re-optimised, and its
+        approved requests still in force are planned again unless ``requests`` replace them.
+    released:
+        Commitments the homeowner cancels with this plan: their runs are not held, and
+        ``plan.released`` lists them so that approving the plan withdraws them.
 
     Raises :class:`~tools.errors.InputError` (or a subclass) for requests that do not fit the
     home or the horizon; every other outcome — including infeasible requests and solver time-outs —
@@ -78,8 +101,18 @@ def schedule(
     if inputs is None:
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
+    gone = {c.device for c in released}
+    asked = {r.device for r in requests}
+    held = [c for c in committed if c.device not in asked | gone and c.kind != "battery"]
+    requests = list(requests) + carried_requests(
+        [c for c in committed if c.device not in gone], requests, axis, now
+    )
+    requests = _after_committed(home, requests, held, axis, now)
+    committed_kw = committed_load_kw(held, axis)
+    fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
+    planned_inputs = dataclasses.replace(inputs, base_load_kw=inputs.base_load_kw + fixed_kw)
     resolved = resolve_requests(home, axis, now, requests)
-    problem = ScheduleProblem(home, inputs, tuple(resolved), options or ScheduleOptions())
+    problem = ScheduleProblem(home, planned_inputs, tuple(resolved), options or ScheduleOptions())
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
@@ -92,7 +125,7 @@ def schedule(
             requests=filled,
             message=diagnosis.message,
             diagnosis=diagnosis,
-            conflicts=conflicts,
+            conflicts=_sorted(conflicts),
             solve_status="infeasible",
         )
     if report.status not in ("optimal", "feasible"):
@@ -105,7 +138,7 @@ def schedule(
             status="error",
             requests=filled,
             message=message,
-            conflicts=conflicts,
+            conflicts=_sorted(conflicts),
             solve_status=report.status,
         )
     found = extract_schedule(model)
@@ -120,7 +153,8 @@ def schedule(
         solve_seconds=report.seconds,
         solver=report.solver,
     )
-    conflicts = _sorted(conflicts + plan_conflicts(home, plan, active_plan))
+    plan = _with_commitments(plan, problem, now, held, committed_kw, released)
+    conflicts = _sorted(conflicts + plan_conflicts(home, plan))
     message = (
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
@@ -133,6 +167,61 @@ def schedule(
         conflicts=conflicts,
         solve_status=report.status,
     )
+
+
+def _after_committed(
+    home: Home,
+    requests: list[DeviceRequest],
+    held: Sequence[Commitment],
+    axis: TimeAxis,
+    now: datetime,
+) -> list[DeviceRequest]:
+    """Requests of appliances that run after a committed appliance start after its approved run.
+
+    The dependency ("dryer after washer") holds across plans: a requested appliance whose
+    ``after`` names a device with an approved run may not start before that run ends, so its
+    earliest start moves there (:func:`tools.conflicts.plan_conflicts` says so in the plan).
+    """
+    ends = {c.device: c.end for c in held if c.end is not None}
+    adjusted: list[DeviceRequest] = []
+    for request in requests:
+        device = next((d for d in home.appliances if d.id == request.device), None)
+        latest_end = max(
+            (ends[d] for d in (device.after if device is not None else ()) if d in ends),
+            default=None,
+        )
+        if latest_end is not None and latest_end > (request.earliest_start or now):
+            request = request.model_copy(update={"earliest_start": latest_end.astimezone(axis.tz)})
+        adjusted.append(request)
+    return adjusted
+
+
+def _with_commitments(
+    plan: Plan,
+    problem: ScheduleProblem,
+    now: datetime,
+    held: Sequence[Commitment],
+    committed_kw: dict[str, np.ndarray],
+    released: Sequence[Commitment],
+) -> Plan:
+    """The plan with the committed runs split out of its base load and listed as approved."""
+    if not held and not released:
+        return plan
+    inputs = problem.inputs
+    axis = inputs.axis
+    fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
+    runs = [_run(problem, device, power) for device, power in committed_kw.items()]
+    series = plan.series.model_copy(update={
+        "base_load_kw": _round(inputs.base_load_kw - fixed_kw),
+        "committed_kw": {d: _round(p) for d, p in committed_kw.items()},
+    })
+    return plan.model_copy(update={
+        "id": _plan_id(problem, now, held, released),
+        "series": series,
+        "committed": list(held),
+        "committed_runs": sorted(runs, key=lambda r: (r.start, r.device)),
+        "released": list(released),
+    })
 
 
 def _sorted(conflicts: list) -> list:
@@ -295,9 +384,14 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
     )
 
 
-def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
-    """Deterministic id from the home, the clock, the axis and the requests."""
-    payload = {
+def _plan_id(
+    problem: ScheduleProblem,
+    now: datetime,
+    held: Sequence[Commitment] = (),
+    released: Sequence[Commitment] = (),
+) -> str:
+    """Deterministic id from the home, the clock, the axis, the requests and the commitments."""
+    payload: dict[str, object] = {
         "home": problem.home.model_dump(mode="json"),
         "now": now.isoformat(),
         "axis": [
@@ -307,5 +401,8 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
         ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
+    if held or released:
+        payload["committed"] = [c.model_dump(mode="json") for c in held]
+        payload["released"] = [c.device for c in released]
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return "plan-" + digest[:12]

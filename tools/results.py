@@ -7,12 +7,14 @@ money in the tariff's currency.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tools.requests import DeviceRequest
 
+CommitmentKind = Literal["ev_charge", "appliance_run", "battery"]
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
 Severity = Literal["info", "warning", "error"]
 ConflictKind = Literal[
@@ -21,7 +23,6 @@ ConflictKind = Literal[
     "dependency_order",
     "overlap",
     "battery_reserve",
-    "active_plan",
     "nothing_to_do",
     "window",
 ]
@@ -37,6 +38,60 @@ class Segment(Strict):
     start: AwareDatetime
     end: AwareDatetime
     power_kw: float = Field(description="Mean power [kW]; negative = battery discharging.")
+
+
+class Commitment(Strict):
+    """One device's approved part of the active plan (see :mod:`tools.commitments`).
+
+    Attributes
+    ----------
+    device:
+        Device id from the home file.
+    kind:
+        ``ev_charge``, ``appliance_run`` or ``battery``.
+    requests:
+        What the homeowner asked of the device and approved (targets, deadlines, windows); the
+        battery may have one request of each kind, other devices one.
+    segments:
+        The approved run as stretches of constant power [kW], in time order.
+    energy_kwh:
+        Energy of the approved run [kWh] (battery: net, charging positive).
+    cost:
+        That energy at the import prices of the approved plan [currency].
+    plan_number:
+        The plan store's number of the plan version that was approved ("plan 3"); ``None``
+        before it is stored.
+    approved_by, approved_at:
+        Who approved it and when; ``None`` before approval.
+    """
+
+    device: str
+    kind: CommitmentKind
+    requests: list[DeviceRequest] = []
+    segments: list[Segment] = []
+    energy_kwh: float = Field(default=0.0, description="Energy of the approved run [kWh].")
+    cost: float = Field(
+        default=0.0, description="The run's energy at the approved plan's import prices [currency]."
+    )
+    plan_number: int | None = None
+    approved_by: str | None = None
+    approved_at: AwareDatetime | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        """Start of the first segment, or ``None`` for a run with no power."""
+        return self.segments[0].start if self.segments else None
+
+    @property
+    def end(self) -> datetime | None:
+        """End of the last segment, or ``None`` for a run with no power."""
+        return self.segments[-1].end if self.segments else None
+
+    def pending_at(self, moment: datetime) -> bool:
+        """Whether the run, or a request's deadline, still lies after ``moment``."""
+        if self.end is not None and self.end > moment:
+            return True
+        return any(r.deadline is not None and r.deadline > moment for r in self.requests)
 
 
 class DeviceRun(Strict):
@@ -68,6 +123,11 @@ class StepSeries(Strict):
     battery_discharge_kw: list[float]
     battery_soc_pct: list[float] = Field(description="SoC at each step boundary (n_steps + 1).")
     device_kw: dict[str, list[float]] = Field(description="Power of each EV and appliance [kW].")
+    committed_kw: dict[str, list[float]] = Field(
+        default={},
+        description="Power of each already approved run held fixed in this plan [kW] (not in "
+        "base_load_kw).",
+    )
     co2_g_per_kwh: list[float] | None = None
 
 
@@ -116,6 +176,20 @@ class Plan(Strict):
     devices: dict[str, list[Segment]]
     runs: list[DeviceRun]
     series: StepSeries
+    committed: list[Commitment] = Field(
+        default=[],
+        description="Already approved runs of other devices, held as fixed loads in this plan; "
+        "approving the plan keeps them.",
+    )
+    committed_runs: list[DeviceRun] = Field(
+        default=[],
+        description="The part of each committed run inside this plan's horizon, with its energy "
+        "and its cost at this plan's prices.",
+    )
+    released: list[Commitment] = Field(
+        default=[],
+        description="Approved runs this plan cancels: approving it withdraws them.",
+    )
 
 
 class Alternative(Strict):

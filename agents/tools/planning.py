@@ -8,6 +8,8 @@ from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
 from tools.planning import schedule
+from tools.requests import DeviceRequest
+from tools.results import ScheduleOutcome
 
 
 def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
@@ -21,12 +23,9 @@ def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
 def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
     """Run the optimiser on the draft requests and make the result the proposal."""
     del args
-    if not session.draft:
+    if not session.draft and not session.released:
         raise RequestError("draft", "there are no requests to plan; the coordinator adds them first")
-    outcome = schedule(
-        session.home, session.now, list(session.draft), inputs=session.inputs(),
-        active_plan=session.active_plan(),
-    )
+    outcome = _schedule(session, list(session.draft))
     session.proposal = outcome
     session.run.proposal = outcome
     session.pending = None
@@ -41,9 +40,7 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
     draft = apply_changes(session, session.draft, args)
     if not draft:
         raise RequestError("upsert", "the changed draft has no requests to plan")
-    outcome = schedule(
-        session.home, session.now, draft, inputs=session.inputs(), active_plan=session.active_plan(),
-    )
+    outcome = _schedule(session, draft)
     current = session.latest_plan()
     view = plan_view(session.home, outcome)
     difference = (
@@ -57,4 +54,16 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
     return WhatIfResult(
         **view.model_dump(), compared_with=current.id if current is not None else None,
         cost_difference=difference, adopted=args.adopt,
+    )
+
+
+def _schedule(session: PlanningSession, draft: list[DeviceRequest]) -> ScheduleOutcome:
+    """The optimiser on ``draft``, holding the other devices' approved runs as fixed loads and
+    withdrawing the runs the homeowner cancelled."""
+    commitments = session.commitments()
+    released = [c for c in commitments if c.device in session.released]
+    return schedule(
+        session.home, session.now, draft, inputs=session.inputs(),
+        committed=[c for c in commitments if c.device not in session.released],
+        released=released,
     )

@@ -102,7 +102,13 @@ def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> Draft
     session.draft = draft
     changed = [resolve_device(session.home, c.device) for c in args.upsert]
     cancelled = [resolve_device(session.home, name, "cancel") for name in args.cancel]
-    if not draft:
+    committed = {c.device for c in session.commitments()}
+    # a cancelled approved run is withdrawn by the next plan; asking for the device again keeps it
+    session.released = [
+        d for d in dict.fromkeys([*session.released, *cancelled])
+        if d in committed and d not in changed and d not in {r.device for r in draft}
+    ]
+    if not draft and not session.released:
         session.proposal = None
     return DraftResult(
         requests=draft, changed=changed, cancelled=cancelled, horizon_end=session.axis().end
@@ -117,14 +123,17 @@ def apply_changes(
     by_device = {} if args.clear_all else {r.device: r for r in draft}
     for name in args.cancel:
         device_id = resolve_device(home, name, "cancel")
-        if by_device.pop(device_id, None) is None and device_id not in (
+        if by_device.pop(device_id, None) is not None or device_id in (
             c.device for c in args.upsert
         ):
+            continue
+        if not any(c.device == device_id for c in session.commitments()):
             raise RequestError("cancel", f"there is no request for {device_id} to cancel")
     for number, change in enumerate(args.upsert):
         field = f"upsert[{number}]"
         device_id = resolve_device(home, change.device, f"{field}.device")
-        by_device[device_id] = _merge(session, by_device.get(device_id), device_id, change, field)
+        existing = by_device.get(device_id) or session.committed_request(device_id)
+        by_device[device_id] = _merge(session, existing, device_id, change, field)
     requests = list(by_device.values())
     resolve_requests(home, session.axis(), session.now, requests)
     return requests

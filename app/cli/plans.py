@@ -141,8 +141,8 @@ def run_approve(args: argparse.Namespace) -> int:
     plan = result.plan
     print(f"Plan {args.id} approved by {by}; it is now the active plan "
           f"({money(plan.cost, plan.currency)}, from {format_time(plan.horizon_start, None)}).")
-    if result.superseded is not None:
-        print(f"Plan {result.superseded.id} is superseded.")
+    for record in result.superseded:
+        print(f"Plan {record.id} is superseded.")
     print(_plain(diff_section(result.diff)))
     return 0
 

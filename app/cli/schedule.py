@@ -8,6 +8,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from tools.commitments import plan_commitments
 from tools.errors import InputError
 from tools.home import Home, load_home
 from tools.inputs import build_inputs, horizon_axis
@@ -65,7 +66,11 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--air-temperature", type=Path, help="air temperature series [°C] (CSV/JSON)"
     )
-    parser.add_argument("--active-plan", type=Path, help="JSON of the currently active plan")
+    parser.add_argument(
+        "--active-plan", type=Path,
+        help="JSON of an approved plan: its runs of devices not requested now are held as "
+        "already approved (fixed loads)",
+    )
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
     parser.set_defaults(run=run_schedule)
 
@@ -90,12 +95,13 @@ def run_schedule(args: argparse.Namespace) -> int:
         ),
     )
     active = _read_active_plan(args.active_plan) if args.active_plan else None
+    committed = [*plan_commitments(active), *active.committed] if active is not None else []
     outcome = schedule(
         home,
         now,
         requests,
         inputs=inputs,
-        active_plan=active,
+        committed=[c for c in committed if c.pending_at(now)],
         options=ScheduleOptions(solver=args.solver, time_limit_s=args.time_limit),
     )
     if args.json:
