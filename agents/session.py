@@ -61,6 +61,14 @@ class ToolRecord:
     result: BaseModel
 
 
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if the homeowner was shown but did not adopt: its draft and its outcome."""
+
+    draft: list[DeviceRequest]
+    outcome: ScheduleOutcome
+
+
 @dataclass
 class RunState:
     """What happened during the current run (one homeowner message through the team)."""
@@ -109,6 +117,9 @@ class PlanningSession:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
         The clarifying question waiting for an answer, if any.
+    what_if:
+        The latest what-if not adopted, if any; adopting it (the UI's button, or ``what_if``
+        with ``adopt``) makes it the draft and the proposal.
     """
 
     home: Home
@@ -120,6 +131,7 @@ class PlanningSession:
     released: list[str] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
+    what_if: WhatIf | None = None
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
@@ -180,6 +192,16 @@ class PlanningSession:
         self.draft = [r for r in self.draft if r.device not in covered]
         self.released = []
         self.proposal = None
+        self.what_if = None
+
+    def adopt_what_if(self) -> ScheduleOutcome:
+        """Make the latest what-if the draft and the proposal (the homeowner said "do it")."""
+        if self.what_if is None:
+            raise ValueError("there is no what-if to adopt")
+        self.draft = list(self.what_if.draft)
+        self.proposal = self.what_if.outcome
+        self.what_if = None
+        return self.proposal
 
     def draft_request(self, device: str) -> DeviceRequest | None:
         """The draft request for ``device`` (an id), if any."""

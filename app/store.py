@@ -197,8 +197,18 @@ class ApprovalResult(BaseModel):
 
     @property
     def plan(self) -> Plan:
-        """The plan that is now active."""
+        """The plan just approved."""
         return self.approved.plan
+
+    @property
+    def covered(self) -> builtins.list[str]:
+        """Ids of the devices whose runs this approval set (its requests and the battery)."""
+        return [c.device for c in self.commitments if c.plan_number == self.approved.id]
+
+    @property
+    def battery_ids(self) -> set[str]:
+        """Ids of the battery among the approved runs (re-planned, not moved, in diffs)."""
+        return {c.device for c in [*self.commitments, *self.replaced] if c.kind == "battery"}
 
 
 # ----------------------------------------------------------------------------- the store

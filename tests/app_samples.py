@@ -9,8 +9,10 @@ Import price 0.30 EUR/kWh, except 0.10 EUR/kWh in the steps listed in ``cheap_st
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from tools.home import Home, parse_home
 from tools.requests import DeviceRequest
 from tools.results import Commitment, CostBreakdown, DeviceRun, Plan, Segment, StepSeries
 
@@ -97,6 +99,7 @@ def make_plan(
             battery_soc_pct=[50.0] * (n_steps + 1) if with_battery else [],
             device_kw=devices,
         ),
+        device_names={"ev": "Family car", "dishwasher": "Dishwasher", "battery": "Home battery"},
     )
 
 
@@ -111,3 +114,23 @@ def only_dishwasher(plan_id: str = "plan-d", *, committed: list[Commitment]) -> 
         "devices": {d: s for d, s in full.devices.items() if d == "dishwasher"},
         "committed": committed,
     })
+
+
+def sample_home(*, with_battery: bool = True) -> Home:
+    """The home the sample plans belong to: "Family car" (id ``ev``), "Dishwasher" (id
+    ``dishwasher``) and, by default, a 10 kWh "Home battery" (id ``battery``), in Berlin."""
+    data: dict[str, Any] = {
+        "name": "Test home", "timezone": TZ,
+        "location": {"latitude_deg": 52.52, "longitude_deg": 13.40},
+        "grid": {"import_limit_kw": 13.8, "export_limit_kw": 6.0},
+        "tariff": {"currency": "EUR", "import": {"type": "flat", "price_per_kwh": HIGH_PRICE}},
+        "evs": [{"id": "ev", "name": "Family car", "battery_kwh": 60, "charger_max_kw": 11,
+                 "current_soc_pct": 35}],
+        "appliances": [{"id": "dishwasher", "name": "Dishwasher",
+                        "cycle": {"duration_minutes": 60, "power_kw": 1.2}}],
+        "base_load": {"type": "hourly", "power_kw": [BASE_LOAD_KW] * 24},
+    }
+    if with_battery:
+        data["battery"] = {"capacity_kwh": 10, "max_charge_kw": 5, "max_discharge_kw": 5,
+                           "initial_soc_pct": 50}
+    return parse_home(data)

@@ -121,7 +121,7 @@ def plan_commitments(plan: Plan) -> list[Commitment]:
             kind = "appliance_run"
         energy, cost = runs.get(device, (0.0, 0.0))
         commitments.append(Commitment(
-            device=device, kind=kind, requests=requests,
+            device=device, name=plan.label(device), kind=kind, requests=requests,
             segments=sorted(plan.devices.get(device, []), key=lambda s: s.start),
             energy_kwh=round(energy, 6), cost=round(cost, 6),
         ))

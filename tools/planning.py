@@ -337,6 +337,7 @@ def make_plan(
         devices=devices,
         runs=runs,
         series=series,
+        device_names={d.id: problem.home.label(d.id) for d in problem.home.devices()},
     )
 
 

@@ -47,6 +47,8 @@ class Commitment(Strict):
     ----------
     device:
         Device id from the home file.
+    name:
+        The device's name from the home file ("Family car").
     kind:
         ``ev_charge``, ``appliance_run`` or ``battery``.
     requests:
@@ -66,6 +68,7 @@ class Commitment(Strict):
     """
 
     device: str
+    name: str = Field(default="", description="The device's name from the home file.")
     kind: CommitmentKind
     requests: list[DeviceRequest] = []
     segments: list[Segment] = []
@@ -190,6 +193,14 @@ class Plan(Strict):
         default=[],
         description="Approved runs this plan cancels: approving it withdraws them.",
     )
+    device_names: dict[str, str] = Field(
+        default={},
+        description="Each device's name from the home file, by id (for text shown to people).",
+    )
+
+    def label(self, device_id: str) -> str:
+        """The device's name, else its id with spaces."""
+        return self.device_names.get(device_id) or device_id.replace("_", " ")
 
 
 class Alternative(Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.session import PlanningSession
+from agents.session import PlanningSession, WhatIf
 from agents.tools.models import NoArgs, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
@@ -51,6 +51,9 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
         session.draft = draft
         session.proposal = outcome
         session.run.proposal = outcome
+        session.what_if = None
+    else:
+        session.what_if = WhatIf(draft=draft, outcome=outcome)
     return WhatIfResult(
         **view.model_dump(), compared_with=current.id if current is not None else None,
         cost_difference=difference, adopted=args.adopt,

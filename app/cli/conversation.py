@@ -27,7 +27,7 @@ from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
 from agents.session import PlanningSession
 from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
-from app.render import diff_section
+from app.render import diff_markdown, next_steps, plain
 from app.store import PlanStore, PlanStoreError
 from tools.home import Home
 
@@ -208,7 +208,10 @@ def _decide(
         result = store.approve(plan_id, by=approver)
     except PlanStoreError as err:
         return f"hearth> {err}"
-    session.proposal = None  # the approved plan is now the store's active plan
-    return f"hearth> Plan {plan_id} approved: it is now the active plan.\n" + diff_section(
-        result.diff, session.home.timezone
-    )
+    session.approved(result.covered)  # these runs are commitments in the store now
+    tz = session.home.timezone
+    return plain("\n".join([
+        f"hearth> Plan {plan_id} approved by {approver}; its runs are now part of your active plan.",
+        diff_markdown(result.diff, session.home.label, tz, battery_ids=result.battery_ids),
+        next_steps(result.commitments, session.now, tz),
+    ]))

@@ -30,9 +30,18 @@ def add_home_and_clock(parser: argparse.ArgumentParser) -> None:
 
 
 def load_home_arg(args: argparse.Namespace) -> Home:
-    if not args.home:
-        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
-    return load_home(args.home)
+    """``--home``, else ``$HEARTH_HOME``, else the file ``hearth init`` writes, if it exists."""
+    if args.home:
+        return load_home(args.home)
+    from app.onboarding import default_home_path
+
+    written = default_home_path()
+    if not written.is_file():
+        raise InputError(
+            "--home", "give a home file with --home, set HEARTH_HOME, or describe your home "
+            "with `hearth init`"
+        )
+    return load_home(written)
 
 
 def now_arg(args: argparse.Namespace, home: Home) -> datetime:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from app.cli.plans import add_db_arg
+from app.onboarding import default_home_path
 from tools.errors import InputError
 from tools.home import load_home
 from tools.timeaxis import parse_aware_datetime
@@ -39,7 +40,8 @@ def add_ui_parser(subparsers: argparse._SubParsersAction) -> None:
     ui.add_argument("--host", default=LOOPBACK_HOST,
                     help="address to bind (default 127.0.0.1; any other needs HEARTH_PASSWORD)")
     ui.add_argument("--home", default=os.environ.get("HEARTH_HOME"),
-                    help="home file (default: $HEARTH_HOME)")
+                    help="home file (default: $HEARTH_HOME, else the one `hearth init` writes; "
+                         "without any, the UI starts by asking about your home)")
     ui.add_argument("--now", help="fixed planning time, ISO 8601 with offset (demos, tests); "
                                   "default: the current time at each request")
     add_db_arg(ui)
@@ -55,10 +57,11 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
         Missing or invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback host without a password, or a
         password without ``CHAINLIT_AUTH_SECRET``.
     """
-    if not args.home:
-        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
-    home = Path(args.home).expanduser().resolve()
-    load_home(home)  # a bad home file fails here, with every defect, not in the first chat
+    home: Path | None = Path(args.home).expanduser().resolve() if args.home else None
+    if home is None and default_home_path().is_file():
+        home = default_home_path()
+    if home is not None:
+        load_home(home)  # a bad home file fails here, with every defect, not in the first chat
     if not 1 <= args.port <= 65535:
         raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
     password = os.environ.get("HEARTH_PASSWORD", "")
@@ -79,7 +82,10 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     if args.now:
         parse_aware_datetime(args.now, "--now")
     env = dict(os.environ)
-    env["HEARTH_HOME"] = str(home)
+    if home is not None:
+        env["HEARTH_HOME"] = str(home)
+    else:  # the first run: every chat asks about the home and writes default_home_path()
+        env.pop("HEARTH_HOME", None)
     env["CHAINLIT_APP_ROOT"] = str(PROJECT_ROOT)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]

@@ -1,19 +1,21 @@
-"""Hearth's chat UI on Chainlit 2.x: live agent steps, the proposal, Approve / Reject / Adjust.
+"""Hearth's chat UI on Chainlit 2.x: live agent steps, the plan card, Approve / Adjust / Reject.
 
-Run it with ``hearth ui --home examples/home.yaml`` (which runs ``chainlit run
-app/ui/chainlit_app.py --headless --host 127.0.0.1 --port 8000`` with ``CHAINLIT_APP_ROOT`` set to
-the project folder).
+Run it with ``hearth ui`` (which runs ``chainlit run app/ui/chainlit_app.py --headless --host
+127.0.0.1 --port 8000`` with ``CHAINLIT_APP_ROOT`` set to the project folder).
 
 Environment
 -----------
 ``HEARTH_HOME``
-    Home file (required).
+    Home file. Without it, the file ``hearth init`` writes (see
+    :func:`app.onboarding.default_home_path`) if it exists, else every chat starts with the
+    first-run setup (:mod:`app.ui.setup`), which writes that file.
 ``HEARTH_DB``
     Plan store file (default: the user data directory, see :mod:`app.store`).
 ``HEARTH_NOW``
     Fixed planning time, ISO 8601 with offset (demos, tests); default: the current time.
 ``HEARTH_LLM`` …
-    Model choice, read by the agents' client factory (default: the offline model).
+    Model choice, read by the agents' client factory (default: the offline model); the author
+    label of every reply names it.
 ``HEARTH_PASSWORD``, ``HEARTH_USER``
     When ``HEARTH_PASSWORD`` is set, a login is required (user ``HEARTH_USER``, default
     ``homeowner``). Chainlit then also needs ``CHAINLIT_AUTH_SECRET``, the key that signs the
@@ -24,10 +26,11 @@ Design
 * Everything about one chat lives in ``cl.user_session`` (the conversation with its planning
   session, the plan store handle, the proposals shown in this chat); module globals hold only
   constants, so one chat's state never reaches another.
-* The proposal shown is the plan of *this* run's :class:`agents.run.RunResult` (the scheduler
-  tool's typed result), never numbers parsed from an agent's prose.
-* Approve, Reject and Adjust are plain code against :class:`app.store.PlanStore`; no agent tool
-  can approve. A chat can only act on proposals it showed itself.
+* The card shown is built from this run's typed results (:mod:`app.card`), never from numbers in
+  an agent's prose; the prose stays in the agent's step.
+* Approve, Reject, Adjust, the alternatives, "Switch to this plan" and "Cancel …" are plain code
+  against the planning tools and :class:`app.store.PlanStore`; no agent tool can approve. A chat
+  can only act on proposals it showed itself, and a newer proposal closes the older ones.
 * The stop button sets the team's ``ExternalTermination`` (cancelling the task alone does not
   stop an AgentChat team).
 """
@@ -36,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -45,25 +47,25 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import chainlit as cl
-from autogen_agentchat.messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    ModelClientStreamingChunkEvent,
-    SelectSpeakerEvent,
-    TextMessage,
-    ThoughtEvent,
-    ToolCallExecutionEvent,
-    ToolCallRequestEvent,
-    ToolCallSummaryMessage,
-)
+from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage
 from chainlit.context import context
-from chainlit.utils import utc_now
 
 from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
-from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
+from agents.tools import NoArgs
+from agents.tools.planning import propose_plan
+from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card
+from app.onboarding import default_home_path
+from app.render import (
+    approver_label,
+    card_markdown,
+    diff_markdown,
+    infeasible_markdown,
+    next_steps,
+    planned_summary,
+)
 from app.store import (
     PlanStatusError,
     PlanStore,
@@ -71,10 +73,20 @@ from app.store import (
     StaleProposalError,
     UnknownPlanError,
 )
-from app.ui.chart import plan_figure
-from tools.errors import HearthError, InputError
+from app.ui.messages import (
+    active_plan_text,
+    cancel_actions,
+    chart_element,
+    choice_actions,
+    proposal_actions,
+    what_if_action,
+)
+from app.ui.setup import run_setup
+from app.ui.steps import RunSteps
+from tools.errors import HearthError
 from tools.home import Home, load_home
-from tools.results import Conflict, Plan
+from tools.planning import schedule
+from tools.results import Conflict, Plan, ScheduleOutcome
 from tools.timeaxis import parse_aware_datetime
 
 log = logging.getLogger("hearth.ui")
@@ -82,18 +94,16 @@ log = logging.getLogger("hearth.ui")
 for _name in ("autogen_core", "autogen_core.events", "autogen_agentchat"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-AUTHOR = "Hearth"
 #: How long Reject / Adjust wait for the homeowner's answer [s].
 ASK_TIMEOUT_S = 600
-#: Longest tool result shown in a step [characters].
-STEP_OUTPUT_CHARS = 900
-#: Who approved, when no login is configured.
-ANONYMOUS_APPROVER = "web UI (no login)"
+#: Who approved, when no login is configured (shown to the homeowner as "you").
+ANONYMOUS_APPROVER = "you (no login)"
 
 WELCOME = (
     "Hi, I'm **Hearth**. Tell me what your home needs and by when — for example "
     "*charge my car cheaply by 7am* or *run the dishwasher tonight* — and I'll propose a plan "
-    "for you to approve. Open **Readme** for more examples."
+    "for you to approve. I plan with the {model}; the numbers always come from my optimiser. "
+    "Open **Readme** for more examples."
 )
 
 
@@ -117,6 +127,13 @@ class Conversation(Protocol):
         ...
 
 
+def model_label(provider: str, model: str | None) -> str:
+    """The model in use, as the homeowner reads it."""
+    if provider == "offline":
+        return "offline rule-based model"
+    return f"{model} ({provider})" if model else provider
+
+
 def open_conversation(home: Home, store: PlanStore, now: datetime) -> Conversation:
     """A per-chat team from the agents' factories; the model client is chosen by configuration
     (``HEARTH_LLM``, default offline) and streams its tokens to the UI."""
@@ -126,11 +143,12 @@ def open_conversation(home: Home, store: PlanStore, now: datetime) -> Conversati
 
 # ============================================================================ configuration
 
-def home_from_env() -> Home:
-    """The home file named by ``HEARTH_HOME``."""
-    path = os.environ.get("HEARTH_HOME", "").strip()
-    if not path:
-        raise InputError("HEARTH_HOME", "set it to your home file, or start with `hearth ui --home`")
+def home_from_env() -> Home | None:
+    """The home file named by ``HEARTH_HOME``, else the one ``hearth init`` wrote; ``None``
+    when there is none yet (the first run)."""
+    path = default_home_path()
+    if not os.environ.get("HEARTH_HOME", "").strip() and not path.is_file():
+        return None
     return load_home(path)
 
 
@@ -157,111 +175,6 @@ if os.environ.get("HEARTH_PASSWORD"):
     cl.password_auth_callback(check_login)
 
 
-# ============================================================================ steps
-
-def short_result(content: str, limit: int = STEP_OUTPUT_CHARS) -> str:
-    """A tool result for a step: ``message``/``status``/``error`` first, then other scalars;
-    lists and objects as counts. Non-JSON text is cut at ``limit`` characters."""
-    try:
-        data = json.loads(content)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        return content if len(content) <= limit else content[: limit - 1] + "…"
-    first = [key for key in ("status", "message", "error", "field") if key in data]
-    lines = []
-    for key in first + [key for key in data if key not in first]:
-        value = data[key]
-        if isinstance(value, list):
-            text = f"{len(value)} item{'s' if len(value) != 1 else ''}"
-        elif isinstance(value, dict):
-            text = "{…}"
-        else:
-            text = str(value)
-        lines.append(f"{key}: {text}")
-    joined = "\n".join(lines)
-    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
-
-
-class RunSteps:
-    """Shows one run live: a ``run`` step per agent turn, a ``tool`` step per tool call inside it.
-
-    An agent's streamed tokens and final text go into its turn step; the reply to the homeowner
-    is sent as a message after the run.
-    """
-
-    def __init__(self) -> None:
-        self.turn: cl.Step | None = None
-        self.turn_source: str | None = None
-        self.tools: dict[tuple[str, str], cl.Step] = {}  # (agent, call id): ids repeat per agent
-        self.tool_names: list[str] = []
-
-    async def _turn_for(self, source: str) -> cl.Step:
-        if self.turn is not None and self.turn_source == source:
-            return self.turn
-        await self._close_turn()
-        # nest under the callback's own step (on_message's run), so the frontend shows the
-        # turns between the homeowner's message and the reply
-        parent = context.current_step
-        step = cl.Step(name=source, type="run", show_input=False,
-                       parent_id=parent.id if parent is not None else None)
-        step.start = utc_now()
-        await step.send()
-        self.turn, self.turn_source = step, source
-        return step
-
-    async def _close_turn(self) -> None:
-        if self.turn is not None:
-            self.turn.end = utc_now()
-            await self.turn.update()
-        self.turn, self.turn_source = None, None
-
-    async def handle(self, event: object) -> None:
-        """Render one event of ``team.run_stream``; unknown events are ignored."""
-        if not isinstance(event, BaseAgentEvent | BaseChatMessage):
-            return
-        if isinstance(event, SelectSpeakerEvent) or event.source == "user":
-            return
-        if isinstance(event, ModelClientStreamingChunkEvent):
-            turn = await self._turn_for(event.source)
-            await turn.stream_token(event.content)
-        elif isinstance(event, ToolCallRequestEvent):
-            turn = await self._turn_for(event.source)
-            for call in event.content:
-                step = cl.Step(name=call.name, type="tool", parent_id=turn.id, show_input="json")
-                step.input = call.arguments
-                step.start = utc_now()
-                await step.send()
-                self.tools[(event.source, call.id)] = step
-                self.tool_names.append(call.name)
-        elif isinstance(event, ToolCallExecutionEvent):
-            for result in event.content:
-                key = (event.source, result.call_id)
-                if key not in self.tools:
-                    continue
-                step = self.tools.pop(key)
-                step.output = short_result(result.content)
-                step.language = "text"
-                step.is_error = bool(result.is_error)
-                step.end = utc_now()
-                await step.update()
-        elif isinstance(event, TextMessage | ThoughtEvent):
-            turn = await self._turn_for(event.source)
-            turn.output = event.content
-            await turn.update()
-        elif isinstance(event, ToolCallSummaryMessage):
-            await self._turn_for(event.source)
-
-    async def close(self) -> None:
-        """End open steps (after the run, also when it was stopped or failed)."""
-        for step in self.tools.values():
-            step.output = step.output or "stopped before a result"
-            step.end = utc_now()
-            await step.update()
-        self.tools.clear()
-        await self._close_turn()
-
-
 # ============================================================================ chat state
 
 def _state(key: str) -> Any:
@@ -269,50 +182,69 @@ def _state(key: str) -> Any:
 
 
 def _approver() -> str:
+    """Who approves: the logged-in user, else :data:`ANONYMOUS_APPROVER`."""
     user = _state("user")
     identifier = getattr(user, "identifier", None)
     return str(identifier) if identifier else ANONYMOUS_APPROVER
 
 
+def _author() -> str:
+    return _state("author") or "Hearth"
+
+
 async def _say(content: str, **kwargs: Any) -> cl.Message:
-    message = cl.Message(content=content, author=AUTHOR, **kwargs)
+    message = cl.Message(content=content, author=_author(), **kwargs)
     await message.send()
     return message
 
 
+def _session() -> PlanningSession:
+    conversation: Conversation = _state("conversation")
+    return conversation.session
+
+
 async def show_active_plan(store: PlanStore, home: Home, now: datetime) -> None:
-    """Send the active plan (chart, table) if there is one."""
-    record = store.active_record()
-    if record is None:
-        await _say("There is no active plan yet.")
+    """The approved runs still ahead, with who approved them, the chart and Cancel buttons."""
+    commitments = store.active_commitments(at=now)
+    runs = [c for c in commitments if c.kind != "battery"]
+    if not runs:
+        await _say("Nothing is approved yet.")
         return
-    plan = record.plan
-    approved = (f"approved by {record.approved_by} on "
-                f"{format_time(record.approved_at, home.timezone)}" if record.approved_at else "")
-    text = plan_summary(plan, (), home.timezone, title=f"Active plan (plan {record.id})")
-    figure = plan_figure(plan, tz_name=home.timezone, now=now, title="Active plan")
-    await _say(f"{text}\n\n_{approved}._" if approved else text,
-               elements=[cl.Plotly(name=f"active-plan-{record.id}", figure=figure,
-                                   display="inline")])
+    head = store.active()
+    elements = [chart_element(head, home, "active-plan", now=now)] if head is not None else []
+    await _say(active_plan_text(commitments, home, me=_approver()), elements=elements,
+               actions=cancel_actions(commitments, now))
 
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    """Build this chat's conversation and show the active plan."""
+    """Set up the home on a first run, build this chat's conversation, show the active plan."""
     try:
         home = home_from_env()
+    except HearthError as err:
+        await _say(f"Hearth cannot start: {err}")
+        return
+    if home is None:
+        home = await run_setup(default_home_path(), _author())
+        if home is None:
+            return
+    try:
         store = PlanStore()
         now = now_for(home)
         conversation = open_conversation(home, store, now)
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
+    factory = getattr(conversation, "_factory", None)
+    label = model_label(getattr(factory, "provider", "offline"), getattr(factory, "model", None))
+    cl.user_session.set("author", f"Hearth · {label}")
+    cl.user_session.set("model_label", label)
     cl.user_session.set("home", home)
     cl.user_session.set("store", store)
     cl.user_session.set("conversation", conversation)
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
-    await _say(WELCOME)
+    await _say(WELCOME.format(model=label))
     await show_active_plan(store, home, now)
 
 
@@ -339,7 +271,7 @@ async def on_message(message: cl.Message) -> None:
 
 
 async def run_request(text: str) -> None:
-    """Stream the team's work as steps, then send its reply and, if any, the proposal."""
+    """Stream the team's work as steps, then send its reply or its card."""
     conversation: Conversation | None = _state("conversation")
     store: PlanStore | None = _state("store")
     home: Home | None = _state("home")
@@ -350,7 +282,7 @@ async def run_request(text: str) -> None:
         await _say("I'm still working on your previous request; wait for it or press stop.")
         return
     cl.user_session.set("busy", True)
-    steps = RunSteps()
+    steps = RunSteps(home)
     result: RunResult | None = None
     try:
         based_on_active = store.active_id()
@@ -376,52 +308,110 @@ async def run_request(text: str) -> None:
     finally:
         cl.user_session.set("busy", False)
     await steps.close()
-    await send_result(result, based_on_active, home)
+    await send_result(result, based_on_active, "what_if" in steps.tool_names)
 
 
-async def send_result(result: RunResult | None, based_on_active: int | None, home: Home) -> None:
-    """The run's reply; a proposal with its chart and actions; a diagnosis when infeasible."""
+def _readings(result: RunResult | None, plan_requests: list, home: Home) -> list[str]:
+    """How each request was read: the run's reading lines."""
+    del plan_requests, home
+    return list(getattr(result, "readings", []) or [])
+
+
+def readings_of(requests: list, home: Home) -> list[str]:
+    del requests, home
+    return []  # STUB-UNTIL-MERGE
+
+
+async def send_result(result: RunResult | None, based_on_active: int | None,
+                      asked_what_if: bool) -> None:
+    """The run's card (proposal or infeasible), or its reply; a what-if gets its button."""
     if result is None:
         await _say("Stopped.")
         return
+    session = _session()
+    home: Home = _state("home")
     if result.status == "proposed" and result.plan is not None:
-        await send_proposal(result.plan, result.conflicts, result.message, based_on_active)
+        await send_proposal(result.plan, result.conflicts, based_on_active,
+                            readings=_readings(result, result.plan.requests, home))
         return
-    parts = [result.message]
     if result.status == "infeasible" and result.diagnosis is not None:
-        parts.append(diagnosis_section(result.diagnosis, home.timezone))
-    if result.status == "infeasible":
-        parts.append(conflicts_section(result.conflicts))
-    await _say("\n\n".join(p for p in parts if p) or f"({result.status})")
+        card = infeasible_card(result.diagnosis, home, conflicts=result.conflicts,
+                               readings=_readings(result, result.requests, home))
+        await _send_choices(card)
+        return
+    what_if = session.what_if if asked_what_if else None
+    actions = ([what_if_action()] if what_if is not None and what_if.outcome.plan is not None
+               else [])
+    await _say(result.message or f"({result.status})", actions=actions)
 
 
-async def send_proposal(plan: Plan, conflicts: list[Conflict], reply: str,
-                        based_on_active: int | None) -> None:
-    """Store the proposal and show it with the chart, the table and the three actions."""
+async def _send_choices(card: InfeasibleCard) -> None:
+    """What cannot be done, with a button per alternative (older choices are closed)."""
+    await _close_choices()
+    message = await _say(infeasible_markdown(card), actions=choice_actions(card))
+    cl.user_session.set("choices", message)
+
+
+async def _close_choices() -> None:
+    """The alternatives on screen are no longer open (one was chosen, or a newer reply came)."""
+    message: cl.Message | None = _state("choices")
+    if message is not None:
+        await message.remove_actions()
+        cl.user_session.set("choices", None)
+
+
+async def _close_open_proposals(replaced_by: int) -> None:
+    """A newer proposal is on screen: the older ones lose their buttons."""
+    proposals: dict[int, cl.Message] = _state("proposals")
+    for number, message in list(proposals.items()):
+        await message.remove_actions()
+        message.content += f"\n\n_Replaced by plan {replaced_by}._"
+        await message.update()
+        proposals.pop(number, None)
+
+
+def card_heading(number: int, card: PlanCard) -> str:
+    """``Plan 3 — proposed (planned 2 devices, optimal)``, or what a cancellation asks."""
+    if card.released and not card.runs:
+        names = ", ".join(run.name for run in card.released)
+        return f"Plan {number} — cancel {names}?"
+    return f"Plan {number} — proposed ({planned_summary(card).lower()})"
+
+
+async def send_proposal(plan: Plan, conflicts: list[Conflict], based_on_active: int | None,
+                        *, readings: list[str]) -> None:
+    """Store the proposal and show its card with the chart and Approve / Adjust / Reject."""
     store: PlanStore = _state("store")
     home: Home = _state("home")
     try:
-        plan_id = store.save_proposal(plan, based_on_active)
+        number = store.save_proposal(plan, based_on_active)
     except PlanStoreError as err:
-        await _say(f"{reply}\n\nThe proposal could not be stored: {err}")
+        await _say(f"The proposal could not be stored: {err}")
         return
-    figure = plan_figure(plan, tz_name=home.timezone)
-    summary = plan_summary(plan, conflicts, home.timezone, title=f"Proposed plan (plan {plan_id})")
-    payload = {"plan_id": plan_id}
+    await _close_open_proposals(number)
+    await _close_choices()
+    card = plan_card(plan, home, number=number, conflicts=conflicts, readings=readings)
     message = await _say(
-        "\n\n".join(p for p in (reply, summary) if p),
-        elements=[cl.Plotly(name=f"plan-{plan_id}", figure=figure, display="inline")],
-        actions=[
-            cl.Action(id=f"approve-{plan_id}", name="approve_plan", payload=payload,
-                      label="Approve", icon="check", tooltip="Make this the active plan"),
-            cl.Action(id=f"reject-{plan_id}", name="reject_plan", payload=payload,
-                      label="Reject", icon="x", tooltip="Say what should change"),
-            cl.Action(id=f"adjust-{plan_id}", name="adjust_plan", payload=payload,
-                      label="Adjust", icon="pencil", tooltip="Change something and plan again"),
-        ],
+        card_markdown(card, home.timezone, heading=card_heading(number, card)),
+        elements=[chart_element(plan, home, f"plan-{number}")],
+        actions=proposal_actions(number),
     )
     proposals: dict[int, cl.Message] = _state("proposals")
-    proposals[plan_id] = message
+    proposals[number] = message
+
+
+async def _send_outcome(outcome: ScheduleOutcome, based_on_active: int | None) -> None:
+    """A proposal or an infeasible card from a plan made by a button (no team run)."""
+    home: Home = _state("home")
+    if outcome.plan is not None:
+        await send_proposal(outcome.plan, outcome.conflicts, based_on_active,
+                            readings=readings_of(outcome.requests, home))
+    elif outcome.diagnosis is not None:
+        card = infeasible_card(outcome.diagnosis, home, conflicts=outcome.conflicts,
+                               readings=readings_of(outcome.requests, home))
+        await _send_choices(card)
+    else:
+        await _say(f"I could not plan that: {outcome.message}")
 
 
 async def _own_proposal(action: cl.Action) -> tuple[int, cl.Message] | None:
@@ -434,11 +424,18 @@ async def _own_proposal(action: cl.Action) -> tuple[int, cl.Message] | None:
     return plan_id, proposals[plan_id]
 
 
+async def _idle() -> bool:
+    """Whether the team is idle; else tell the homeowner to wait."""
+    if _state("busy"):
+        await _say("I'm still working on your previous request; wait for it or press stop.")
+        return False
+    return _state("conversation") is not None
+
+
 async def _own_idle_proposal(action: cl.Action) -> tuple[int, cl.Message] | None:
     """Like :func:`_own_proposal`, and also refuse while the team is still working."""
     owned = await _own_proposal(action)
-    if owned is not None and _state("busy"):
-        await _say("I'm still working on your previous request; wait for it or press stop.")
+    if owned is not None and not await _idle():
         return None
     return owned
 
@@ -451,7 +448,7 @@ async def _close_proposal(plan_id: int, message: cl.Message) -> None:
 
 @cl.action_callback("approve_plan")
 async def on_approve(action: cl.Action) -> None:
-    """Approve in plain code: the store activates the plan (or refuses a stale one)."""
+    """Approve in plain code: the store takes the plan's runs (or refuses a stale plan)."""
     owned = await _own_proposal(action)
     if owned is None:
         return
@@ -462,16 +459,26 @@ async def on_approve(action: cl.Action) -> None:
         result = store.approve(plan_id, by=_approver())
     except StaleProposalError as err:
         await _close_proposal(plan_id, message)
-        await _say(f"**Not approved.** {err}. Tell me what you need and I'll plan against the "
-                   "current active plan.")
+        await _say(f"**Not approved.** {err}. Tell me what you need and I'll plan it with the "
+                   "runs approved now.")
         return
     except (UnknownPlanError, PlanStatusError) as err:
         await _close_proposal(plan_id, message)
         await _say(f"**Not approved.** {err}.")
         return
     await _close_proposal(plan_id, message)
-    await _say(f"**Plan {plan_id} approved** by {result.approved.approved_by} — it is now the "
-               f"active plan.\n\n{diff_section(result.diff, home.timezone)}")
+    _session().approved(result.covered)
+    who = approver_label(result.approved.approved_by, _approver())
+    now = now_for(home)
+    await _say(
+        "\n\n".join([
+            f"**Approved by {who}.** Plan {plan_id}'s runs are now part of your active plan.",
+            diff_markdown(result.diff, home.label, home.timezone,
+                          battery_ids=result.battery_ids),
+            next_steps(result.commitments, now, home.timezone),
+        ]),
+        actions=cancel_actions(result.commitments, now),
+    )
 
 
 async def _ask(question: str) -> str | None:
@@ -480,7 +487,7 @@ async def _ask(question: str) -> str | None:
     Chainlit marks the chat busy again after the answer (``task_start``); action callbacks run
     outside Chainlit's task bookkeeping, so the callers end it with :func:`_task_done`.
     """
-    answer = await cl.AskUserMessage(content=question, author=AUTHOR,
+    answer = await cl.AskUserMessage(content=question, author=_author(),
                                      timeout=ASK_TIMEOUT_S).send()
     text = str(answer.get("output", "")).strip() if answer else ""
     return text or None
@@ -539,3 +546,76 @@ async def on_adjust(action: cl.Action) -> None:
         await run_request(change)
     finally:
         await _task_done()
+
+
+@cl.action_callback("choose_alternative")
+async def on_choose_alternative(action: cl.Action) -> None:
+    """An achievable alternative becomes the device's request, and Hearth plans again."""
+    if not await _idle():
+        return
+    session = _session()
+    store: PlanStore = _state("store")
+    payload = action.payload if isinstance(action.payload, dict) else {}
+    device, fields = payload.get("device"), payload.get("fields")
+    request = session.draft_request(str(device)) if device else None
+    if request is None or not isinstance(fields, dict):
+        await _say("That choice is no longer open; tell me what you need.")
+        return
+    await _close_choices()
+    update = {k: (parse_aware_datetime(v, k) if k in ("deadline", "earliest_start") else v)
+              for k, v in fields.items()}
+    if "target_soc_pct" in fields:  # an amount replaces the other kind of amount
+        update["energy_kwh"] = None
+    elif "energy_kwh" in fields:
+        update["target_soc_pct"] = None
+    session.draft = [request.model_copy(update=update) if r.device == device else r
+                     for r in session.draft]
+    await _say(f"*You chose: {action.label}.* Planning again.")
+    based_on = store.active_id()
+    session.begin_run(now_for(_state("home")))
+    try:
+        propose_plan(session, NoArgs())
+    except HearthError as err:
+        await _say(f"I could not plan that: {err}")
+        return
+    assert session.proposal is not None
+    await _send_outcome(session.proposal, based_on)
+
+
+@cl.action_callback("adopt_what_if")
+async def on_adopt_what_if(action: cl.Action) -> None:
+    """"Do it": the what-if on screen becomes the proposal."""
+    if not await _idle():
+        return
+    session = _session()
+    store: PlanStore = _state("store")
+    if session.what_if is None:
+        await _say("That what-if is no longer open; ask again.")
+        return
+    await action.remove()
+    outcome = session.adopt_what_if()
+    await _send_outcome(outcome, store.active_id())
+
+
+@cl.action_callback("cancel_run")
+async def on_cancel_run(action: cl.Action) -> None:
+    """Cancel one device's approved run: a proposal without it, for the homeowner to approve."""
+    if not await _idle():
+        return
+    store: PlanStore = _state("store")
+    home: Home = _state("home")
+    device = action.payload.get("device") if isinstance(action.payload, dict) else None
+    now = now_for(home)
+    commitments = store.active_commitments(at=now)
+    gone = [c for c in commitments if c.device == device]
+    if not gone:
+        await _say("That run is no longer approved; nothing to cancel.")
+        return
+    based_on = store.active_id()
+    try:
+        outcome = schedule(home, now, [], committed=[c for c in commitments if c.device != device],
+                           released=gone)
+    except HearthError as err:
+        await _say(f"I could not plan without it: {err}")
+        return
+    await _send_outcome(outcome, based_on)
