@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo
 from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
 from agents.session import PlanningSession
-from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
-from app.render import diff_markdown, next_steps, plain
+from app.card import infeasible_card, plan_card
+from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg
+from app.render import card_markdown, diff_markdown, infeasible_markdown, next_steps, plain
 from app.store import PlanStore, PlanStoreError
 from tools.home import Home
 
@@ -94,8 +95,14 @@ def render_result(result: RunResult, session: PlanningSession, store_id: int | N
     """The plain-text output of ``hearth plan``."""
     lines = [result.message]
     proposal = session.run.proposal
-    if proposal is not None and result.status in ("proposed", "infeasible"):
-        lines += ["", render_outcome(proposal, session.home)]
+    home = session.home
+    if proposal is not None and proposal.plan is not None and result.status == "proposed":
+        card = plan_card(proposal.plan, home, number=store_id, conflicts=result.conflicts)
+        title = f"Plan {store_id} — proposed" if store_id is not None else "The proposal"
+        lines += ["", plain(card_markdown(card, home.timezone, heading=title))]
+    elif proposal is not None and proposal.diagnosis is not None:
+        lines += ["", plain(infeasible_markdown(infeasible_card(
+            proposal.diagnosis, home, conflicts=proposal.conflicts)))]
     if result.audit is not None and result.audit.replaced is not None:
         lines += ["", "(The model's reply quoted numbers no tool computed; the summary above "
                   "comes from the optimiser instead.)"]

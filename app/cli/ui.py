@@ -54,8 +54,9 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     Raises
     ------
     tools.errors.InputError
-        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback host without a password, or a
-        password without ``CHAINLIT_AUTH_SECRET``.
+        An invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback
+        host without a password, or a password without ``CHAINLIT_AUTH_SECRET``. Without any
+        home file the environment has no ``HEARTH_HOME`` and the UI starts with its first run.
     """
     home: Path | None = Path(args.home).expanduser().resolve() if args.home else None
     if home is None and default_home_path().is_file():
@@ -110,6 +111,9 @@ def run_ui(args: argparse.Namespace) -> int:
         print(f"hearth: error: {err}", file=sys.stderr)
         return 2
     print(f"Hearth UI on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    if "HEARTH_HOME" not in env:
+        print(f"No home file yet: the chat asks about your home first and writes "
+              f"{default_home_path()}.", file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":
