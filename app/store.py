@@ -23,6 +23,7 @@ Approval is plain code here and in ``app/``; no agent tool can call it.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import sqlite3
@@ -163,10 +164,8 @@ def create_private_folder(folder: Path) -> None:
     folder is left as it is."""
     missing = [p for p in (folder, *folder.parents) if not p.exists()]
     for part in reversed(missing):
-        try:
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
             part.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
 
 
 def create_private_file(path: Path) -> None:
@@ -174,10 +173,8 @@ def create_private_file(path: Path) -> None:
 
     SQLite gives the ``-wal`` and ``-shm`` files it makes later the database file's permissions.
     """
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
 
 
 def _utc_now() -> datetime:

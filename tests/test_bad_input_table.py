@@ -92,7 +92,7 @@ def schedule(home: Callable[[Sandbox], str] | None = None, *requests: str, extra
             args += ["--now", now]
         for spec in requests or ("dishwasher:deadline=06:00",):
             args += ["--request", spec]
-        return args + ["--step", "60", *extra]
+        return [*args, "--step", "60", *extra]
     return argv
 
 
@@ -485,6 +485,8 @@ FLAG_CASES = [
     # plan
     Case("plan-text-empty", command("plan", "", "--home", "{home}", "--now", NOW), ("argument text", "is empty")),
     Case("plan-text-long", command("plan", LONG, "--home", "{home}", "--now", NOW), ("argument text", "5,000 characters")),
+    Case("plan-text-not-utf8", command("plan", "charge the car \udcff", "--home", "{home}"),
+         ("argument text", "is not UTF-8 text")),
     Case("plan-step", command("plan", "charge the car", "--home", "{home}", "--step", "7"), ("argument --step",)),
     Case("plan-horizon", command("plan", "charge the car", "--home", "{home}", "--horizon", "1000"),
          ("argument --horizon",)),

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault("CHAINLIT_APP_ROOT", str(REPO))  # before chainlit is imported
 with warnings.catch_warnings():  # chainlit's literalai → traceloop uses pydantic v1-style config
     warnings.simplefilter("ignore", DeprecationWarning)
-    from app.ui import chainlit_app  # noqa: E402
+    from app.ui import chainlit_app
 from app.ui.login import ClientAddressMiddleware, LoginLimiter, client_address  # noqa: E402
 
 PASSWORD = "correct horse battery"

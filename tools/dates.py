@@ -10,6 +10,7 @@ from datetime import datetime
 
 from tools.errors import InputError
 from tools.limits import MAX_YEAR, MIN_YEAR
+
 #: Longest text accepted as a timestamp [characters]; ISO 8601 with microseconds and an offset
 #: needs 32.
 MAX_TIMESTAMP_CHARS = 64

@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     log_path = configure_logging(verbose=args.verbose)
     try:
         return int(args.run(args))
+    except KeyboardInterrupt:  # Ctrl-C: the user's choice, not an error to explain
+        print("hearth: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader closed early (e.g. `hearth plans | head`): not an error of Hearth.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

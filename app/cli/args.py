@@ -44,6 +44,16 @@ def shown(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` came from valid UTF-8 (Python turns stray bytes of arguments and of
+    standard input into lone surrogates, which no model client can send)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _number(text: str) -> float:
     try:
         value = float(text)
@@ -141,6 +151,8 @@ def nonempty_text(limit: int) -> Callable[[str], str]:
     def check(text: str) -> str:
         if not text.strip():
             raise argparse.ArgumentTypeError("is empty")
+        if not is_utf8(text):
+            raise argparse.ArgumentTypeError("is not UTF-8 text")
         if len(text) > limit:
             raise argparse.ArgumentTypeError(f"is {len(text):,} characters long; at most {limit}")
         return text

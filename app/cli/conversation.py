@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from app.cli.args import add_axis, add_home_and_clock, nonempty_text
+from app.cli.args import add_axis, add_home_and_clock, is_utf8, nonempty_text
 from app.cli.schedule import load_home_arg, now_arg, render_outcome
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 #: Longest homeowner message [characters].
 MAX_TEXT_CHARS = 4000
+NOT_UTF8 = "hearth> I could not read that line: it is not UTF-8 text.\n"
 
 APPROVE = re.compile(r"^\s*(approve|approve it|approve the plan|approve plan)\s*[.!]?\s*$", re.IGNORECASE)
 REJECT = re.compile(r"^\s*(reject|reject it|reject the plan|reject plan)\s*[.!]?\s*$", re.IGNORECASE)
@@ -183,11 +184,14 @@ async def _chat(
             try:
                 line = await asyncio.to_thread(stdin.readline)
             except UnicodeDecodeError:
-                out.write("hearth> I could not read that line: it is not UTF-8 text.\n")
+                out.write(NOT_UTF8)
                 continue
             if not line:
                 break
             text = line.strip()
+            if not is_utf8(text):
+                out.write(NOT_UTF8)
+                continue
             if not text:
                 continue
             if len(text) > MAX_TEXT_CHARS:

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-
 #: What a name or alias may contain: letters and digits of any script, spaces and ``- ' . & ( ) + /``.
 #: Names reach the agents' prompts; quotes, semicolons, colons, commas, braces and line breaks
 #: could break the device table there, so they are refused here.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -16,7 +15,6 @@ from tools.home.clock import Frozen, check_label
 from tools.home.devices import Appliance, Battery, Ev
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import Tariff
-
 
 #: Longest home name [characters].
 MAX_HOME_NAME_CHARS = 80
