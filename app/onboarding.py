@@ -7,7 +7,9 @@ be read, and a condition (the battery's size is only asked when there is a batte
 
 :func:`home_document` turns the answers into the mapping a home file holds and validates it with
 the same pydantic models that read home files (:func:`tools.home.parse_home`), so a home made here
-loads exactly as a hand-written one; :func:`write_home` writes it as YAML.
+loads exactly as a hand-written one; :func:`write_home` writes it as YAML. Importing this module
+loads nothing of the planning core (``hearth --help`` defines ``hearth init``'s flags from it);
+the home models and the tariff records are imported when an answer or the file needs them.
 
 Defaults and where they come from:
 
@@ -21,20 +23,20 @@ Defaults and where they come from:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, available_timezones
 
-import platformdirs
-import yaml
-
 from tools.errors import InputError
-from tools.home import Home, parse_home
-from tools.tariff import published_tariffs, tariff_from_record
+
+if TYPE_CHECKING:
+    from tools.home import Home
 
 Answers = dict[str, Any]
 
@@ -70,14 +72,6 @@ class AnswerError(InputError):
 
 
 # ============================================================================ defaults
-
-
-def default_home_path() -> Path:
-    """``$HEARTH_HOME`` if set, else ``home.yaml`` in the user's data directory for Hearth."""
-    configured = os.environ.get("HEARTH_HOME", "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_data_path("hearth", appauthor=False) / "home.yaml"
 
 
 def local_zone() -> str:
@@ -285,7 +279,9 @@ class Question:
 
 def tariff_records() -> list[dict[str, Any]]:
     """The published tariffs a new home can pick (those a TOU tariff can be made of)."""
-    return [r for r in published_tariffs() if r.get("type") in ("tou_schedule", "two_rate")]
+    # the records of tools.tariff.published_tariffs(), read without loading the tariff engine
+    records = json.loads((resources.files("tools.data") / "tariffs.json").read_text("utf-8"))
+    return [r for r in records if r.get("type") in ("tou_schedule", "two_rate")]
 
 
 def _tariff_choices(answers: Answers) -> list[tuple[str, str]]:
@@ -384,6 +380,8 @@ def _import_price(answers: Answers) -> tuple[str, dict[str, Any]]:
     record = _published(answers)
     assert record is not None
     peak = answers.get("peak_price") if record.get("type") == "two_rate" else None
+    from tools.tariff import tariff_from_record
+
     return record["currency"], tariff_from_record(record, peak_price_per_kwh=peak)
 
 
@@ -395,6 +393,8 @@ def home_document(answers: Mapping[str, Any]) -> dict[str, Any]:
     tools.errors.HomeFileError
         The answers make an invalid home; each defect is named by its home-file field.
     """
+    from tools.home import parse_home
+
     a = dict(answers)
     currency, import_price = _import_price(a)
     latitude, longitude = a["location"]
@@ -445,6 +445,10 @@ def write_home(path: Path, doc: Mapping[str, Any], *, overwrite: bool = False) -
     InputError
         ``path`` exists and ``overwrite`` is false, or cannot be written.
     """
+    import yaml
+
+    from tools.home import parse_home
+
     if path.exists() and not overwrite:
         raise InputError("--output", f"{path} exists; choose another file or pass --force")
     header = ("# Home file written by Hearth's setup; edit it freely (see the README's "

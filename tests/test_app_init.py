@@ -145,3 +145,14 @@ def test_init_bad_input_exits_2_naming_the_flag(tmp_path: Path,
     assert f"{path} exists; choose another file or pass --force" in capsys.readouterr().err
     assert main(["init", "--output", str(path), "--yes", "--force", "--name", "Again"]) == 0
     assert load_home(path).name == "Again"
+
+
+def test_the_tariff_choices_are_the_published_records() -> None:
+    """Read from tools/data/tariffs.json directly (no tariff engine at `hearth --help`), they are
+    the records tools.tariff publishes that make a TOU tariff."""
+    from app.onboarding import tariff_records
+    from tools.tariff import published_tariffs
+
+    assert tariff_records() == [r for r in published_tariffs()
+                                if r["type"] in ("tou_schedule", "two_rate")]
+    assert {r["id"] for r in tariff_records()} >= {"pge_ev2a_circa_2024", "intelligent_octopus_go"}

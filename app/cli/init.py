@@ -21,10 +21,10 @@ from app.onboarding import (
     Answers,
     Question,
     answer,
-    default_home_path,
     home_document,
     write_home,
 )
+from app.paths import default_home_path
 from tools.errors import HomeFileError, InputError
 
 
@@ -43,7 +43,7 @@ def add_init_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="ask nothing: use the flags given and the defaults for the rest")
     for question in QUESTIONS:
         parser.add_argument(question.option, dest=f"answer_{question.key}", metavar="TEXT",
-                            help=question.prompt)
+                            help=question.prompt.replace("%", "%%"))
     parser.set_defaults(run=run_init)
 
 

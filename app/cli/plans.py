@@ -4,7 +4,8 @@ Exit status: 0 done, 2 bad input (unknown id, stale or already decided plan, bad
 bad flags, a device without an approved run), 1 internal error. Approval here is the same plain
 code the UI's Approve button runs: it replaces the runs of the devices the plan covers and keeps
 the other approved runs. ``cancel`` proposes withdrawing one device's approved run; approving that
-proposal makes it final.
+proposal makes it final. The plan store, the renderers and the planner are imported when a
+command runs.
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg
-from app.render import (
-    commitments_markdown,
-    diff_markdown,
-    money,
-    next_steps,
-    plain,
-    span,
-)
-from app.store import PlanStore, PlanStoreError, StoredPlan
+from app.cli.args import add_home_and_clock, list_limit, nonempty_text, plan_id
 from tools.errors import InputError
-from tools.planning import schedule
+
+if TYPE_CHECKING:
+    from app.store import StoredPlan
 
 
 def add_db_arg(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +37,8 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
                     "approval), then the approved run of each device.",
     )
     add_db_arg(plans)
-    plans.add_argument("--limit", type=int, default=20, help="how many versions (default 20)")
+    plans.add_argument("--limit", type=list_limit, default=20,
+                       help="how many versions (default 20)")
     plans.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plans.add_argument("--active", action="store_true",
                        help="only the approved runs (with --json: the commitments as JSON)")
@@ -54,16 +50,17 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
                     "approved runs stay. A proposal made before another approval is refused.",
     )
     add_db_arg(approve)
-    approve.add_argument("id", type=int, help="plan number (see `hearth plans`)")
-    approve.add_argument("--by", help="who approves (default: the login name)")
+    approve.add_argument("id", type=plan_id, help="plan number (see `hearth plans`)")
+    approve.add_argument("--by", type=nonempty_text(100),
+                         help="who approves (default: the login name)")
     approve.set_defaults(run=run_approve)
 
     reject = subparsers.add_parser(
         "reject", help="reject a proposed plan", description="Mark a proposed plan as rejected.",
     )
     add_db_arg(reject)
-    reject.add_argument("id", type=int, help="plan number (see `hearth plans`)")
-    reject.add_argument("--reason", help="what should change")
+    reject.add_argument("id", type=plan_id, help="plan number (see `hearth plans`)")
+    reject.add_argument("--reason", type=nonempty_text(1000), help="what should change")
     reject.set_defaults(run=run_reject)
 
     cancel = subparsers.add_parser(
@@ -73,7 +70,8 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db_arg(cancel)
     add_home_and_clock(cancel)
-    cancel.add_argument("device", help="the device's id, name or alias (e.g. dishwasher)")
+    cancel.add_argument("device", type=nonempty_text(100),
+                        help="the device's id, name or alias (e.g. dishwasher)")
     cancel.set_defaults(run=run_cancel)
 
 
@@ -110,6 +108,8 @@ def _covers(record: StoredPlan) -> str:
 
 
 def _plans_table(records: list[StoredPlan], head: int | None) -> str:
+    from app.render import money
+
     header = (f"{'':1} {'plan':>4}  {'status':<10}  {'created (UTC)':<16}  {'cost':>12}  "
               f"{'saving':>12}  {'covers':<28}  decided")
     lines = [header]
@@ -136,6 +136,9 @@ def _plans_table(records: list[StoredPlan], head: int | None) -> str:
 
 def run_plans(args: argparse.Namespace) -> int:
     """``hearth plans``: the newest versions and the approved runs, as a table or JSON."""
+    from app.render import commitments_markdown, plain
+    from app.store import PlanStore, PlanStoreError
+
     try:
         store = PlanStore(args.db)
         commitments = store.active_commitments()
@@ -173,6 +176,9 @@ def _approver(args: argparse.Namespace) -> str:
 
 def run_approve(args: argparse.Namespace) -> int:
     """``hearth approve N``: approve a proposal and print what changed and what comes next."""
+    from app.render import diff_markdown, money, next_steps, plain, span
+    from app.store import PlanStore
+
     try:
         by = _approver(args)
         result = PlanStore(args.db).approve(args.id, by=by)
@@ -193,6 +199,8 @@ def run_approve(args: argparse.Namespace) -> int:
 
 def run_reject(args: argparse.Namespace) -> int:
     """``hearth reject N``: mark a proposal as rejected."""
+    from app.store import PlanStore, PlanStoreError
+
     try:
         record = PlanStore(args.db).reject(args.id, reason=args.reason)
     except PlanStoreError as err:
@@ -205,6 +213,10 @@ def run_reject(args: argparse.Namespace) -> int:
 
 def run_cancel(args: argparse.Namespace) -> int:
     """``hearth cancel DEVICE``: store a proposal without that device's approved run."""
+    from app.cli.schedule import load_home_arg, now_arg
+    from app.store import PlanStore
+    from tools.planning import schedule
+
     home = load_home_arg(args)
     now = now_arg(args, home)
     matches = home.find_device(args.device)
