@@ -79,7 +79,6 @@ def state_messages(home: Home, status: HearthStatus) -> list[tuple[str, str]]:
         "approval_needed": "ON" if status.approval_needed else "OFF",
         "pending_proposal_id": status.pending_proposal_id,
         "message": status.message,
-        "updated_at": status.updated_at.isoformat(),
     }
     out = [(plan_state_topic(home), json.dumps(plan))]
     for device_id, device in status.devices.items():

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from app.drivers.base import Readings
+from app.runner.executor import step_index
 from tools.home import Home
 from tools.requests import DeviceRequest
 from tools.results import Plan, ScheduleOutcome
@@ -227,4 +228,59 @@ def as_targets(plan: Plan, home: Home, now: datetime) -> list[DeviceRequest]:
         target = ev.current_soc_pct + (energy_kwh - delivered_kwh) / ev.battery_kwh * 100
         target = min(max(target, ev.current_soc_pct), ev.max_soc_pct)
         out.append(request.model_copy(update={"energy_kwh": None, "target_soc_pct": round(target, 2)}))
+    return out
+
+
+def off_plan_devices(
+    home: Home,
+    applied: Plan,
+    commitments: list[DeviceRequest],
+    readings: Readings,
+    now: datetime,
+    stale: set[str],
+) -> list[str]:
+    """Devices whose charge heads off the plan by more than ``replan.soc_deviation_pct``.
+
+    An EV is off the plan when its charge now plus what the plan still gives it before its
+    deadline misses the target by more than the threshold (either way); the battery when its
+    charge differs from the plan's level at this moment by more than the threshold.
+    """
+    threshold = home.integration.replan.soc_deviation_pct
+    out = []
+    times = np.array([t.timestamp() for t in applied.series.times])
+    step_h = applied.step_minutes / 60
+    for request in commitments:
+        if request.kind != "ev_charge" or request.target_soc_pct is None:
+            continue
+        if request.deadline is None or request.deadline <= now or request.device in stale:
+            continue
+        soc = readings.get(request.device, {}).get("soc_pct")
+        if soc is None or isinstance(soc.value, bool | str):
+            continue
+        ev = home.ev(request.device)
+        power = np.asarray(applied.series.device_kw.get(request.device, []), dtype=float)
+        if len(power) == 0:
+            power = np.zeros(len(times))
+        ahead = (times >= now.timestamp() - 1e-6) & (times < request.deadline.timestamp())
+        index = step_index(applied, now)
+        partial = 0.0
+        if index is not None:  # the rest of the step in progress
+            left_s = times[index] + applied.step_minutes * 60 - now.timestamp()
+            partial = power[index] * max(0.0, left_s) / 3600
+        planned_kwh = float(power[ahead[: len(power)]].sum()) * step_h + partial
+        projected = float(soc.value) + planned_kwh * ev.charging_efficiency / ev.battery_kwh * 100
+        projected = min(projected, ev.max_soc_pct)
+        if abs(projected - request.target_soc_pct) > threshold:
+            out.append(request.device)
+    battery = home.battery
+    if battery is not None and battery.id not in stale:
+        soc = readings.get(battery.id, {}).get("soc_pct")
+        index = step_index(applied, now)
+        if soc is not None and index is not None and not isinstance(soc.value, bool | str):
+            planned = applied.series.battery_soc_pct
+            fraction = (now - applied.series.times[index]).total_seconds() / (
+                applied.step_minutes * 60)
+            expected = planned[index] + (planned[index + 1] - planned[index]) * fraction
+            if abs(float(soc.value) - expected) > threshold:
+                out.append(battery.id)
     return out

@@ -26,19 +26,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import numpy as np
-
 from app.diff import diff_plans
 from app.drivers.base import Command, Driver, Readings
 from app.drivers.codec import is_acknowledged
-from app.drivers.discovery import DeviceStatus, HearthStatus, next_run
+from app.drivers.discovery import HearthStatus
 from app.runner.clock import Clock
-from app.runner.commitments import as_targets, changed_devices
-from app.runner.executor import Intent, desired_commands, planned_start, run_id, step_index
+from app.runner.commitments import as_targets, changed_devices, off_plan_devices
+from app.runner.executor import Intent, desired_commands, planned_start, run_id
 from app.runner.fingerprint import HomeWatcher
 from app.runner.journal import Journal
 from app.runner.live import fresh, live_home
 from app.runner.replan import Replan, propose_alternative, run_replan
+from app.runner.status import runner_status
 from app.store import PlanStore, StoredPlan
 from tools.home import Home
 from tools.requests import DeviceRequest
@@ -109,7 +108,8 @@ class Runner:
         self.off_plan: set[str] = set()
         self.missed_start: set[str] = set()
         self.deadlines_seen: set[str] = set()
-        self.last_replan: datetime | None = None
+        self.notes: set[str] = set()
+        self.last_tick: datetime | None = None
         self.last_ask_reason: str | None = None
         self.resumed = False
         self.requested_runs: set[str] = set()
@@ -145,8 +145,11 @@ class Runner:
                 break
 
     async def tick(self) -> None:
-        """One read–decide–write pass at the clock's time."""
+        """One read–decide–write pass at the clock's time (once per minute at most)."""
         now = self.clock.now()
+        if self.last_tick is not None and now < self.last_tick + TICK:
+            return
+        self.last_tick = now.replace(second=0, microsecond=0)
         self._follow_store(now)
         readings = self.driver.readings()
         self._note_staleness(now, readings)
@@ -283,7 +286,8 @@ class Runner:
             self.plugged[ev.id] = bool(plugged.value)
             if before is not None and before != plugged.value:
                 reasons.append(f"{self.home.label(ev.id)} {'plugged in' if plugged.value else 'unplugged'}")
-        for device_id in self._off_plan(now, readings):
+        for device_id in off_plan_devices(self.home, self.applied, self.commitments, readings,
+                                          now, self.stale):
             if device_id not in self.off_plan:
                 reasons.append(f"{self.home.label(device_id)} charge is off the plan")
                 self.off_plan.add(device_id)
@@ -297,49 +301,6 @@ class Runner:
                 self.home = home
                 reasons.append("prices or forecast changed")
         return "; ".join(reasons) if reasons else None
-
-    def _off_plan(self, now: datetime, readings: Readings) -> list[str]:
-        """Devices whose charge heads off the plan by more than the threshold."""
-        assert self.applied is not None
-        threshold = self.home.integration.replan.soc_deviation_pct
-        out = []
-        times = np.array([t.timestamp() for t in self.applied.series.times])
-        step_h = self.applied.step_minutes / 60
-        for request in self.commitments:
-            if request.kind != "ev_charge" or request.target_soc_pct is None:
-                continue
-            if request.deadline is None or request.deadline <= now or request.device in self.stale:
-                continue
-            soc = readings.get(request.device, {}).get("soc_pct")
-            if soc is None or isinstance(soc.value, bool | str):
-                continue
-            ev = self.home.ev(request.device)
-            power = np.asarray(self.applied.series.device_kw.get(request.device, []), dtype=float)
-            if len(power) == 0:
-                power = np.zeros(len(times))
-            ahead = (times >= now.timestamp() - 1e-6) & (times < request.deadline.timestamp())
-            index = step_index(self.applied, now)
-            partial = 0.0
-            if index is not None:  # the rest of the step in progress
-                left_s = times[index] + self.applied.step_minutes * 60 - now.timestamp()
-                partial = power[index] * max(0.0, left_s) / 3600
-            planned_kwh = float(power[ahead[: len(power)]].sum()) * step_h + partial
-            projected = float(soc.value) + planned_kwh * ev.charging_efficiency / ev.battery_kwh * 100
-            projected = min(projected, ev.max_soc_pct)
-            if abs(projected - request.target_soc_pct) > threshold:
-                out.append(request.device)
-        battery = self.home.battery
-        if battery is not None and battery.id not in self.stale:
-            soc = readings.get(battery.id, {}).get("soc_pct")
-            index = step_index(self.applied, now)
-            if soc is not None and index is not None and not isinstance(soc.value, bool | str):
-                planned = self.applied.series.battery_soc_pct
-                fraction = (now - self.applied.series.times[index]).total_seconds() / (
-                    self.applied.step_minutes * 60)
-                expected = planned[index] + (planned[index + 1] - planned[index]) * fraction
-                if abs(float(soc.value) - expected) > threshold:
-                    out.append(battery.id)
-        return out
 
     def _missed_starts(self, now: datetime) -> list[str]:
         assert self.applied is not None
@@ -361,10 +322,10 @@ class Runner:
                             started=self.started, progress=self.progress)
         if result is None:
             return
-        self.last_replan = now
-        self.off_plan, self.missed_start = set(), set()
-        for note in result.live.notes:
+        notes = set(result.live.notes)
+        for note in sorted(notes - self.notes):
             self.journal.log(now, "note", note)
+        self.notes = notes
         if result.decision.action == "apply" and result.outcome is not None:
             self._apply(now, result, reason)
         else:
@@ -379,6 +340,7 @@ class Runner:
                                   self.home.battery.id if self.home.battery else None)
         self.journal.set_applied(self.record.id, plan, now)
         self.applied = plan
+        self.off_plan, self.missed_start = set(), set()
         self.last_ask_reason = None
         self.journal.log(
             now, "replan_applied",
@@ -539,42 +501,7 @@ class Runner:
         if changed:
             self.journal.set_progress(self.record.id, self.progress)
 
-    # -- status ----------------------------------------------------------------------------------
-
     def status(self, now: datetime) -> HearthStatus:
         """What Home Assistant (and the API) are told about the plan and the devices."""
-        pending = self._pending_proposal()
-        currency = self.home.tariff.currency
-        if self.record is None or self.applied is None:
-            return HearthStatus(updated_at=now, plan_status="no_plan", currency=currency,
-                                approval_needed=pending is not None,
-                                pending_proposal_id=pending,
-                                message="no approved plan" if pending is None else
-                                f"proposal {pending} waits for approval")
-        plan = self.applied
-        finished = now >= plan.horizon_end
-        devices = {}
-        for device_id in sorted(self.controlled):
-            power = plan.series.device_kw.get(device_id)
-            if self.home.battery is not None and device_id == self.home.battery.id:
-                power = [c - d for c, d in zip(plan.series.battery_charge_kw,
-                                               plan.series.battery_discharge_kw, strict=True)]
-            start, end = next_run(plan.series.times, power or [], now, plan.step_minutes)
-            index = step_index(plan, now)
-            setpoint = None if index is None or power is None else round(power[index], 3)
-            mode = None
-            if self.home.battery is not None and device_id == self.home.battery.id:
-                mode = "auto" if setpoint is None else (
-                    "charge" if setpoint > 1e-3 else "discharge" if setpoint < -1e-3 else "idle")
-            devices[device_id] = DeviceStatus(
-                name=self.home.label(device_id), next_run_start=start, next_run_end=end,
-                setpoint_kw=setpoint, mode=mode, held=self.held.get(device_id))
-        state = "approval_needed" if pending is not None else ("finished" if finished else "running")
-        message = (f"proposal {pending} waits for approval; plan {self.record.id} runs on"
-                   if pending is not None else f"carrying out plan {self.record.id}")
-        return HearthStatus(
-            updated_at=now, plan_status=state, plan_store_id=self.record.id, currency=currency,
-            cost=self.record.plan.cost, saving=self.record.plan.saving,
-            approval_needed=pending is not None, pending_proposal_id=pending, message=message,
-            devices=devices,
-        )
+        return runner_status(self.home, self.record, self.applied, self.controlled, self.held,
+                             self._pending_proposal(), now)
