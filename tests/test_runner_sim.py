@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from runner_helpers import NOW, SimRun, approve_night, example_home
 
+from app.runner.notify import pending_runner_proposal
+
 pytestmark = pytest.mark.asyncio
 
 
@@ -93,6 +95,9 @@ async def test_a_replan_that_breaks_a_deadline_goes_to_the_homeowner(tmp_path: P
     status = run.runner.status(run.clock.now())
     assert status.approval_needed and status.pending_proposal_id == proposal.id
     assert status.plan_status == "approval_needed"
+    notice = pending_runner_proposal(run.store)  # what the UI shows as a notification
+    assert notice is not None and notice.record.id == proposal.id
+    assert "cannot all be met" in notice.why and "off the plan" in notice.reason
     await run.until(NOW + timedelta(hours=11))  # the scheduled re-plan asks no second time
     assert len(run.journal.events(kinds=("replan_proposed",))) == 1
 

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 
+from app.cli.api import add_api_parsers
 from app.cli.conversation import add_chat_parser, add_plan_parser
 from app.cli.plans import add_store_parsers
 from app.cli.run import add_run_parser
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ui_parser(subparsers)
     add_store_parsers(subparsers)
     add_run_parser(subparsers)
+    add_api_parsers(subparsers)
     return parser
 
 

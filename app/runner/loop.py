@@ -49,6 +49,8 @@ TICK = timedelta(minutes=1)
 #: State roles whose age decides whether a device is stale.
 KEY_ROLES = {"ev": ("soc_pct", "plugged_in"), "battery": ("soc_pct",), "appliance": ("status",)}
 PENDING_KEY = "pending_proposal"
+#: Journal meta key of the latest :class:`HearthStatus` (read by the HTTP API).
+STATUS_KEY = "status"
 
 
 class StatusPublisher(Protocol):
@@ -159,10 +161,13 @@ class Runner:
             self._replan(now, readings, reason)
         await self._execute(now, readings)
         self._count_progress(readings)
-        self.journal.save_readings(readings, meta=self.tick_meta(now) if self.tick_meta else None)
+        status = self.status(now)
+        meta = {STATUS_KEY: status.model_dump_json()}
+        if self.tick_meta is not None:
+            meta.update(self.tick_meta(now))
+        self.journal.save_readings(readings, meta=meta)
         for hook in self.on_tick:
             hook(now)
-        status = self.status(now)
         for publisher in self.publishers:
             await publisher.publish_status(status)
 
