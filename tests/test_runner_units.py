@@ -170,3 +170,25 @@ def test_a_replan_costing_more_than_the_tolerance_is_asked_not_applied() -> None
     assert asked.action == "ask" and "more than the approved plan" in asked.reason
     allowed = decide(dear, cheap.plan, cost_tolerance=extra + 0.01, cost_tolerance_pct=0.0)
     assert allowed.action == "apply"
+
+
+def test_the_chat_says_which_charge_levels_plans_start_from(tmp_path) -> None:
+    from app.runner.journal import Journal
+    from app.runner.notify import live_note, live_state
+    from app.store import PlanStore
+
+    home = example_home()
+    store = PlanStore(tmp_path / "plans.sqlite3")
+    assert live_state(home, store, NOW).sources == {}  # the runner never ran: nothing to say
+    Journal(store.path).save_readings({
+        "ev": {"soc_pct": _reading(52.0, NOW - timedelta(minutes=3))},
+        "battery": {"soc_pct": _reading(70.0, NOW - timedelta(hours=1))},
+    })
+    live = live_state(home, store, NOW)
+    assert live.home.ev("ev").current_soc_pct == 52.0
+    assert live_note(live).splitlines() == [
+        "Plans start from these charge levels:",
+        "- Home battery: the last charge reading is 60 min old (limit 15 min); planned from the "
+        "home file's 40 %",
+        "- Family car: 52 % (live reading of 17:57)",
+    ]

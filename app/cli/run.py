@@ -135,7 +135,7 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
     else:
         from app.drivers.mqtt import MqttDriver
 
-        controlled = controlled_devices(home.model_copy(update={"integration": home.integration.model_copy(update={"driver": "mqtt"})}), "mqtt")
+        controlled = controlled_devices(home, "mqtt", default="mqtt")
         mqtt_driver = MqttDriver(home, clock, controlled)
         driver = mqtt_driver
         publishers.append(mqtt_driver)

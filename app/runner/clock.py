@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Protocol
 
 from tools.timeaxis import require_aware
@@ -36,7 +36,7 @@ class Clock(Protocol):
 class RealClock:
     """The wall clock, in the zone of ``tz`` (UTC when not given)."""
 
-    def __init__(self, tz: timezone | None = None) -> None:
+    def __init__(self, tz: tzinfo | None = None) -> None:
         self._tz = tz
 
     def now(self) -> datetime:

@@ -51,6 +51,9 @@ KEY_ROLES = {"ev": ("soc_pct", "plugged_in"), "battery": ("soc_pct",), "applianc
 PENDING_KEY = "pending_proposal"
 #: Journal meta key of the latest :class:`HearthStatus` (read by the HTTP API).
 STATUS_KEY = "status"
+#: After a proposal, the runner asks again at the earliest this much later (the homeowner may
+#: have rejected it; a new one every 15 minutes would be noise).
+PROPOSAL_PAUSE = timedelta(hours=1)
 
 
 class StatusPublisher(Protocol):
@@ -112,7 +115,8 @@ class Runner:
         self.deadlines_seen: set[str] = set()
         self.notes: set[str] = set()
         self.last_tick: datetime | None = None
-        self.last_ask_reason: str | None = None
+        self.last_proposal_at: datetime | None = None
+        self.noted_pending: int | None = None
         self.resumed = False
         self.requested_runs: set[str] = set()
         #: Named values saved with each tick's readings (the simulated home's snapshot).
@@ -201,7 +205,7 @@ class Runner:
             if e.data.get("plan_store_id") == record.id
         }
         self.off_plan, self.missed_start = set(), set()
-        self.last_ask_reason = None
+        self.last_proposal_at = None
         resumed = " (resumed)" if applied is not None else ""
         self.resumed = applied is not None
         self.journal.log(now, "plan_loaded",
@@ -346,7 +350,6 @@ class Runner:
         self.journal.set_applied(self.record.id, plan, now)
         self.applied = plan
         self.off_plan, self.missed_start = set(), set()
-        self.last_ask_reason = None
         self.journal.log(
             now, "replan_applied",
             f"re-plan ({reason}) applied: {result.decision.reason}"
@@ -362,11 +365,13 @@ class Runner:
         assert self.record is not None
         pending = self._pending_proposal()
         if pending is not None:
-            if self.last_ask_reason != result.decision.reason:
+            if self.noted_pending != pending:
                 self.journal.log(now, "note", f"still waiting for the homeowner on proposal "
                                  f"{pending}: {result.decision.reason}")
-                self.last_ask_reason = result.decision.reason
+                self.noted_pending = pending
             return
+        if self.last_proposal_at is not None and now - self.last_proposal_at < PROPOSAL_PAUSE:
+            return  # the homeowner just decided on one: do not ask again at once
         plan = result.outcome.plan if result.outcome is not None else None
         if plan is None and result.outcome is not None and result.outcome.diagnosis is not None:
             plan = propose_alternative(result, now)
@@ -376,7 +381,7 @@ class Runner:
             return
         proposal_id = self.store.save_proposal(plan, based_on_active=self.record.id)
         self.journal.set_meta(PENDING_KEY, str(proposal_id))
-        self.last_ask_reason = result.decision.reason
+        self.last_proposal_at = now
         self.journal.log(
             now, "replan_proposed",
             f"re-plan ({reason}) needs the homeowner: {result.decision.reason}; proposal "

@@ -64,7 +64,7 @@ from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
-from app.runner.notify import pending_runner_proposal
+from app.runner.notify import live_note, live_state, pending_runner_proposal
 from app.store import (
     PlanStatusError,
     PlanStore,
@@ -304,7 +304,8 @@ async def on_chat_start() -> None:
         home = home_from_env()
         store = PlanStore()
         now = now_for(home)
-        conversation = open_conversation(home, store, now)
+        live = live_state(home, store, now)
+        conversation = open_conversation(live.home, store, now)
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
@@ -314,6 +315,8 @@ async def on_chat_start() -> None:
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
     await _say(WELCOME)
+    if live.sources:
+        await _say(live_note(live))
     await show_active_plan(store, home, now)
     await show_runner_proposal(store, home)
 
