@@ -7,7 +7,7 @@ with the seeded noise of the home's integration section), from Mon 2026-11-23 18
 evening at 18:00 the homeowner approves a plan made from the live state: the family car to 80 %
 by 07:00 and the dishwasher by 06:00. Every morning at 08:00 the car leaves (unplugged) and comes
 back at 17:30 with 25 percentage points less charge — two plug events a day, and a car that is
-off its plan. The runner re-plans every ``--interval`` minutes and on events, as in production.
+off its plan — and the dishwasher is loaded again for the night. The runner re-plans every ``--interval`` minutes and on events, as in production.
 
 Reported: the runner process's CPU time (user + system, ``resource.getrusage``) and peak
 resident memory (``ru_maxrss``) for the whole week, wall time, commands sent and acknowledged,
@@ -70,6 +70,7 @@ async def week(days: int, interval: int, db: Path) -> dict[str, object]:
         await runner.run(until=evening + timedelta(hours=23, minutes=30))  # to 17:30
         sim.set_ev_soc("ev", max(10.0, sim.state.evs["ev"].soc_pct - 25))
         sim.plug("ev")
+        sim.load("dishwasher")
         await runner.run(until=evening + timedelta(hours=23, minutes=59))
         events = journal.events(since_id=since)
         deadlines = [e for e in events if e.kind == "deadline"]

@@ -28,23 +28,22 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from app.cli.plans import add_db_arg
 from app.cli.schedule import add_home_and_clock, load_home_arg
-from app.drivers import controlled_devices
-from app.drivers.base import Driver
-from app.drivers.sim import SimDriver
-from app.drivers.simhome import SimHome
 from app.runner.clock import Clock, RealClock, SimClock
-from app.runner.fingerprint import HomeWatcher
-from app.runner.journal import Journal, JournalEvent
-from app.runner.loop import Runner, StatusPublisher
-from app.runner.summary import RunSummary, summarize
 from app.store import PlanStore
 from tools.errors import InputError
 from tools.home import Home
 from tools.timeaxis import parse_aware_datetime
+
+if TYPE_CHECKING:  # the runner's modules load pvlib and the solver: only when `run` runs
+    from app.drivers.simhome import SimHome
+    from app.runner.journal import Journal, JournalEvent
+    from app.runner.loop import Runner
+    from app.runner.summary import RunSummary
 
 SIM_STATE_KEY = "sim_state"
 SIM_CLOCK_KEY = "sim_clock"
@@ -109,6 +108,8 @@ def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
 
 def _sim(home: Home, clock: Clock, journal: Journal, resume: bool) -> SimHome:
     """The simulated home: continued from the journal (on the real clock, or with --resume)."""
+    from app.drivers.simhome import SimHome
+
     sim = SimHome(home, clock.now())
     snapshot = journal.get_meta(SIM_STATE_KEY)
     if snapshot is not None and (resume or isinstance(clock, RealClock)):
@@ -120,6 +121,13 @@ def _sim(home: Home, clock: Clock, journal: Journal, resume: bool) -> SimHome:
 
 def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | None]:
     """The runner with its store, journal, clock and driver (checked, not started)."""
+    from app.drivers import controlled_devices
+    from app.drivers.base import Driver
+    from app.drivers.sim import SimDriver
+    from app.runner.fingerprint import HomeWatcher
+    from app.runner.journal import Journal
+    from app.runner.loop import Runner, StatusPublisher
+
     home = load_home_arg(args)
     store = PlanStore(args.db)
     journal = Journal(store.path)
@@ -152,6 +160,8 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
 
 def run_run(args: argparse.Namespace) -> int:
     """``hearth run``."""
+    from app.runner.summary import summarize
+
     try:
         runner, clock, _ = build_runner(args)
         until = parse_aware_datetime(args.until, "--until") if args.until else None
@@ -218,8 +228,10 @@ def render_summary(summary: RunSummary, home: Home) -> str:
     def clock(moment: datetime | None) -> str:
         return moment.astimezone(tz).strftime("%a %H:%M") if moment else "—"
 
-    lines = [f"Ran plan {summary.plan_store_id} on the {summary.driver} driver from "
-             f"{clock(summary.start)} to {clock(summary.until)}.", ""]
+    carried = (f"Ran plan {summary.plan_store_id}" if summary.plan_store_id is not None
+               else "No approved plan to carry out; ran")
+    lines = [f"{carried} on the {summary.driver} driver from {clock(summary.start)} to "
+             f"{clock(summary.until)}.", ""]
     for result in summary.requests:
         verdict = {True: "met", False: "NOT met", None: "open"}[result.met]
         if result.kind == "ev_charge":

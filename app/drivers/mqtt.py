@@ -83,7 +83,12 @@ class MqttDriver:
     # -- life ------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect in the background; wait up to the ack timeout for the first connection."""
+        """Connect in the background; wait up to the ack timeout for the first connection.
+
+        Starting a started driver does nothing (the runner may be run several times)."""
+        if self._task is not None and not self._task.done():
+            return
+        self._closing = False
         self._task = asyncio.create_task(self._run(), name="hearth-mqtt")
         try:
             await asyncio.wait_for(self._connected.wait(), timeout=self.mqtt.ack_timeout_s)

@@ -46,6 +46,8 @@ class SimMqttHome:
         self.received: list[tuple[str, str]] = []
 
     async def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
         self._task = asyncio.create_task(self._run(), name="sim-mqtt-home")
         await asyncio.wait_for(self._connected.wait(), timeout=10)
 

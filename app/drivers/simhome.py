@@ -8,8 +8,9 @@ pvlib forecast and the base load its own profile, each times a noise factor draw
 from a ``numpy.random.Generator`` seeded with ``(seed, quarter-hour number)`` — so the same seed
 gives the same weather whatever order the simulation is queried in, and after a restart.
 
-Faults for tests: :meth:`SimHome.freeze` (a sensor stops reporting), :meth:`SimHome.drop_commands`
-(commands are lost), :meth:`SimHome.unplug`/:meth:`SimHome.plug`, :meth:`SimHome.set_ev_soc`.
+Faults and homeowner actions for tests: :meth:`SimHome.freeze` (a sensor stops reporting),
+:meth:`SimHome.drop_commands` (commands are lost), :meth:`SimHome.unplug`/:meth:`SimHome.plug`,
+:meth:`SimHome.set_ev_soc`, :meth:`SimHome.load` (an appliance loaded again after its run).
 :meth:`SimHome.snapshot` and :meth:`SimHome.restore` carry the simulated world across a restart.
 """
 
@@ -116,6 +117,13 @@ class SimHome:
 
     def plug(self, ev_id: str) -> None:
         self.state.evs[ev_id].plugged_in = True
+
+    def load(self, appliance_id: str) -> None:
+        """The homeowner loads the appliance again: it is ``ready`` for its next run."""
+        appliance = self.state.appliances[appliance_id]
+        if appliance.status != "running":
+            appliance.status = "ready"
+            appliance.minutes_done = 0
 
     def set_ev_soc(self, ev_id: str, soc_pct: float) -> None:
         """The car comes back with another charge level (driven, or charged elsewhere)."""
