@@ -74,16 +74,19 @@ async def week(days: int, interval: int, db: Path) -> dict[str, object]:
         await runner.run(until=evening + timedelta(hours=23, minutes=59))
         events = journal.events(since_id=since)
         deadlines = [e for e in events if e.kind == "deadline"]
-        per_day.append({
-            "day": evening.date().isoformat(),
-            "replans_automatic": sum(1 for e in events if e.kind == "replan_applied"),
-            "replans_asked": sum(1 for e in events if e.kind == "replan_proposed"),
-            "commands_sent": sum(1 for e in events if e.kind == "command"),
-            "commands_acknowledged": sum(1 for e in events if e.kind == "command"
-                                         and e.data.get("acknowledged")),
-            "requests_met": sum(1 for e in deadlines if e.data.get("met")),
-            "requests_due": len(deadlines),
-        })
+        per_day.append(
+            {
+                "day": evening.date().isoformat(),
+                "replans_automatic": sum(1 for e in events if e.kind == "replan_applied"),
+                "replans_asked": sum(1 for e in events if e.kind == "replan_proposed"),
+                "commands_sent": sum(1 for e in events if e.kind == "command"),
+                "commands_acknowledged": sum(
+                    1 for e in events if e.kind == "command" and e.data.get("acknowledged")
+                ),
+                "requests_met": sum(1 for e in deadlines if e.data.get("met")),
+                "requests_due": len(deadlines),
+            }
+        )
     return {"days": per_day}
 
 
@@ -98,17 +101,25 @@ def main() -> int:
         result = asyncio.run(week(args.days, args.interval, Path(folder) / "plans.sqlite3"))
         wall_s = time.perf_counter() - wall
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.update(cpu_s=round(usage.ru_utime + usage.ru_stime, 1), wall_s=round(wall_s, 1),
-                  peak_rss_mb=round(usage.ru_maxrss / 1024, 1), interval_minutes=args.interval)
+    result.update(
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 1),
+        wall_s=round(wall_s, 1),
+        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        interval_minutes=args.interval,
+    )
     days = result["days"]
     assert isinstance(days, list)
     print(f"{'day':<12}{'auto':>6}{'asked':>7}{'sent':>6}{'acked':>7}{'met':>8}")
     for row in days:
-        print(f"{row['day']:<12}{row['replans_automatic']:>6}{row['replans_asked']:>7}"
-              f"{row['commands_sent']:>6}{row['commands_acknowledged']:>7}"
-              f"{row['requests_met']:>5}/{row['requests_due']}")
-    print(f"\n{len(days)} simulated days, re-plans every {args.interval} min: CPU "
-          f"{result['cpu_s']} s, wall {result['wall_s']} s, peak memory {result['peak_rss_mb']} MB")
+        print(
+            f"{row['day']:<12}{row['replans_automatic']:>6}{row['replans_asked']:>7}"
+            f"{row['commands_sent']:>6}{row['commands_acknowledged']:>7}"
+            f"{row['requests_met']:>5}/{row['requests_due']}"
+        )
+    print(
+        f"\n{len(days)} simulated days, re-plans every {args.interval} min: CPU "
+        f"{result['cpu_s']} s, wall {result['wall_s']} s, peak memory {result['peak_rss_mb']} MB"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0

@@ -61,8 +61,14 @@ class SimRun:
         self.clock = SimClock(start, speed=None)
         self.sim = SimHome(home, start)
         self.driver = SimDriver(self.sim, self.clock)
-        self.runner = Runner(home, self.store, self.journal, self.driver, self.clock,
-                             controlled={d.id for d in home.devices()})
+        self.runner = Runner(
+            home,
+            self.store,
+            self.journal,
+            self.driver,
+            self.clock,
+            controlled={d.id for d in home.devices()},
+        )
         self.since_id = self.journal.last_event_id()
         self.start = start
 
@@ -74,9 +80,13 @@ class SimRun:
 
     def summary(self) -> RunSummary:
         return summarize(
-            self.journal, since_id=self.since_id, home=self.home,
+            self.journal,
+            since_id=self.since_id,
+            home=self.home,
             commitments=self.runner.commitments,
             plan_store_id=self.runner.record.id if self.runner.record else None,
-            start=self.start, until=self.clock.now(), driver="sim",
+            start=self.start,
+            until=self.clock.now(),
+            driver="sim",
             readings=self.driver.readings(),
         )

@@ -19,8 +19,12 @@ from app.runner.journal import Journal
 from app.store import PlanStore
 from tools.errors import InputError
 
-REQUEST = {"device": "ev", "kind": "ev_charge", "target_soc_pct": 80,
-           "deadline": "2026-11-25T07:00:00+01:00"}
+REQUEST = {
+    "device": "ev",
+    "kind": "ev_charge",
+    "target_soc_pct": 80,
+    "deadline": "2026-11-25T07:00:00+01:00",
+}
 
 
 @pytest.fixture
@@ -49,8 +53,15 @@ def test_a_client_proposes_from_live_state_but_cannot_approve(api) -> None:
     """The car reports 60 % (fresh): 80 % of 60 kWh from 60 % is 12 kWh stored, 13.3 kWh from
     the grid at η 0.9 — not the 30 kWh the home file's 35 % would need."""
     http, store, journal, owner, client = api
-    journal.save_readings({"ev": {"soc_pct": Reading(value=60.0, read_at=NOW - timedelta(minutes=2),
-                                                      source="mqtt:home/ev/soc_pct")}})
+    journal.save_readings(
+        {
+            "ev": {
+                "soc_pct": Reading(
+                    value=60.0, read_at=NOW - timedelta(minutes=2), source="mqtt:home/ev/soc_pct"
+                )
+            }
+        }
+    )
     answer = http.post("/api/requests", json={"requests": [REQUEST]}, headers=_auth(client))
     assert answer.status_code == 201, answer.text
     body = answer.json()
@@ -73,8 +84,15 @@ def test_a_client_proposes_from_live_state_but_cannot_approve(api) -> None:
 
 def test_a_stale_reading_is_not_used_and_says_so(api) -> None:
     http, _, journal, _, client = api
-    journal.save_readings({"ev": {"soc_pct": Reading(value=60.0, read_at=NOW - timedelta(hours=2),
-                                                      source="mqtt:home/ev/soc_pct")}})
+    journal.save_readings(
+        {
+            "ev": {
+                "soc_pct": Reading(
+                    value=60.0, read_at=NOW - timedelta(hours=2), source="mqtt:home/ev/soc_pct"
+                )
+            }
+        }
+    )
     body = http.post("/api/requests", json={"requests": [REQUEST]}, headers=_auth(client)).json()
     ev_energy = sum(run["energy_kwh"] for run in body["plan"]["runs"] if run["device"] == "ev")
     assert ev_energy == pytest.approx(27 / 0.9, abs=0.01)  # from the home file's 35 %
@@ -87,11 +105,23 @@ def test_a_stale_reading_is_not_used_and_says_so(api) -> None:
 
 def test_bad_requests_name_the_field(api) -> None:
     http, *_, client = api
-    unknown = http.post("/api/requests", headers=_auth(client), json={"requests": [
-        {"device": "van", "kind": "ev_charge", "deadline": "2026-11-25T07:00:00+01:00"}]})
+    unknown = http.post(
+        "/api/requests",
+        headers=_auth(client),
+        json={
+            "requests": [
+                {"device": "van", "kind": "ev_charge", "deadline": "2026-11-25T07:00:00+01:00"}
+            ]
+        },
+    )
     assert unknown.status_code == 400 and "unknown device 'van'" in unknown.json()["detail"]
-    naive = http.post("/api/requests", headers=_auth(client), json={"requests": [
-        {"device": "ev", "kind": "ev_charge", "deadline": "2026-11-25T07:00:00"}]})
+    naive = http.post(
+        "/api/requests",
+        headers=_auth(client),
+        json={
+            "requests": [{"device": "ev", "kind": "ev_charge", "deadline": "2026-11-25T07:00:00"}]
+        },
+    )
     assert naive.status_code == 422
     assert naive.json()["detail"][0]["loc"][-1] == "deadline"
 

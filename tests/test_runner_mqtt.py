@@ -66,7 +66,9 @@ class Watcher:
             await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def _setup(home: Home, db: Path, port: int) -> tuple[Runner, SimHome, SimMqttHome, MqttDriver]:
+async def _setup(
+    home: Home, db: Path, port: int
+) -> tuple[Runner, SimHome, SimMqttHome, MqttDriver]:
     store = PlanStore(db)
     approve_night(store, home)
     clock = SimClock(NOW, speed=SPEED)
@@ -76,8 +78,9 @@ async def _setup(home: Home, db: Path, port: int) -> tuple[Runner, SimHome, SimM
     clock.on_advance(sim_mqtt.on_advance)
     devices = {d.id for d in home.devices()}
     driver = MqttDriver(home, clock, devices)
-    runner = Runner(home, store, Journal(store.path), driver, clock, controlled=devices,
-                    publishers=[driver])
+    runner = Runner(
+        home, store, Journal(store.path), driver, clock, controlled=devices, publishers=[driver]
+    )
     return runner, sim, sim_mqtt, driver
 
 
@@ -88,9 +91,17 @@ async def test_a_night_over_mqtt_with_discovery(tmp_path: Path, broker: Broker) 
     runner, sim, sim_mqtt, driver = await _setup(home, tmp_path / "plans.sqlite3", broker.port)
     try:
         await runner.run(until=NOW + timedelta(hours=13))
-        summary = summarize(runner.journal, since_id=0, home=home, commitments=runner.commitments,
-                            plan_store_id=runner.record.id, start=NOW, until=NOW + timedelta(hours=13),
-                            driver="mqtt", readings=driver.readings())
+        summary = summarize(
+            runner.journal,
+            since_id=0,
+            home=home,
+            commitments=runner.commitments,
+            plan_store_id=runner.record.id,
+            start=NOW,
+            until=NOW + timedelta(hours=13),
+            driver="mqtt",
+            readings=driver.readings(),
+        )
     finally:
         await driver.close()
         await sim_mqtt.close()
@@ -105,11 +116,18 @@ async def test_a_night_over_mqtt_with_discovery(tmp_path: Path, broker: Broker) 
 
     await asyncio.sleep(0.2)
     await watcher.close()
-    configs = {t: json.loads(p) for t, p in watcher.messages.items()
-               if t.startswith("homeassistant/") and t.endswith("/config")}
+    configs = {
+        t: json.loads(p)
+        for t, p in watcher.messages.items()
+        if t.startswith("homeassistant/") and t.endswith("/config")
+    }
     entities = {(t.split("/")[1], t.split("/")[3]) for t in configs}
-    expected = {("sensor", "plan_status"), ("sensor", "plan_cost"), ("sensor", "plan_saving"),
-                ("binary_sensor", "approval_needed")}
+    expected = {
+        ("sensor", "plan_status"),
+        ("sensor", "plan_cost"),
+        ("sensor", "plan_saving"),
+        ("binary_sensor", "approval_needed"),
+    }
     for device in (d.id for d in home.devices()):
         expected |= {("sensor", f"{device}_next_run"), ("sensor", f"{device}_setpoint")}
     expected.add(("sensor", "battery_mode"))
@@ -121,8 +139,12 @@ async def test_a_night_over_mqtt_with_discovery(tmp_path: Path, broker: Broker) 
         assert config["availability_topic"] == "hearth/status"
         assert config["device"]["identifiers"] == ["hearth_hearth"]
         assert config["state_topic"] in watcher.messages, f"{topic}: no state published"
-    assert configs["homeassistant/sensor/plan_cost/config".replace("sensor/", "sensor/hearth/")][
-        "unit_of_measurement"] == "EUR"
+    assert (
+        configs["homeassistant/sensor/plan_cost/config".replace("sensor/", "sensor/hearth/")][
+            "unit_of_measurement"
+        ]
+        == "EUR"
+    )
     plan_state = json.loads(watcher.messages["hearth/plan/state"])
     assert plan_state["approval_needed"] == "OFF" and plan_state["plan_id"] == runner.record.id
     assert plan_state["cost"] == pytest.approx(round(runner.record.plan.cost, 2))
@@ -148,12 +170,23 @@ async def test_a_broker_restart_mid_plan(tmp_path: Path, broker: Broker) -> None
         await driver.close()
         await sim_mqtt.close()
     assert driver.connections >= 2
-    results = {r.device: r.met for r in summarize(
-        runner.journal, since_id=0, home=home, commitments=runner.commitments,
-        plan_store_id=runner.record.id, start=NOW, until=NOW + timedelta(hours=13), driver="mqtt",
-        readings=driver.readings()).requests}
+    results = {
+        r.device: r.met
+        for r in summarize(
+            runner.journal,
+            since_id=0,
+            home=home,
+            commitments=runner.commitments,
+            plan_store_id=runner.record.id,
+            start=NOW,
+            until=NOW + timedelta(hours=13),
+            driver="mqtt",
+            readings=driver.readings(),
+        ).requests
+    }
     assert results == {"ev": True, "dishwasher": True}
     assert len(sim.state.appliances["dishwasher"].runs_started) == 1
-    unacknowledged = [e for e in runner.journal.events(kinds=("command",))
-                      if not e.data["acknowledged"]]
+    unacknowledged = [
+        e for e in runner.journal.events(kinds=("command",)) if not e.data["acknowledged"]
+    ]
     assert any("not connected" in e.data["detail"] for e in unacknowledged)

@@ -45,8 +45,9 @@ def _home_file(folder: Path, integration: dict[str, object]) -> Path:
 def _acknowledged_start(db: Path) -> bool:
     try:
         with sqlite3.connect(db, timeout=5) as conn:
-            row = conn.execute("SELECT acknowledged_at FROM runner_starts "
-                               "WHERE device = 'dishwasher'").fetchone()
+            row = conn.execute(
+                "SELECT acknowledged_at FROM runner_starts WHERE device = 'dishwasher'"
+            ).fetchone()
     except sqlite3.OperationalError:
         return False
     return row is not None and row[0] is not None
@@ -60,9 +61,24 @@ def test_kill_9_after_a_start_resumes_without_starting_twice(tmp_path: Path) -> 
     db = tmp_path / "plans.sqlite3"
     approve_night(PlanStore(db), example_home())
     first = subprocess.Popen(
-        [*HEARTH, "run", "--home", str(home_file), "--driver", "sim", "--now", NOW.isoformat(),
-         "--until", UNTIL, "--speed", "1800", "--json"],
-        env=_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            *HEARTH,
+            "run",
+            "--home",
+            str(home_file),
+            "--driver",
+            "sim",
+            "--now",
+            NOW.isoformat(),
+            "--until",
+            UNTIL,
+            "--speed",
+            "1800",
+            "--json",
+        ],
+        env=_env(db),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 240
     while not _acknowledged_start(db):
@@ -72,9 +88,22 @@ def test_kill_9_after_a_start_resumes_without_starting_twice(tmp_path: Path) -> 
     first.send_signal(signal.SIGKILL)
     first.wait()
     second = subprocess.run(
-        [*HEARTH, "run", "--home", str(home_file), "--driver", "sim", "--resume",
-         "--until", UNTIL, "--json"],
-        env=_env(db), capture_output=True, text=True, timeout=600,
+        [
+            *HEARTH,
+            "run",
+            "--home",
+            str(home_file),
+            "--driver",
+            "sim",
+            "--resume",
+            "--until",
+            UNTIL,
+            "--json",
+        ],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert second.returncode == 0, second.stderr
     summary = json.loads(second.stdout)
@@ -87,16 +116,20 @@ def test_kill_9_after_a_start_resumes_without_starting_twice(tmp_path: Path) -> 
     sim_state = json.loads(snapshot[0])
     assert len(sim_state["appliances"]["dishwasher"]["runs_started"]) == 1
     assert starts == 1
-    assert not any(line.endswith("dishwasher: start") for line in summary["commands"]["unacknowledged"])
-
-
+    assert not any(
+        line.endswith("dishwasher: start") for line in summary["commands"]["unacknowledged"]
+    )
 
 
 def test_the_last_will_marks_hearth_offline_on_kill_9(tmp_path: Path, broker: Broker) -> None:  # noqa: F811
     home_file = _home_file(tmp_path, {"driver": "mqtt", "mqtt": {"port": broker.port}})
     db = tmp_path / "plans.sqlite3"
-    runner = subprocess.Popen([*HEARTH, "run", "--home", str(home_file)], env=_env(db),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runner = subprocess.Popen(
+        [*HEARTH, "run", "--home", str(home_file)],
+        env=_env(db),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
     async def watch() -> list[str]:
         seen: list[str] = []
@@ -133,9 +166,13 @@ def test_the_last_will_marks_hearth_offline_on_kill_9(tmp_path: Path, broker: Br
 )
 def test_bad_input_is_refused_with_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     db = tmp_path / "plans.sqlite3"
-    result = subprocess.run([*HEARTH, "run", "--home", str(EXAMPLES / "home.yaml"),
-                             "--driver", "sim", *args], env=_env(db), capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [*HEARTH, "run", "--home", str(EXAMPLES / "home.yaml"), "--driver", "sim", *args],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -143,7 +180,12 @@ def test_bad_input_is_refused_with_exit_2(tmp_path: Path, args: list[str], messa
 
 def test_a_bad_integration_section_names_the_field(tmp_path: Path) -> None:
     home_file = _home_file(tmp_path, {"devices": {"van": {"driver": "mqtt"}}})
-    result = subprocess.run([*HEARTH, "run", "--home", str(home_file)], env=_env(tmp_path / "p.db"),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*HEARTH, "run", "--home", str(home_file)],
+        env=_env(tmp_path / "p.db"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "integration.devices: 'van' is not a device of this home" in result.stderr

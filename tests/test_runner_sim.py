@@ -30,7 +30,9 @@ async def test_a_night_meets_every_request_with_every_command_acknowledged(tmp_p
     assert results["ev"].met is True
     assert results["ev"].reached_soc_pct is not None and results["ev"].reached_soc_pct >= 79.5
     assert results["dishwasher"].met is True
-    assert run.sim.state.appliances["dishwasher"].runs_started == [f"plan{run.runner.record.id}-dishwasher"]
+    assert run.sim.state.appliances["dishwasher"].runs_started == [
+        f"plan{run.runner.record.id}-dishwasher"
+    ]
     started = run.sim.state.appliances["dishwasher"].started_at[0]
     assert started >= NOW and started + timedelta(hours=2) <= NOW + timedelta(hours=12)
     assert summary.commands.sent > 0 and summary.commands.acknowledged == summary.commands.sent

@@ -25,9 +25,14 @@ def _reading(value: float | bool | str, at: datetime = NOW) -> Reading:
 
 # -- the integration section ----------------------------------------------------------------------
 
+
 def test_topics_default_to_the_device_prefix_and_can_be_overridden() -> None:
-    home = example_home({"mqtt": {"device_prefix": "house"},
-                         "devices": {"ev": {"topics": {"soc_pct": "evcc/vehicle/soc"}}}})
+    home = example_home(
+        {
+            "mqtt": {"device_prefix": "house"},
+            "devices": {"ev": {"topics": {"soc_pct": "evcc/vehicle/soc"}}},
+        }
+    )
     assert home.integration.topic("ev", "soc_pct") == "evcc/vehicle/soc"
     assert home.integration.topic("ev", "plugged_in") == "house/ev/plugged_in"
     assert home.integration.topic("site", "grid_power_kw") == "house/site/grid_power_kw"
@@ -38,8 +43,10 @@ def test_topics_default_to_the_device_prefix_and_can_be_overridden() -> None:
     ("section", "message"),
     [
         ({"devices": {"van": {}}}, "integration.devices: 'van' is not a device of this home"),
-        ({"devices": {"dishwasher": {"topics": {"soc_pct": "x/y"}}}},
-         "integration.devices.dishwasher.topics: 'soc_pct' is not a topic of a appliance"),
+        (
+            {"devices": {"dishwasher": {"topics": {"soc_pct": "x/y"}}}},
+            "integration.devices.dishwasher.topics: 'soc_pct' is not a topic of a appliance",
+        ),
         ({"devices": {"ev": {"topics": {"soc_pct": "car/#"}}}}, "without wildcards"),
         ({"mqtt": {"port": 70000}}, "must be ≤ 65535"),
         ({"driver": "zigbee"}, "driver"),
@@ -52,6 +59,7 @@ def test_a_bad_integration_section_names_the_field(section: dict, message: str) 
 
 
 # -- payloads and acknowledgements ----------------------------------------------------------------
+
 
 def test_payloads_are_read_per_role_and_refused_with_the_role_named() -> None:
     assert parse_value("soc_pct", b" 42.5 ") == 42.5
@@ -75,34 +83,45 @@ def test_a_command_is_acknowledged_by_its_state_echo() -> None:
     assert is_acknowledged(plain, charge, {"setpoint_kw": _reading(7.43)})
     assert not is_acknowledged(plain, charge, {})
     start = Command(device="dishwasher", action="appliance_start", run_id="plan3-dishwasher")
-    assert is_acknowledged(plain, start, {"status": _reading("running"),
-                                          "run_id": _reading("plan3-dishwasher")})
-    assert not is_acknowledged(plain, start, {"status": _reading("running"),
-                                              "run_id": _reading("plan2-dishwasher")})
+    assert is_acknowledged(
+        plain, start, {"status": _reading("running"), "run_id": _reading("plan3-dishwasher")}
+    )
+    assert not is_acknowledged(
+        plain, start, {"status": _reading("running"), "run_id": _reading("plan2-dishwasher")}
+    )
     battery = Command(device="battery", action="battery", mode="discharge", power_kw=2.0)
-    assert [t for t, _ in command_messages(plain, battery)] == ["home/battery/set/power_kw",
-                                                                "home/battery/set/mode"]
-    assert not is_acknowledged(plain, battery, {"mode": _reading("discharge"),
-                                                "setpoint_kw": _reading(0.0)})
+    assert [t for t, _ in command_messages(plain, battery)] == [
+        "home/battery/set/power_kw",
+        "home/battery/set/mode",
+    ]
+    assert not is_acknowledged(
+        plain, battery, {"mode": _reading("discharge"), "setpoint_kw": _reading(0.0)}
+    )
 
 
 # -- live state ------------------------------------------------------------------------------------
 
+
 def test_fresh_readings_replace_the_home_file_and_stale_ones_are_noted() -> None:
     home = example_home()
-    readings = {"ev": {"soc_pct": _reading(62.0, NOW - timedelta(minutes=5))},
-                "battery": {"soc_pct": _reading(90.0, NOW - timedelta(minutes=40))}}
+    readings = {
+        "ev": {"soc_pct": _reading(62.0, NOW - timedelta(minutes=5))},
+        "battery": {"soc_pct": _reading(90.0, NOW - timedelta(minutes=40))},
+    }
     live = live_home(home, readings, NOW)
     assert live.home.ev("ev").current_soc_pct == 62.0
     assert live.home.battery is not None and live.home.battery.initial_soc_pct == 40  # the file's
     assert live.sources["ev_soc"].source == "live: test"
     assert live.sources["battery_soc"].source == "home file"
     assert live.stale == {"battery"}
-    assert live.notes == ["Home battery: the last charge reading is 40 min old (limit 15 min); "
-                          "planned from the home file's 40 %"]
+    assert live.notes == [
+        "Home battery: the last charge reading is 40 min old (limit 15 min); "
+        "planned from the home file's 40 %"
+    ]
 
 
 # -- starting appliances safely --------------------------------------------------------------------
+
 
 def _washer_plan(start_hour: int) -> Plan:
     """The washing machine planned for the next day by 18:00, its cycle moved to start at
@@ -115,7 +134,7 @@ def _washer_plan(start_hour: int) -> Plan:
     cycle = [p for p in power if p > 0]
     first = next(i for i, t in enumerate(plan.series.times) if t.hour == start_hour)
     moved = [0.0] * len(power)
-    moved[first:first + len(cycle)] = cycle
+    moved[first : first + len(cycle)] = cycle
     series = plan.series.model_copy(update={"device_kw": {"washing_machine": moved}})
     return plan.model_copy(update={"series": series})
 
@@ -137,19 +156,36 @@ def test_an_appliance_starts_only_inside_its_window_when_ready(
     start = next(t for t in plan.series.times if t.hour == start_hour)
     request = plan.requests[0]
     readings = {"washing_machine": {"status": _reading(status, start - timedelta(minutes=age_min))}}
-    intents = desired_commands(home, plan, 7, {"washing_machine": request}, start, readings,
-                               controlled={"washing_machine"}, started_runs=set())
+    intents = desired_commands(
+        home,
+        plan,
+        7,
+        {"washing_machine": request},
+        start,
+        readings,
+        controlled={"washing_machine"},
+        started_runs=set(),
+    )
     (intent,) = intents
     if held is None:
         assert intent.command is not None and intent.command.run_id == "plan7-washing_machine"
     else:
         assert intent.command is None and held in (intent.held or "")
-    again = desired_commands(home, plan, 7, {"washing_machine": request}, start, readings,
-                             controlled={"washing_machine"}, started_runs={"plan7-washing_machine"})
+    again = desired_commands(
+        home,
+        plan,
+        7,
+        {"washing_machine": request},
+        start,
+        readings,
+        controlled={"washing_machine"},
+        started_runs={"plan7-washing_machine"},
+    )
     assert again == []  # a run once started is never started again
 
 
 # -- apply or ask ----------------------------------------------------------------------------------
+
 
 def test_a_replan_costing_more_than_the_tolerance_is_asked_not_applied() -> None:
     """The cost compared is the net energy cost over the re-plan's period; over the whole plan
@@ -160,8 +196,9 @@ def test_a_replan_costing_more_than_the_tolerance_is_asked_not_applied() -> None
     dear = schedule(home, NOW, [parse_request_spec("ev:target_soc=90,deadline=07:00", home, NOW)])
     assert cheap.plan is not None and dear.plan is not None
     total = window_cost(cheap.plan, cheap.plan.horizon_start, cheap.plan.horizon_end)
-    assert total == pytest.approx(cheap.plan.breakdown.energy_cost
-                                  - cheap.plan.breakdown.export_revenue, abs=1e-4)
+    assert total == pytest.approx(
+        cheap.plan.breakdown.energy_cost - cheap.plan.breakdown.export_revenue, abs=1e-4
+    )
     extra = window_cost(dear.plan, dear.plan.horizon_start, dear.plan.horizon_end) - total
     assert extra > 0.5  # 6 kWh stored more, at ≥ 0.2 EUR/kWh
     same = decide(cheap, cheap.plan, cost_tolerance=0.0, cost_tolerance_pct=0.0)
@@ -180,10 +217,12 @@ def test_the_chat_says_which_charge_levels_plans_start_from(tmp_path) -> None:
     home = example_home()
     store = PlanStore(tmp_path / "plans.sqlite3")
     assert live_state(home, store, NOW).sources == {}  # the runner never ran: nothing to say
-    Journal(store.path).save_readings({
-        "ev": {"soc_pct": _reading(52.0, NOW - timedelta(minutes=3))},
-        "battery": {"soc_pct": _reading(70.0, NOW - timedelta(hours=1))},
-    })
+    Journal(store.path).save_readings(
+        {
+            "ev": {"soc_pct": _reading(52.0, NOW - timedelta(minutes=3))},
+            "battery": {"soc_pct": _reading(70.0, NOW - timedelta(hours=1))},
+        }
+    )
     live = live_state(home, store, NOW)
     assert live.home.ev("ev").current_soc_pct == 52.0
     assert live_note(live).splitlines() == [

@@ -17,7 +17,6 @@ answers 403. Bad input answers 400 or 422 naming the field. (No ``from __future_
 annotations`` here: FastAPI reads the dependencies of the nested endpoints at run time.)
 """
 
-
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -64,20 +63,26 @@ def create_app(
     clock: Callable[[], datetime],
 ) -> FastAPI:
     """The API over one home's store and runner journal."""
-    app = FastAPI(title="Hearth API", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Hearth API", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
     bearer = HTTPBearer(auto_error=False)
 
     def role(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Role:
         found = tokens.role_of(credentials.credentials) if credentials is not None else None
         if found is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid API token is needed",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "a valid API token is needed",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return found
 
     def homeowner(who: Annotated[Role, Depends(role)]) -> Role:
         if who != "homeowner":
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                "only the homeowner's token can approve or reject a plan")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, "only the homeowner's token can approve or reject a plan"
+            )
         return who
 
     @app.get("/api/plan")
@@ -97,9 +102,13 @@ def create_app(
         for device, roles in readings.items():
             limit_s = home.integration.stale_after_s(device)
             out[device] = {
-                role_name: {"value": r.value, "read_at": r.read_at.isoformat(),
-                            "age_s": round(r.age_s(now), 1), "stale": r.age_s(now) > limit_s,
-                            "source": r.source}
+                role_name: {
+                    "value": r.value,
+                    "read_at": r.read_at.isoformat(),
+                    "age_s": round(r.age_s(now), 1),
+                    "stale": r.age_s(now) > limit_s,
+                    "source": r.source,
+                }
                 for role_name, r in roles.items()
             }
         saved = journal.get_meta(STATUS_KEY)
@@ -111,16 +120,26 @@ def create_app(
         now = body.now or clock()
         live = live_home(home, journal.readings(), now)
         try:
-            outcome = schedule(live.home, now, body.requests, step_minutes=body.step_minutes,
-                               horizon_hours=body.horizon_hours, active_plan=store.active())
+            outcome = schedule(
+                live.home,
+                now,
+                body.requests,
+                step_minutes=body.step_minutes,
+                horizon_hours=body.horizon_hours,
+                active_plan=store.active(),
+            )
         except InputError as err:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(err)) from None
         result = outcome_json(outcome)
         result["store_id"] = None
-        result["live"] = {"notes": live.notes,
-                          "sources": {k: v.model_dump(mode="json") for k, v in live.sources.items()}}
+        result["live"] = {
+            "notes": live.notes,
+            "sources": {k: v.model_dump(mode="json") for k, v in live.sources.items()},
+        }
         if outcome.plan is not None:
-            result["store_id"] = store.save_proposal(outcome.plan, based_on_active=store.active_id())
+            result["store_id"] = store.save_proposal(
+                outcome.plan, based_on_active=store.active_id()
+            )
         return result
 
     @app.post("/api/plans/{plan_id}/approve")
@@ -131,12 +150,16 @@ def create_app(
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(err)) from None
         except (PlanStatusError, StaleProposalError) as err:
             raise HTTPException(status.HTTP_409_CONFLICT, str(err)) from None
-        return {"approved": result.approved.id,
-                "superseded": result.superseded.id if result.superseded else None,
-                "diff": result.diff.model_dump(mode="json")}
+        return {
+            "approved": result.approved.id,
+            "superseded": result.superseded.id if result.superseded else None,
+            "diff": result.diff.model_dump(mode="json"),
+        }
 
     @app.post("/api/plans/{plan_id}/reject")
-    def reject(plan_id: int, body: Decision, _: Annotated[Role, Depends(homeowner)]) -> dict[str, Any]:
+    def reject(
+        plan_id: int, body: Decision, _: Annotated[Role, Depends(homeowner)]
+    ) -> dict[str, Any]:
         try:
             record = store.reject(plan_id, reason=body.reason)
         except UnknownPlanError as err:

@@ -57,8 +57,8 @@ class TokenStore:
         mode = stat.S_IMODE(self.path.stat().st_mode)
         if mode & 0o077:
             raise InputError(
-                str(self.path), f"API token file is readable by others (mode {mode:o}); "
-                f"run chmod 600 {self.path}"
+                str(self.path),
+                f"API token file is readable by others (mode {mode:o}); run chmod 600 {self.path}",
             )
         try:
             return TokenFile.model_validate_json(self.path.read_text(encoding="utf-8"))
@@ -78,8 +78,14 @@ class TokenStore:
         """A new token for ``role``; returned once, stored only as its hash."""
         token = secrets.token_urlsafe(32)
         tokens = self._load()
-        tokens.tokens.append(TokenRecord(role=role, label=label or role, sha256=_digest(token),
-                                         created_at=datetime.now(timezone.utc)))
+        tokens.tokens.append(
+            TokenRecord(
+                role=role,
+                label=label or role,
+                sha256=_digest(token),
+                created_at=datetime.now(timezone.utc),
+            )
+        )
         self._save(tokens)
         return token
 

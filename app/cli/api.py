@@ -28,23 +28,27 @@ DEFAULT_API_PORT = 8001
 def add_api_parsers(subparsers: argparse._SubParsersAction) -> None:
     """Register ``api`` and ``api-token``."""
     api = subparsers.add_parser(
-        "api", help="serve the HTTP API (token auth) on 127.0.0.1",
+        "api",
+        help="serve the HTTP API (token auth) on 127.0.0.1",
         description="Serve Hearth's HTTP API: the active plan, pending proposals, the latest "
-                    "state, posting structured requests (they become proposals), and approval "
-                    "with the homeowner's token. Docs at /api/docs.",
+        "state, posting structured requests (they become proposals), and approval "
+        "with the homeowner's token. Docs at /api/docs.",
     )
-    api.add_argument("--home", help="home file (default: $HEARTH_HOME)",
-                     default=os.environ.get("HEARTH_HOME"))
+    api.add_argument(
+        "--home", help="home file (default: $HEARTH_HOME)", default=os.environ.get("HEARTH_HOME")
+    )
     add_db_arg(api)
-    api.add_argument("--port", type=int, default=DEFAULT_API_PORT,
-                     help=f"TCP port (default {DEFAULT_API_PORT})")
+    api.add_argument(
+        "--port", type=int, default=DEFAULT_API_PORT, help=f"TCP port (default {DEFAULT_API_PORT})"
+    )
     api.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     api.set_defaults(run=run_api)
 
     token = subparsers.add_parser(
-        "api-token", help="make an API token (shown once)",
+        "api-token",
+        help="make an API token (shown once)",
         description="Make a token for the HTTP API. 'homeowner' may approve plans; 'client' "
-                    "(other software, agents) may read and propose only.",
+        "(other software, agents) may read and propose only.",
     )
     add_db_arg(token)
     token.add_argument("--role", choices=["homeowner", "client"], required=True)
@@ -66,8 +70,11 @@ def run_token(args: argparse.Namespace) -> int:
         print(f"hearth: error: {err}", file=sys.stderr)
         return 2
     print(token)
-    print(f"(a {args.role} token; Hearth keeps only its hash in {tokens_path(store)}; "
-          "send it as 'Authorization: Bearer <token>')", file=sys.stderr)
+    print(
+        f"(a {args.role} token; Hearth keeps only its hash in {tokens_path(store)}; "
+        "send it as 'Authorization: Bearer <token>')",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -90,7 +97,9 @@ def run_api(args: argparse.Namespace) -> int:
         return 2
     zone = ZoneInfo(home.timezone)
     app = create_app(home, store, Journal(store.path), tokens, lambda: datetime.now(zone))
-    print(f"Hearth API on http://{args.host}:{args.port}/api (docs /api/docs; Ctrl-C to stop)",
-          file=sys.stderr)
+    print(
+        f"Hearth API on http://{args.host}:{args.port}/api (docs /api/docs; Ctrl-C to stop)",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -52,24 +52,35 @@ SIM_CLOCK_KEY = "sim_clock"
 def add_run_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``run``."""
     parser = subparsers.add_parser(
-        "run", help="carry out the approved plan on the home (sim or MQTT) and keep it current",
+        "run",
+        help="carry out the approved plan on the home (sim or MQTT) and keep it current",
         description="Carry out the store's active plan: read the devices, send their setpoints, "
-                    "re-plan every 15 minutes and on events. With --until, run a simulated "
-                    "stretch of time and print its summary.",
+        "re-plan every 15 minutes and on events. With --until, run a simulated "
+        "stretch of time and print its summary.",
     )
     add_home_and_clock(parser)
     add_db_arg(parser)
-    parser.add_argument("--driver", choices=["sim", "mqtt"],
-                        help="sim: the whole home simulated in-process; mqtt: the devices the "
-                             "home file's integration section puts on MQTT (default: that "
-                             "section's driver)")
-    parser.add_argument("--until", help="stop at this time (ISO 8601 with offset) and print "
-                                        "the summary")
-    parser.add_argument("--speed", type=float,
-                        help="simulated seconds per real second (with --now/--until; default: "
-                             "as fast as possible with --until, else 1)")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue the simulated home and clock where the last run stopped")
+    parser.add_argument(
+        "--driver",
+        choices=["sim", "mqtt"],
+        help="sim: the whole home simulated in-process; mqtt: the devices the "
+        "home file's integration section puts on MQTT (default: that "
+        "section's driver)",
+    )
+    parser.add_argument(
+        "--until", help="stop at this time (ISO 8601 with offset) and print the summary"
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        help="simulated seconds per real second (with --now/--until; default: "
+        "as fast as possible with --until, else 1)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the simulated home and clock where the last run stopped",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--ui", action="store_true", help="also serve the chat UI (hearth ui)")
     parser.add_argument("--port", type=int, default=8000, help="UI port with --ui (default 8000)")
@@ -84,13 +95,17 @@ def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
     tz = ZoneInfo(home.timezone)
     until = parse_aware_datetime(args.until, "--until") if args.until else None
     if args.speed is not None and args.speed <= 0:
-        raise InputError("--speed", f"must be more than 0 simulated seconds a second, got {args.speed:g}")
+        raise InputError(
+            "--speed", f"must be more than 0 simulated seconds a second, got {args.speed:g}"
+        )
     if args.resume:
         if args.now:
             raise InputError("--resume", "continues from the last run's time; leave out --now")
         saved = journal.get_meta(SIM_CLOCK_KEY)
         if saved is None:
-            raise InputError("--resume", "there is no earlier simulated run in this store to continue")
+            raise InputError(
+                "--resume", "there is no earlier simulated run in this store to continue"
+            )
         start = datetime.fromisoformat(saved)
     elif args.now:
         start = parse_aware_datetime(args.now, "--now")
@@ -101,7 +116,9 @@ def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
             raise InputError("--speed", "needs --now, --until or --resume (a simulated clock)")
         return RealClock(tz)
     if until is not None and until <= start:
-        raise InputError("--until", f"{until.isoformat()} is not after the start {start.isoformat()}")
+        raise InputError(
+            "--until", f"{until.isoformat()} is not after the start {start.isoformat()}"
+        )
     speed = args.speed if args.speed is not None else (None if until is not None else 1.0)
     return SimClock(start.astimezone(tz), speed=speed)
 
@@ -148,9 +165,18 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
         driver = mqtt_driver
         publishers.append(mqtt_driver)
     watcher = HomeWatcher(Path(args.home).expanduser(), home)
-    runner = Runner(home, store, journal, driver, clock, controlled=controlled,
-                    publishers=publishers, watcher=watcher)
+    runner = Runner(
+        home,
+        store,
+        journal,
+        driver,
+        clock,
+        controlled=controlled,
+        publishers=publishers,
+        watcher=watcher,
+    )
     if sim is not None:
+
         def keep(now: datetime, sim: SimHome = sim) -> dict[str, str]:
             return {SIM_STATE_KEY: sim.snapshot(), SIM_CLOCK_KEY: now.isoformat()}
 
@@ -166,8 +192,11 @@ def run_run(args: argparse.Namespace) -> int:
         runner, clock, _ = build_runner(args)
         until = parse_aware_datetime(args.until, "--until") if args.until else None
         if until is not None and runner.store.active_record() is None:
-            raise InputError("--until", "the store has no approved plan to carry out; approve one "
-                                        "first (hearth plans, hearth approve ID)")
+            raise InputError(
+                "--until",
+                "the store has no approved plan to carry out; approve one "
+                "first (hearth plans, hearth approve ID)",
+            )
         ui = _start_ui(args) if args.ui else None
     except InputError as err:
         print(f"hearth: error: {err}", file=sys.stderr)
@@ -182,12 +211,21 @@ def run_run(args: argparse.Namespace) -> int:
             ui.wait(timeout=20)
     end = clock.now()
     summary = summarize(
-        runner.journal, since_id=since_id, home=runner.home, commitments=runner.commitments,
-        plan_store_id=runner.record.id if runner.record else None, start=start, until=end,
-        driver=runner.driver.name, readings=runner.driver.readings(),
+        runner.journal,
+        since_id=since_id,
+        home=runner.home,
+        commitments=runner.commitments,
+        plan_store_id=runner.record.id if runner.record else None,
+        start=start,
+        until=end,
+        driver=runner.driver.name,
+        readings=runner.driver.readings(),
     )
-    print(json.dumps(summary.model_dump(mode="json"), indent=2) if args.json
-          else render_summary(summary, runner.home))
+    print(
+        json.dumps(summary.model_dump(mode="json"), indent=2)
+        if args.json
+        else render_summary(summary, runner.home)
+    )
     return 0
 
 
@@ -213,11 +251,15 @@ async def _serve(runner: Runner, until: datetime | None, *, quiet: bool) -> None
 def _start_ui(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     from app.cli.ui import LOOPBACK_HOST, ui_command
 
-    ui_args = argparse.Namespace(home=args.home, port=args.port, host=LOOPBACK_HOST,
-                                 now=None, db=args.db)
+    ui_args = argparse.Namespace(
+        home=args.home, port=args.port, host=LOOPBACK_HOST, now=None, db=args.db
+    )
     command, env = ui_command(ui_args)
-    print(f"Hearth UI on http://{LOOPBACK_HOST}:{args.port}; runner on the "
-          f"{args.driver or 'configured'} driver (Ctrl-C stops both)", file=sys.stderr)
+    print(
+        f"Hearth UI on http://{LOOPBACK_HOST}:{args.port}; runner on the "
+        f"{args.driver or 'configured'} driver (Ctrl-C stops both)",
+        file=sys.stderr,
+    )
     return subprocess.Popen(command, env=env, start_new_session=True)
 
 
@@ -228,26 +270,39 @@ def render_summary(summary: RunSummary, home: Home) -> str:
     def clock(moment: datetime | None) -> str:
         return moment.astimezone(tz).strftime("%a %H:%M") if moment else "—"
 
-    carried = (f"Ran plan {summary.plan_store_id}" if summary.plan_store_id is not None
-               else "No approved plan to carry out; ran")
-    lines = [f"{carried} on the {summary.driver} driver from {clock(summary.start)} to "
-             f"{clock(summary.until)}.", ""]
+    carried = (
+        f"Ran plan {summary.plan_store_id}"
+        if summary.plan_store_id is not None
+        else "No approved plan to carry out; ran"
+    )
+    lines = [
+        f"{carried} on the {summary.driver} driver from {clock(summary.start)} to "
+        f"{clock(summary.until)}.",
+        "",
+    ]
     for result in summary.requests:
         verdict = {True: "met", False: "NOT met", None: "open"}[result.met]
         if result.kind == "ev_charge":
             reached = "—" if result.reached_soc_pct is None else f"{result.reached_soc_pct:.1f} %"
-            lines.append(f"  {home.label(result.device)}: target {result.target_soc_pct:g} % by "
-                         f"{clock(result.deadline)}, reached {reached}: {verdict}")
+            lines.append(
+                f"  {home.label(result.device)}: target {result.target_soc_pct:g} % by "
+                f"{clock(result.deadline)}, reached {reached}: {verdict}"
+            )
         else:
-            lines.append(f"  {home.label(result.device)}: by {clock(result.deadline)}, started "
-                         f"{clock(result.started_at)}: {verdict}")
+            lines.append(
+                f"  {home.label(result.device)}: by {clock(result.deadline)}, started "
+                f"{clock(result.started_at)}: {verdict}"
+            )
     commands = summary.commands
     replans = summary.replans
-    lines += ["", f"Commands: {commands.sent} sent, {commands.acknowledged} acknowledged.",
-              f"Re-plans: {replans.automatic} applied automatically ({replans.automatic_changed} "
-              f"changed a run), {replans.asked} asked the homeowner"
-              + (f" (proposals {', '.join(map(str, replans.proposals))})" if replans.proposals else "")
-              + "."]
+    lines += [
+        "",
+        f"Commands: {commands.sent} sent, {commands.acknowledged} acknowledged.",
+        f"Re-plans: {replans.automatic} applied automatically ({replans.automatic_changed} "
+        f"changed a run), {replans.asked} asked the homeowner"
+        + (f" (proposals {', '.join(map(str, replans.proposals))})" if replans.proposals else "")
+        + ".",
+    ]
     if summary.held:
         lines += ["", "Held safe:"] + [f"  {line}" for line in summary.held]
     return "\n".join(lines)

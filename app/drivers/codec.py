@@ -11,8 +11,16 @@ from __future__ import annotations
 from app.drivers.base import Command, Reading
 from tools.home import Integration
 
-BOOL_WORDS = {"true": True, "on": True, "1": True, "yes": True,
-              "false": False, "off": False, "0": False, "no": False}
+BOOL_WORDS = {
+    "true": True,
+    "on": True,
+    "1": True,
+    "yes": True,
+    "false": False,
+    "off": False,
+    "0": False,
+    "no": False,
+}
 WORD_ROLES = {"status", "mode", "run_id"}
 BOOL_ROLES = {"plugged_in", "enabled"}
 STATUS_WORDS = {"idle", "ready", "running", "done"}
@@ -25,7 +33,7 @@ CURRENT_ECHO_TOLERANCE_A = 0.5
 
 def parse_value(role: str, payload: bytes | str) -> float | bool | str:
     """The value of one state payload; ``ValueError`` naming the role when it cannot be read."""
-    text = (payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload)
+    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
     text = text.strip()
     if role in BOOL_ROLES:
         if text.lower() not in BOOL_WORDS:
@@ -69,8 +77,12 @@ def command_messages(integration: Integration, command: Command) -> list[tuple[s
     if command.action == "ev_power":
         power_kw = float(command.power_kw or 0.0)
         if integration.link(device).command_unit == "a":
-            return [(topic(device, "set/current_a"),
-                     format_value(current_a(integration, device, power_kw)))]
+            return [
+                (
+                    topic(device, "set/current_a"),
+                    format_value(current_a(integration, device, power_kw)),
+                )
+            ]
         return [(topic(device, "set/power_kw"), format_value(power_kw))]
     if command.action == "battery":
         return [
@@ -102,8 +114,9 @@ def is_acknowledged(
         if value("mode") != command.mode:
             return False
         if command.mode in ("charge", "discharge"):
-            return _close(value("setpoint_kw"), float(command.power_kw or 0.0),
-                          POWER_ECHO_TOLERANCE_KW)
+            return _close(
+                value("setpoint_kw"), float(command.power_kw or 0.0), POWER_ECHO_TOLERANCE_KW
+            )
         return True
     if command.action == "appliance_start":
         return value("status") in ("running", "done") and value("run_id") == command.run_id

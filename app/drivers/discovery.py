@@ -135,36 +135,94 @@ def discovery_messages(home: Home, devices: list[str]) -> list[tuple[str, str]]:
     plan_topic = plan_state_topic(home)
     currency = home.tariff.currency
     out = [
-        _config(home, "sensor", "plan_status", "Plan status", plan_topic,
-                "{{ value_json.status }}", icon="mdi:calendar-check",
-                json_attributes_topic=plan_topic),
-        _config(home, "sensor", "plan_cost", "Plan cost", plan_topic,
-                "{{ value_json.cost }}", device_class="monetary",
-                unit_of_measurement=currency),
-        _config(home, "sensor", "plan_saving", "Plan saving", plan_topic,
-                "{{ value_json.saving }}", device_class="monetary",
-                unit_of_measurement=currency),
-        _config(home, "binary_sensor", "approval_needed", "Approval needed", plan_topic,
-                "{{ value_json.approval_needed }}", payload_on="ON", payload_off="OFF",
-                device_class="problem"),
+        _config(
+            home,
+            "sensor",
+            "plan_status",
+            "Plan status",
+            plan_topic,
+            "{{ value_json.status }}",
+            icon="mdi:calendar-check",
+            json_attributes_topic=plan_topic,
+        ),
+        _config(
+            home,
+            "sensor",
+            "plan_cost",
+            "Plan cost",
+            plan_topic,
+            "{{ value_json.cost }}",
+            device_class="monetary",
+            unit_of_measurement=currency,
+        ),
+        _config(
+            home,
+            "sensor",
+            "plan_saving",
+            "Plan saving",
+            plan_topic,
+            "{{ value_json.saving }}",
+            device_class="monetary",
+            unit_of_measurement=currency,
+        ),
+        _config(
+            home,
+            "binary_sensor",
+            "approval_needed",
+            "Approval needed",
+            plan_topic,
+            "{{ value_json.approval_needed }}",
+            payload_on="ON",
+            payload_off="OFF",
+            device_class="problem",
+        ),
     ]
     for device_id in devices:
         topic = device_state_topic(home, device_id)
         label = home.label(device_id)
-        out.append(_config(home, "sensor", f"{device_id}_next_run", f"{label} next run", topic,
-                           "{{ value_json.next_run }}", device_class="timestamp",
-                           json_attributes_topic=topic))
+        out.append(
+            _config(
+                home,
+                "sensor",
+                f"{device_id}_next_run",
+                f"{label} next run",
+                topic,
+                "{{ value_json.next_run }}",
+                device_class="timestamp",
+                json_attributes_topic=topic,
+            )
+        )
         if home.battery is not None and device_id == home.battery.id:
-            out.append(_config(home, "sensor", f"{device_id}_mode", f"{label} mode", topic,
-                               "{{ value_json.mode }}", icon="mdi:home-battery"))
-        out.append(_config(home, "sensor", f"{device_id}_setpoint", f"{label} setpoint", topic,
-                           "{{ value_json.setpoint_kw }}", device_class="power",
-                           unit_of_measurement="kW", state_class="measurement"))
+            out.append(
+                _config(
+                    home,
+                    "sensor",
+                    f"{device_id}_mode",
+                    f"{label} mode",
+                    topic,
+                    "{{ value_json.mode }}",
+                    icon="mdi:home-battery",
+                )
+            )
+        out.append(
+            _config(
+                home,
+                "sensor",
+                f"{device_id}_setpoint",
+                f"{label} setpoint",
+                topic,
+                "{{ value_json.setpoint_kw }}",
+                device_class="power",
+                unit_of_measurement="kW",
+                state_class="measurement",
+            )
+        )
     return out
 
 
-def next_run(plan_times: list[datetime], power_kw: list[float], now: datetime,
-             step_minutes: int) -> tuple[datetime | None, datetime | None]:
+def next_run(
+    plan_times: list[datetime], power_kw: list[float], now: datetime, step_minutes: int
+) -> tuple[datetime | None, datetime | None]:
     """Start and end of the device's next (or current) stretch of planned power."""
     step = timedelta(minutes=step_minutes)
     start = end = None

@@ -93,8 +93,11 @@ class MqttDriver:
         try:
             await asyncio.wait_for(self._connected.wait(), timeout=self.mqtt.ack_timeout_s)
         except TimeoutError:
-            log.warning("MQTT broker %s:%s not reachable yet; devices are held safe until it is",
-                        self.mqtt.host, self.mqtt.port)
+            log.warning(
+                "MQTT broker %s:%s not reachable yet; devices are held safe until it is",
+                self.mqtt.host,
+                self.mqtt.port,
+            )
 
     async def close(self) -> None:
         """Say goodbye (``offline``, retained) and disconnect."""
@@ -156,7 +159,9 @@ class MqttDriver:
 
     async def _on_message(self, client: aiomqtt.Client, message: aiomqtt.Message) -> None:
         topic = str(message.topic)
-        payload = message.payload if isinstance(message.payload, bytes | str) else str(message.payload)
+        payload = (
+            message.payload if isinstance(message.payload, bytes | str) else str(message.payload)
+        )
         if topic == f"{self.mqtt.discovery_prefix}/status":
             if (payload.decode() if isinstance(payload, bytes) else payload) == "online":
                 await self._publish_discovery(client)
@@ -189,21 +194,26 @@ class MqttDriver:
     async def send(self, command: Command) -> CommandResult:
         client = self._client
         if client is None:
-            return CommandResult(command=command, acknowledged=False,
-                                 detail="not connected to the MQTT broker")
+            return CommandResult(
+                command=command, acknowledged=False, detail="not connected to the MQTT broker"
+            )
         try:
             for topic, payload in command_messages(self.home.integration, command):
                 await client.publish(topic, payload, qos=1)
         except aiomqtt.MqttError as err:
-            return CommandResult(command=command, acknowledged=False, detail=f"publish failed: {err}")
+            return CommandResult(
+                command=command, acknowledged=False, detail=f"publish failed: {err}"
+            )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.mqtt.ack_timeout_s
-        while not is_acknowledged(self.home.integration, command,
-                                  self._readings.get(command.device, {})):
+        while not is_acknowledged(
+            self.home.integration, command, self._readings.get(command.device, {})
+        ):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return CommandResult(
-                    command=command, acknowledged=False,
+                    command=command,
+                    acknowledged=False,
                     detail=f"no state echo within {self.mqtt.ack_timeout_s:g} s",
                 )
             try:

@@ -43,8 +43,9 @@ class SimDriver:
         echo = self.sim.readings().get(command.device, {})
         if is_acknowledged(self.sim.home.integration, command, echo):
             return CommandResult(command=command, acknowledged=True)
-        return CommandResult(command=command, acknowledged=False,
-                             detail="the device did not echo the command")
+        return CommandResult(
+            command=command, acknowledged=False, detail="the device did not echo the command"
+        )
 
     def available(self) -> bool:
         return True

@@ -64,8 +64,9 @@ class SimMqttHome:
     async def _run(self) -> None:
         while not self._closing:
             try:
-                async with aiomqtt.Client(self.host, self.port,
-                                          identifier="hearth-sim-home", timeout=5) as client:
+                async with aiomqtt.Client(
+                    self.host, self.port, identifier="hearth-sim-home", timeout=5
+                ) as client:
                     for topic in self.commands:
                         await client.subscribe(topic, qos=1)
                     self._client = client
@@ -97,8 +98,12 @@ class SimMqttHome:
                 if device in self.sim.state.frozen or (only is not None and device != only):
                     continue
                 for role, reading in roles.items():
-                    await client.publish(integration.topic(device, role),
-                                         format_value(reading.value), qos=0, retain=True)
+                    await client.publish(
+                        integration.topic(device, role),
+                        format_value(reading.value),
+                        qos=0,
+                        retain=True,
+                    )
         except aiomqtt.MqttError:
             return
 
@@ -118,30 +123,51 @@ class SimMqttHome:
 
     def _command(self, device: str, role: str, text: str) -> Command | None:
         try:
-            if role == "set/power_kw" and self.sim.home.battery and device == self.sim.home.battery.id:
+            if (
+                role == "set/power_kw"
+                and self.sim.home.battery
+                and device == self.sim.home.battery.id
+            ):
                 battery = self.sim.state.battery
                 assert battery is not None
-                return Command(device=device, action="battery", mode=battery.mode,
-                               power_kw=float(parse_value("power_kw", text)))
+                return Command(
+                    device=device,
+                    action="battery",
+                    mode=battery.mode,
+                    power_kw=float(parse_value("power_kw", text)),
+                )
             if role == "set/mode":
                 battery = self.sim.state.battery
                 assert battery is not None
                 mode = str(parse_value("mode", text))
-                return Command.model_validate({"device": device, "action": "battery",
-                                               "mode": mode, "power_kw": battery.setpoint_kw})
+                return Command.model_validate(
+                    {
+                        "device": device,
+                        "action": "battery",
+                        "mode": mode,
+                        "power_kw": battery.setpoint_kw,
+                    }
+                )
             if role == "set/power_kw":
-                return Command(device=device, action="ev_power",
-                               power_kw=float(parse_value("power_kw", text)))
+                return Command(
+                    device=device, action="ev_power", power_kw=float(parse_value("power_kw", text))
+                )
             if role == "set/current_a":
                 link = self.sim.home.integration.link(device)
                 amps = float(parse_value("current_a", text))
-                return Command(device=device, action="ev_power",
-                               power_kw=amps * link.phases * link.voltage_v / 1000)
+                return Command(
+                    device=device,
+                    action="ev_power",
+                    power_kw=amps * link.phases * link.voltage_v / 1000,
+                )
             if role == "set/start":
                 return Command(device=device, action="appliance_start", run_id=text.strip())
             if role == "set/enabled":
-                return Command(device=device, action="appliance_enable",
-                               enabled=bool(parse_value("enabled", text)))
+                return Command(
+                    device=device,
+                    action="appliance_enable",
+                    enabled=bool(parse_value("enabled", text)),
+                )
         except ValueError as err:
             log.warning("simulated home ignores %s: %s", role, err)
         return None

@@ -181,7 +181,9 @@ class SimHome:
         out: Readings = {}
 
         def put(device: str, role: str, value: float | bool | str) -> None:
-            out.setdefault(device, {})[role] = Reading(value=value, read_at=state.now, source=SOURCE)
+            out.setdefault(device, {})[role] = Reading(
+                value=value, read_at=state.now, source=SOURCE
+            )
 
         for ev_id, ev in state.evs.items():
             put(ev_id, "soc_pct", round(ev.soc_pct, 3))
@@ -278,11 +280,15 @@ class SimHome:
         floor_kwh = spec.capacity_kwh * spec.floor_soc_pct / 100  # the backup reserve holds
         ceiling_kwh = spec.capacity_kwh * spec.max_soc_pct / 100
         if wanted >= 0:
-            stored = min(wanted / 60 * spec.charge_efficiency, max(0.0, ceiling_kwh - state.soc_kwh))
+            stored = min(
+                wanted / 60 * spec.charge_efficiency, max(0.0, ceiling_kwh - state.soc_kwh)
+            )
             power = stored / spec.charge_efficiency * 60
             state.soc_kwh += stored
         else:
-            taken = min(-wanted / 60 / spec.discharge_efficiency, max(0.0, state.soc_kwh - floor_kwh))
+            taken = min(
+                -wanted / 60 / spec.discharge_efficiency, max(0.0, state.soc_kwh - floor_kwh)
+            )
             power = -taken * spec.discharge_efficiency * 60
             state.soc_kwh -= taken
         state.power_kw = power
@@ -294,8 +300,9 @@ class SimHome:
         day = quarter // 96
         if day not in self._profiles:
             start = datetime.fromtimestamp(day * 96 * _QUARTER_S, tz=timezone.utc)
-            axis = TimeAxis.from_now(start, tz_name=self.home.timezone, step_minutes=15,
-                                     horizon_hours=24)
+            axis = TimeAxis.from_now(
+                start, tz_name=self.home.timezone, step_minutes=15, horizon_hours=24
+            )
             self._profiles = {day: (pv_forecast_kw(self.home, axis), base_load_kw(self.home, axis))}
         pv_day, base_day = self._profiles[day]
         index = quarter - day * 96

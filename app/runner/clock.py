@@ -64,7 +64,9 @@ class SimClock:
     def __init__(self, start: datetime, *, speed: float | None = None) -> None:
         require_aware(start, "start")
         if speed is not None and speed <= 0:
-            raise ValueError(f"speed must be positive (or None for as fast as possible), got {speed}")
+            raise ValueError(
+                f"speed must be positive (or None for as fast as possible), got {speed}"
+            )
         self._now = start
         self.speed = speed
         self._listeners: list[AdvanceListener] = []

@@ -123,8 +123,12 @@ def window_cost(plan: Plan, start: datetime, end: datetime) -> float:
     inside = (times >= start.timestamp() - 1e-6) & (
         times + series.step_minutes * 60 <= end.timestamp() + 1e-6
     )
-    imports = np.asarray(series.grid_import_kw)[inside] * np.asarray(series.import_price_per_kwh)[inside]
-    exports = np.asarray(series.grid_export_kw)[inside] * np.asarray(series.export_price_per_kwh)[inside]
+    imports = (
+        np.asarray(series.grid_import_kw)[inside] * np.asarray(series.import_price_per_kwh)[inside]
+    )
+    exports = (
+        np.asarray(series.grid_export_kw)[inside] * np.asarray(series.export_price_per_kwh)[inside]
+    )
     return float(np.sum(imports - exports) * step_h)
 
 
@@ -138,8 +142,10 @@ def _powers(plan: Plan, battery_id: str | None) -> dict[str, dict[float, float]]
     times = [t.timestamp() for t in series.times]
     out = {d: dict(zip(times, v, strict=False)) for d, v in series.device_kw.items()}
     if battery_id is not None:
-        net = [c - d for c, d in zip(series.battery_charge_kw, series.battery_discharge_kw,
-                                     strict=True)]
+        net = [
+            c - d
+            for c, d in zip(series.battery_charge_kw, series.battery_discharge_kw, strict=True)
+        ]
         out[battery_id] = dict(zip(times, net, strict=False))
     return out
 
@@ -198,13 +204,17 @@ def decide(
             "ask",
             f"the re-plan costs {new_cost - approved_cost:.2f} {plan.currency} more than the "
             f"approved plan for the rest of its period (tolerance {tolerance:.2f})",
-            new_cost, approved_cost, tolerance,
+            new_cost,
+            approved_cost,
+            tolerance,
         )
     return Decision(
         "apply",
         f"keeps every commitment; {new_cost:.2f} {plan.currency} against the approved "
         f"{approved_cost:.2f} for the rest of the period",
-        new_cost, approved_cost, tolerance,
+        new_cost,
+        approved_cost,
+        tolerance,
     )
 
 
@@ -227,7 +237,9 @@ def as_targets(plan: Plan, home: Home, now: datetime) -> list[DeviceRequest]:
         energy_kwh = float(request.energy_kwh or 0.0)
         target = ev.current_soc_pct + (energy_kwh - delivered_kwh) / ev.battery_kwh * 100
         target = min(max(target, ev.current_soc_pct), ev.max_soc_pct)
-        out.append(request.model_copy(update={"energy_kwh": None, "target_soc_pct": round(target, 2)}))
+        out.append(
+            request.model_copy(update={"energy_kwh": None, "target_soc_pct": round(target, 2)})
+        )
     return out
 
 
@@ -279,7 +291,8 @@ def off_plan_devices(
         if soc is not None and index is not None and not isinstance(soc.value, bool | str):
             planned = applied.series.battery_soc_pct
             fraction = (now - applied.series.times[index]).total_seconds() / (
-                applied.step_minutes * 60)
+                applied.step_minutes * 60
+            )
             expected = planned[index] + (planned[index + 1] - planned[index]) * fraction
             if abs(float(soc.value) - expected) > threshold:
                 out.append(battery.id)

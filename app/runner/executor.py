@@ -121,7 +121,9 @@ def desired_commands(
         elif plugged is None or plugged.value is not True:
             intents.append(_intent(safe))
         else:
-            intents.append(_intent(Command(device=ev.id, action="ev_power", power_kw=round(power, 3))))
+            intents.append(
+                _intent(Command(device=ev.id, action="ev_power", power_kw=round(power, 3)))
+            )
 
     battery = home.battery
     if battery is not None and battery.id in controlled:
@@ -133,11 +135,13 @@ def desired_commands(
         else:
             net = plan.series.battery_charge_kw[index] - plan.series.battery_discharge_kw[index]
             if net > POWER_EPSILON_KW:
-                command = Command(device=battery.id, action="battery", mode="charge",
-                                  power_kw=round(net, 3))
+                command = Command(
+                    device=battery.id, action="battery", mode="charge", power_kw=round(net, 3)
+                )
             elif net < -POWER_EPSILON_KW:
-                command = Command(device=battery.id, action="battery", mode="discharge",
-                                  power_kw=round(-net, 3))
+                command = Command(
+                    device=battery.id, action="battery", mode="discharge", power_kw=round(-net, 3)
+                )
             else:
                 command = Command(device=battery.id, action="battery", mode="idle", power_kw=0.0)
             intents.append(_intent(command))
@@ -147,11 +151,28 @@ def desired_commands(
             continue
         request = requests.get(appliance.id)
         if appliance.interruptible:
-            intents.append(_interruptible(appliance, planned_kw(appliance.id), now, home, request,
-                                          is_fresh(appliance.id, "status")))
+            intents.append(
+                _interruptible(
+                    appliance,
+                    planned_kw(appliance.id),
+                    now,
+                    home,
+                    request,
+                    is_fresh(appliance.id, "status"),
+                )
+            )
             continue
-        intent = _start(appliance, plan, plan_store_id, request, now, home, readings,
-                        is_fresh(appliance.id, "status"), started_runs)
+        intent = _start(
+            appliance,
+            plan,
+            plan_store_id,
+            request,
+            now,
+            home,
+            readings,
+            is_fresh(appliance.id, "status"),
+            started_runs,
+        )
         if intent is not None:
             intents.append(intent)
     return intents
@@ -214,7 +235,11 @@ def _start(
         return Intent(device, None, held=f"it reports {shown}, not ready; not started")
     end = now + timedelta(minutes=appliance.cycle.total_minutes)
     if not cycle_allowed(appliance, now, home.timezone):
-        return Intent(device, None, held="its cycle would run outside its allowed hours; not started")
+        return Intent(
+            device, None, held="its cycle would run outside its allowed hours; not started"
+        )
     if not _within(request, now, end):
-        return Intent(device, None, held="its cycle would not fit its request's period; not started")
+        return Intent(
+            device, None, held="its cycle would not fit its request's period; not started"
+        )
     return _intent(command)

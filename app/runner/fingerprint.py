@@ -15,8 +15,13 @@ from tools.home import Home, load_home
 
 def _series_files(home: Home) -> list[Path]:
     files: list[Path] = []
-    for part in (home.tariff.import_price, home.tariff.export_price, home.tariff.co2, home.pv_series,
-                 home.base_load):
+    for part in (
+        home.tariff.import_price,
+        home.tariff.export_price,
+        home.tariff.co2,
+        home.pv_series,
+        home.base_load,
+    ):
         name = getattr(part, "file", None)
         if isinstance(name, str):
             files.append(home.resolve_path(name))

@@ -119,8 +119,9 @@ class Journal:
         try:
             # One connection for the journal's life: closing the last connection of a WAL
             # database checkpoints it, which would cost a sync on every write.
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.executescript(_SCHEMA)
@@ -163,8 +164,14 @@ class Journal:
                 (at.isoformat(), kind, device, message, json.dumps(data or {}, default=str)),
             )
         if self.listeners:
-            event = JournalEvent(id=int(cursor.lastrowid or 0), at=at, kind=kind, device=device,
-                                 message=message, data=json.loads(json.dumps(data or {}, default=str)))
+            event = JournalEvent(
+                id=int(cursor.lastrowid or 0),
+                at=at,
+                kind=kind,
+                device=device,
+                message=message,
+                data=json.loads(json.dumps(data or {}, default=str)),
+            )
             for listener in self.listeners:
                 listener(event)
 
@@ -182,8 +189,14 @@ class Journal:
         with self._conn() as conn:
             rows = conn.execute(query, params).fetchall()
         return [
-            JournalEvent(id=row["id"], at=row["at"], kind=row["kind"], device=row["device"],
-                         message=row["message"], data=json.loads(row["data"]))
+            JournalEvent(
+                id=row["id"],
+                at=row["at"],
+                kind=row["kind"],
+                device=row["device"],
+                message=row["message"],
+                data=json.loads(row["data"]),
+            )
             for row in rows
         ]
 
@@ -197,8 +210,9 @@ class Journal:
     def requested_runs(self, plan_store_id: int) -> set[str]:
         """Run ids the runner asked for under this approved plan (acknowledged or not)."""
         with self._conn() as conn:
-            rows = conn.execute("SELECT run_id FROM runner_starts WHERE plan_store_id = ?",
-                                (plan_store_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT run_id FROM runner_starts WHERE plan_store_id = ?", (plan_store_id,)
+            ).fetchall()
         return {row["run_id"] for row in rows}
 
     def record_start(self, run_id: str, plan_store_id: int, device: str, at: datetime) -> None:
@@ -240,8 +254,12 @@ class Journal:
             ).fetchone()
         if row is None:
             return None
-        return AppliedPlan(plan_store_id=plan_store_id, plan=Plan.model_validate_json(row["plan"]),
-                           applied_at=row["applied_at"], progress=json.loads(row["progress"]))
+        return AppliedPlan(
+            plan_store_id=plan_store_id,
+            plan=Plan.model_validate_json(row["plan"]),
+            applied_at=row["applied_at"],
+            progress=json.loads(row["progress"]),
+        )
 
     def set_applied(self, plan_store_id: int, plan: Plan, at: datetime) -> None:
         with self._conn() as conn:

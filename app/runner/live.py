@@ -65,8 +65,17 @@ def live_home(home: Home, readings: Readings, now: datetime) -> LiveHome:
     if home.battery is not None:
         battery = home.battery
         reading = readings.get(battery.id, {}).get("soc_pct")
-        battery_soc = _usable(home, battery.id, reading, now, battery.initial_soc_pct, sources,
-                              notes, stale, "battery_soc")
+        battery_soc = _usable(
+            home,
+            battery.id,
+            reading,
+            now,
+            battery.initial_soc_pct,
+            sources,
+            notes,
+            stale,
+            "battery_soc",
+        )
     return LiveHome(
         home=home.with_state(ev_soc_pct=ev_soc, battery_soc_pct=battery_soc),
         sources=sources,

@@ -21,29 +21,26 @@ Nothing here approves a plan: proposals wait in the store for a human.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.diff import diff_plans
-from app.drivers.base import Command, Driver, Readings
-from app.drivers.codec import is_acknowledged
+from app.drivers.base import Driver, Readings
 from app.drivers.discovery import HearthStatus
 from app.runner.clock import Clock
 from app.runner.commitments import as_targets, changed_devices, off_plan_devices
-from app.runner.executor import Intent, desired_commands, planned_start, run_id
+from app.runner.executor import planned_start
 from app.runner.fingerprint import HomeWatcher
 from app.runner.journal import Journal
 from app.runner.live import fresh, live_home
 from app.runner.replan import Replan, propose_alternative, run_replan
 from app.runner.status import runner_status
+from app.runner.writer import DeviceWriter
 from app.store import PlanStore, StoredPlan
 from tools.home import Home
 from tools.requests import DeviceRequest
 from tools.results import Plan
-
-log = logging.getLogger("hearth.runner")
 
 TICK = timedelta(minutes=1)
 #: State roles whose age decides whether a device is stale.
@@ -105,9 +102,7 @@ class Runner:
         self.record: StoredPlan | None = None
         self.applied: Plan | None = None
         self.commitments: list[DeviceRequest] = []
-        self.started: dict[str, datetime | None] = {}
-        self.progress: dict[str, int] = {}
-        self.held: dict[str, str] = {}
+        self.writer = DeviceWriter(home, journal, driver, controlled)
         self.stale: set[str] = set()
         self.plugged: dict[str, bool] = {}
         self.off_plan: set[str] = set()
@@ -118,19 +113,24 @@ class Runner:
         self.last_proposal_at: datetime | None = None
         self.noted_pending: int | None = None
         self.resumed = False
-        self.requested_runs: set[str] = set()
         #: Named values saved with each tick's readings (the simulated home's snapshot).
         self.tick_meta: Callable[[datetime], dict[str, str]] | None = None
         self.on_tick: list[Callable[[datetime], None]] = []
 
     # -- the loop --------------------------------------------------------------------------------
 
-    async def run(self, *, until: datetime | None = None, stop: asyncio.Event | None = None) -> None:
+    async def run(
+        self, *, until: datetime | None = None, stop: asyncio.Event | None = None
+    ) -> None:
         """Tick once a minute until ``until`` (inclusive) or until ``stop`` is set."""
         await self.driver.start()
         now = self.clock.now()
-        self.journal.log(now, "runner_started", f"runner started with the {self.driver.name} driver",
-                         data={"driver": self.driver.name, "controlled": sorted(self.controlled)})
+        self.journal.log(
+            now,
+            "runner_started",
+            f"runner started with the {self.driver.name} driver",
+            data={"driver": self.driver.name, "controlled": sorted(self.controlled)},
+        )
         while True:
             await self.tick()
             now = self.clock.now()
@@ -163,8 +163,8 @@ class Runner:
         reason = self._replan_reason(now, readings)
         if reason is not None and self.record is not None and self.applied is not None:
             self._replan(now, readings, reason)
-        await self._execute(now, readings)
-        self._count_progress(readings)
+        await self.writer.write(now, readings, self.applied, self._requests_by_device())
+        self.writer.count_progress(readings)
         status = self.status(now)
         meta = {STATUS_KEY: status.model_dump_json()}
         if self.tick_meta is not None:
@@ -183,6 +183,7 @@ class Runner:
             if self.record is not None:
                 self.journal.log(now, "plan_loaded", "no plan is active any more")
             self.record, self.applied, self.commitments = None, None, []
+            self.writer.load(None, {})
             return
         if self.record is not None and active_id == self.record.id:
             return
@@ -193,36 +194,34 @@ class Runner:
         if applied is None:
             self.applied = record.plan
             self.journal.set_applied(record.id, record.plan, now)
-            self.progress = {}
         else:
             self.applied = applied.plan
-            self.progress = dict(applied.progress)
+        self.writer.load(record.id, applied.progress if applied is not None else {})
         self.commitments = as_targets(record.plan, live.home, now)
-        self.started = dict(self.journal.started_devices(record.id))
-        self.requested_runs = self.journal.requested_runs(record.id)
         self.deadlines_seen = {
-            e.data.get("key", "") for e in self.journal.events(kinds=("deadline",))
+            e.data.get("key", "")
+            for e in self.journal.events(kinds=("deadline",))
             if e.data.get("plan_store_id") == record.id
         }
         self.off_plan, self.missed_start = set(), set()
         self.last_proposal_at = None
         resumed = " (resumed)" if applied is not None else ""
         self.resumed = applied is not None
-        self.journal.log(now, "plan_loaded",
-                         f"carrying out plan {record.id}{resumed}, approved by {record.approved_by}",
-                         data={"plan_store_id": record.id, "plan_id": record.plan.id})
+        self.journal.log(
+            now,
+            "plan_loaded",
+            f"carrying out plan {record.id}{resumed}, approved by {record.approved_by}",
+            data={"plan_store_id": record.id, "plan_id": record.plan.id},
+        )
 
     def _requests_by_device(self) -> dict[str, DeviceRequest]:
         return {r.device: r for r in self.commitments}
 
     # -- readings --------------------------------------------------------------------------------
 
-    def _kind(self, device_id: str) -> str:
-        return self.home.kind_of(self.home.device(device_id))
-
     def _is_stale(self, device_id: str, readings: Readings, now: datetime) -> bool:
         limit_s = self.home.integration.stale_after_s(device_id)
-        roles = KEY_ROLES[self._kind(device_id)]
+        roles = KEY_ROLES[self.home.kind_of(self.home.device(device_id))]
         return not all(fresh(readings.get(device_id, {}).get(role), now, limit_s) for role in roles)
 
     def _note_staleness(self, now: datetime, readings: Readings) -> None:
@@ -230,11 +229,20 @@ class Runner:
             stale = self._is_stale(device_id, readings, now)
             if stale and device_id not in self.stale:
                 limit = self.home.integration.stale_after_s(device_id) / 60
-                self.journal.log(now, "stale", f"{self.home.label(device_id)}: no fresh reading "
-                                 f"within {limit:g} min; held safe", device=device_id)
+                self.journal.log(
+                    now,
+                    "stale",
+                    f"{self.home.label(device_id)}: no fresh reading "
+                    f"within {limit:g} min; held safe",
+                    device=device_id,
+                )
             elif not stale and device_id in self.stale:
-                self.journal.log(now, "note", f"{self.home.label(device_id)}: readings are fresh "
-                                 "again", device=device_id)
+                self.journal.log(
+                    now,
+                    "note",
+                    f"{self.home.label(device_id)}: readings are fresh again",
+                    device=device_id,
+                )
             (self.stale.add if stale else self.stale.discard)(device_id)
 
     def _record_deadlines(self, now: datetime, readings: Readings) -> None:
@@ -247,28 +255,39 @@ class Runner:
             if key in self.deadlines_seen:
                 continue
             self.deadlines_seen.add(key)
-            data: dict[str, object] = {"key": key, "plan_store_id": self.record.id,
-                                       "device": request.device, "kind": request.kind,
-                                       "deadline": request.deadline.isoformat()}
+            data: dict[str, object] = {
+                "key": key,
+                "plan_store_id": self.record.id,
+                "device": request.device,
+                "kind": request.kind,
+                "deadline": request.deadline.isoformat(),
+            }
             if request.kind == "ev_charge":
                 reading = readings.get(request.device, {}).get("soc_pct")
-                reached = float(reading.value) if reading is not None and not isinstance(
-                    reading.value, bool | str) else None
+                reached = (
+                    float(reading.value)
+                    if reading is not None and not isinstance(reading.value, bool | str)
+                    else None
+                )
                 target = request.target_soc_pct
-                met = reached is not None and target is not None and (
-                    reached >= target - 0.5)
+                met = reached is not None and target is not None and (reached >= target - 0.5)
                 data.update(target_soc_pct=target, reached_soc_pct=reached, met=met)
-                text = (f"{self.home.label(request.device)}: {reached if reached is None else round(reached, 1)} % "
-                        f"at the deadline, target {target:g} %")
+                text = (
+                    f"{self.home.label(request.device)}: {reached if reached is None else round(reached, 1)} % "
+                    f"at the deadline, target {target:g} %"
+                )
             elif request.kind == "appliance_run":
-                started = self.started.get(request.device)
+                started = self.writer.started.get(request.device)
                 status = readings.get(request.device, {}).get("status")
                 finished = status is not None and status.value == "done"
                 met = started is not None and finished
-                data.update(started_at=started.isoformat() if started else None,
-                            finished=finished, met=met)
-                text = (f"{self.home.label(request.device)}: "
-                        f"{'finished' if finished else 'not finished'} at the deadline")
+                data.update(
+                    started_at=started.isoformat() if started else None, finished=finished, met=met
+                )
+                text = (
+                    f"{self.home.label(request.device)}: "
+                    f"{'finished' if finished else 'not finished'} at the deadline"
+                )
             else:
                 data.update(met=None)
                 text = f"{self.home.label(request.device)}: deadline reached"
@@ -294,9 +313,12 @@ class Runner:
             before = self.plugged.get(ev.id)
             self.plugged[ev.id] = bool(plugged.value)
             if before is not None and before != plugged.value:
-                reasons.append(f"{self.home.label(ev.id)} {'plugged in' if plugged.value else 'unplugged'}")
-        for device_id in off_plan_devices(self.home, self.applied, self.commitments, readings,
-                                          now, self.stale):
+                reasons.append(
+                    f"{self.home.label(ev.id)} {'plugged in' if plugged.value else 'unplugged'}"
+                )
+        for device_id in off_plan_devices(
+            self.home, self.applied, self.commitments, readings, now, self.stale
+        ):
             if device_id not in self.off_plan:
                 reasons.append(f"{self.home.label(device_id)} charge is off the plan")
                 self.off_plan.add(device_id)
@@ -307,7 +329,7 @@ class Runner:
         if self.watcher is not None:
             home = self.watcher.changed()
             if home is not None:
-                self.home = home
+                self.home = self.writer.home = home
                 reasons.append("prices or forecast changed")
         return "; ".join(reasons) if reasons else None
 
@@ -315,7 +337,7 @@ class Runner:
         assert self.applied is not None
         out = []
         for request in self.commitments:
-            if request.kind != "appliance_run" or request.device in self.started:
+            if request.kind != "appliance_run" or request.device in self.writer.started:
                 continue
             if self.home.appliance(request.device).interruptible:
                 continue
@@ -327,8 +349,15 @@ class Runner:
 
     def _replan(self, now: datetime, readings: Readings, reason: str) -> None:
         assert self.record is not None and self.applied is not None
-        result = run_replan(self.home, self.record.plan, self.commitments, now, readings,
-                            started=self.started, progress=self.progress)
+        result = run_replan(
+            self.home,
+            self.record.plan,
+            self.commitments,
+            now,
+            readings,
+            started=self.writer.started,
+            progress=self.writer.progress,
+        )
         if result is None:
             return
         notes = set(result.live.notes)
@@ -345,20 +374,26 @@ class Runner:
         plan = result.outcome.plan if result.outcome is not None else None
         assert plan is not None
         diff = diff_plans(self.applied, plan)
-        changed = changed_devices(self.applied, plan,
-                                  self.home.battery.id if self.home.battery else None)
+        changed = changed_devices(
+            self.applied, plan, self.home.battery.id if self.home.battery else None
+        )
         self.journal.set_applied(self.record.id, plan, now)
         self.applied = plan
         self.off_plan, self.missed_start = set(), set()
         self.journal.log(
-            now, "replan_applied",
+            now,
+            "replan_applied",
             f"re-plan ({reason}) applied: {result.decision.reason}"
             + (f"; changed: {', '.join(changed)}" if changed else "; no change"),
-            data={"reason": reason, "plan_store_id": self.record.id, "changed": changed,
-                  "new_cost": result.decision.new_cost,
-                  "approved_cost": result.decision.approved_cost,
-                  "diff": diff.model_dump(mode="json"), "sources": {
-                      k: v.model_dump(mode="json") for k, v in result.live.sources.items()}},
+            data={
+                "reason": reason,
+                "plan_store_id": self.record.id,
+                "changed": changed,
+                "new_cost": result.decision.new_cost,
+                "approved_cost": result.decision.approved_cost,
+                "diff": diff.model_dump(mode="json"),
+                "sources": {k: v.model_dump(mode="json") for k, v in result.live.sources.items()},
+            },
         )
 
     def _ask(self, now: datetime, result: Replan, reason: str) -> None:
@@ -366,8 +401,12 @@ class Runner:
         pending = self._pending_proposal()
         if pending is not None:
             if self.noted_pending != pending:
-                self.journal.log(now, "note", f"still waiting for the homeowner on proposal "
-                                 f"{pending}: {result.decision.reason}")
+                self.journal.log(
+                    now,
+                    "note",
+                    f"still waiting for the homeowner on proposal "
+                    f"{pending}: {result.decision.reason}",
+                )
                 self.noted_pending = pending
             return
         if self.last_proposal_at is not None and now - self.last_proposal_at < PROPOSAL_PAUSE:
@@ -376,18 +415,27 @@ class Runner:
         if plan is None and result.outcome is not None and result.outcome.diagnosis is not None:
             plan = propose_alternative(result, now)
         if plan is None:
-            self.journal.log(now, "replan_failed", f"re-plan ({reason}): {result.decision.reason};"
-                             " no plan to propose, the current plan runs on")
+            self.journal.log(
+                now,
+                "replan_failed",
+                f"re-plan ({reason}): {result.decision.reason};"
+                " no plan to propose, the current plan runs on",
+            )
             return
         proposal_id = self.store.save_proposal(plan, based_on_active=self.record.id)
         self.journal.set_meta(PENDING_KEY, str(proposal_id))
         self.last_proposal_at = now
         self.journal.log(
-            now, "replan_proposed",
+            now,
+            "replan_proposed",
             f"re-plan ({reason}) needs the homeowner: {result.decision.reason}; proposal "
             f"{proposal_id} waits for approval, the current plan runs on",
-            data={"reason": reason, "proposal_id": proposal_id, "plan_store_id": self.record.id,
-                  "why": result.decision.reason},
+            data={
+                "reason": reason,
+                "proposal_id": proposal_id,
+                "plan_store_id": self.record.id,
+                "why": result.decision.reason,
+            },
         )
 
     def _pending_proposal(self) -> int | None:
@@ -400,118 +448,20 @@ class Runner:
         except ValueError:
             return None
         if record.status != "proposed" or record.based_on_active != (
-                self.record.id if self.record else None):
+            self.record.id if self.record else None
+        ):
             self.journal.set_meta(PENDING_KEY, None)
             return None
         return record.id
 
-    # -- writing ---------------------------------------------------------------------------------
-
-    async def _execute(self, now: datetime, readings: Readings) -> None:
-        if self.record is not None:
-            self._confirm_starts(now, readings)
-        started_runs = {run_id(self.record.id, d) for d in self.started} if self.record else set()
-        intents = desired_commands(
-            self.home, self.applied, self.record.id if self.record else None,
-            self._requests_by_device(), now, readings, controlled=self.controlled,
-            started_runs=started_runs,
-        )
-        for intent in intents:
-            await self._carry_out(now, intent, readings)
-
-    def _confirm_starts(self, now: datetime, readings: Readings) -> None:
-        """A start asked for but not confirmed (e.g. before a crash) is confirmed by the device
-        reporting that very run id as running or done."""
-        assert self.record is not None
-        for appliance in self.home.appliances:
-            if appliance.id in self.started or appliance.interruptible:
-                continue
-            rid = run_id(self.record.id, appliance.id)
-            if rid not in self.requested_runs:
-                continue
-            echo = Command(device=appliance.id, action="appliance_start", run_id=rid)
-            if is_acknowledged(self.home.integration, echo, readings.get(appliance.id, {})):
-                self.journal.acknowledge_start(rid, now)
-                self.started[appliance.id] = now
-                self.journal.log(now, "appliance_started", f"{self.home.label(appliance.id)} "
-                                 "reports its run as started", device=appliance.id,
-                                 data={"run_id": rid})
-
-    async def _carry_out(self, now: datetime, intent: Intent, readings: Readings) -> None:
-        device = intent.device
-        self._note_held(now, device, intent.held)
-        command = intent.command
-        if command is None:
-            return
-        if is_acknowledged(self.home.integration, command, readings.get(device, {})):
-            return  # already in effect: nothing to send
-        if command.action == "appliance_start" and self.record is not None:
-            assert command.run_id is not None
-            self.journal.record_start(command.run_id, self.record.id, device, now)
-            self.requested_runs.add(command.run_id)
-        result = await self.driver.send(command)
-        self.journal.log(now, "command", f"{command.describe()}: "
-                         f"{'acknowledged' if result.acknowledged else 'NOT acknowledged'}",
-                         device=device, data={"command": command.model_dump(mode="json"),
-                                              "acknowledged": result.acknowledged,
-                                              "detail": result.detail})
-        if result.acknowledged:
-            if command.action == "appliance_start" and command.run_id is not None:
-                self.journal.acknowledge_start(command.run_id, now)
-                self.started[device] = now
-                self.journal.log(now, "appliance_started", f"{self.home.label(device)} started",
-                                 device=device, data={"run_id": command.run_id})
-            return
-        self._note_held(now, device, f"command not acknowledged ({result.detail})")
-        safe = self._safe(device)
-        if safe is not None and safe != command:
-            result = await self.driver.send(safe)
-            self.journal.log(now, "command", f"{safe.describe()} (safe): "
-                             f"{'acknowledged' if result.acknowledged else 'NOT acknowledged'}",
-                             device=device, data={"command": safe.model_dump(mode="json"),
-                                                  "acknowledged": result.acknowledged,
-                                                  "detail": result.detail})
-
-    def _safe(self, device: str) -> Command | None:
-        kind = self._kind(device)
-        if kind == "ev":
-            return Command(device=device, action="ev_power", power_kw=0.0)
-        if kind == "battery":
-            return Command(device=device, action="battery", mode="auto", power_kw=0.0)
-        if self.home.appliance(device).interruptible:
-            return Command(device=device, action="appliance_enable", enabled=False)
-        return None
-
-    def _note_held(self, now: datetime, device: str, held: str | None) -> None:
-        before = self.held.get(device)
-        if held == before:
-            return
-        if held is None:
-            self.held.pop(device, None)
-            self.journal.log(now, "note", f"{self.home.label(device)} follows the plan again",
-                             device=device)
-            return
-        self.held[device] = held
-        self.journal.log(now, "held_safe", f"{self.home.label(device)} held safe: {held}",
-                         device=device)
-
-    def _count_progress(self, readings: Readings) -> None:
-        if self.record is None:
-            return
-        changed = False
-        for appliance in self.home.appliances:
-            if not appliance.interruptible or appliance.id not in self.controlled:
-                continue
-            roles = readings.get(appliance.id, {})
-            enabled, status = roles.get("enabled"), roles.get("status")
-            if enabled is not None and enabled.value is True and status is not None and (
-                    status.value == "running"):
-                self.progress[appliance.id] = self.progress.get(appliance.id, 0) + 1
-                changed = True
-        if changed:
-            self.journal.set_progress(self.record.id, self.progress)
-
     def status(self, now: datetime) -> HearthStatus:
         """What Home Assistant (and the API) are told about the plan and the devices."""
-        return runner_status(self.home, self.record, self.applied, self.controlled, self.held,
-                             self._pending_proposal(), now)
+        return runner_status(
+            self.home,
+            self.record,
+            self.applied,
+            self.controlled,
+            self.writer.held,
+            self._pending_proposal(),
+            now,
+        )

@@ -34,7 +34,9 @@ def pending_runner_proposal(store: PlanStore) -> RunnerProposal | None:
     record = store.get(int(latest.data["proposal_id"]))
     if record.status != "proposed" or record.based_on_active != store.active_id():
         return None
-    return RunnerProposal(record, str(latest.data.get("why", "")), str(latest.data.get("reason", "")))
+    return RunnerProposal(
+        record, str(latest.data.get("why", "")), str(latest.data.get("reason", ""))
+    )
 
 
 def live_state(home: Home, store: PlanStore, now: datetime) -> LiveHome:

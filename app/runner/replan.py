@@ -42,20 +42,24 @@ class Replan:
 def replan_axis(home: Home, approved: Plan, now: datetime) -> TimeAxis | None:
     """Steps from the first boundary at or after ``now`` to the approved horizon end, or ``None``."""
     step = approved.step_minutes
-    start = TimeAxis.from_now(now, tz_name=home.timezone, step_minutes=step,
-                              horizon_hours=step / 60).start
+    start = TimeAxis.from_now(
+        now, tz_name=home.timezone, step_minutes=step, horizon_hours=step / 60
+    ).start
     if (approved.horizon_end - start).total_seconds() < step * 60:
         return None
     return TimeAxis.between(start, approved.horizon_end, tz_name=home.timezone, step_minutes=step)
 
 
-def planning_home(home: Home, approved: Plan, open_: OpenCommitments, progress: dict[str, int]) -> Home:
+def planning_home(
+    home: Home, approved: Plan, open_: OpenCommitments, progress: dict[str, int]
+) -> Home:
     """The live home with the approved battery end level and the appliances' remaining minutes."""
     update: dict[str, object] = {}
     battery = home.battery
     if battery is not None and approved.series.battery_soc_pct:
-        final = min(max(approved.series.battery_soc_pct[-1], battery.floor_soc_pct),
-                    battery.max_soc_pct)
+        final = min(
+            max(approved.series.battery_soc_pct[-1], battery.floor_soc_pct), battery.max_soc_pct
+        )
         update["battery"] = battery.model_copy(update={"final_soc_pct": round(final, 3)})
     appliances = []
     for appliance in home.appliances:
@@ -80,7 +84,7 @@ def fixed_load_kw(home: Home, axis: TimeAxis, started: dict[str, datetime | None
             continue
         profile = cycle_kw_per_step(appliance.cycle, 1)  # kW per minute of the cycle
         offset_min = int((axis.start - started_at).total_seconds() // 60)
-        remaining = profile[max(0, offset_min):]
+        remaining = profile[max(0, offset_min) :]
         if len(remaining) == 0:
             continue
         per_minute = np.zeros(axis.n_steps * axis.step_minutes)
@@ -115,11 +119,21 @@ def run_replan(
     try:
         outcome = schedule(plan_home, now, requests, inputs=inputs)
     except InputError as err:
-        return Replan(None, Decision("ask", f"the open commitments cannot be planned: {err}"),
-                      open_, live, plan_home, inputs)
+        return Replan(
+            None,
+            Decision("ask", f"the open commitments cannot be planned: {err}"),
+            open_,
+            live,
+            plan_home,
+            inputs,
+        )
     replan_cfg = home.integration.replan
-    decision = decide(outcome, approved, cost_tolerance=replan_cfg.cost_tolerance,
-                      cost_tolerance_pct=replan_cfg.cost_tolerance_pct)
+    decision = decide(
+        outcome,
+        approved,
+        cost_tolerance=replan_cfg.cost_tolerance,
+        cost_tolerance_pct=replan_cfg.cost_tolerance_pct,
+    )
     return Replan(outcome, decision, open_, live, plan_home, inputs)
 
 
@@ -137,9 +151,11 @@ def propose_alternative(result: Replan, now: datetime) -> Plan | None:
         if not binding.alternatives or binding.device not in requests:
             continue
         alternative = binding.alternatives[0]
-        update = {key: getattr(alternative, key) for key in
-                  ("target_soc_pct", "energy_kwh", "deadline", "earliest_start")
-                  if getattr(alternative, key) is not None}
+        update = {
+            key: getattr(alternative, key)
+            for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start")
+            if getattr(alternative, key) is not None
+        }
         requests[binding.device] = requests[binding.device].model_copy(update=update)
         changed = True
     if not changed:

@@ -25,17 +25,28 @@ def runner_status(
     currency = home.tariff.currency
     if record is None or applied is None:
         return HearthStatus(
-            updated_at=now, plan_status="approval_needed" if pending is not None else "no_plan",
-            currency=currency, approval_needed=pending is not None, pending_proposal_id=pending,
-            message="no approved plan" if pending is None else f"proposal {pending} waits for approval",
+            updated_at=now,
+            plan_status="approval_needed" if pending is not None else "no_plan",
+            currency=currency,
+            approval_needed=pending is not None,
+            pending_proposal_id=pending,
+            message="no approved plan"
+            if pending is None
+            else f"proposal {pending} waits for approval",
         )
     battery_id = home.battery.id if home.battery is not None else None
     index = step_index(applied, now)
     devices = {}
     for device_id in sorted(controlled):
         if device_id == battery_id:
-            power = [c - d for c, d in zip(applied.series.battery_charge_kw,
-                                           applied.series.battery_discharge_kw, strict=True)]
+            power = [
+                c - d
+                for c, d in zip(
+                    applied.series.battery_charge_kw,
+                    applied.series.battery_discharge_kw,
+                    strict=True,
+                )
+            ]
         else:
             power = applied.series.device_kw.get(device_id, [])
         start, end = next_run(applied.series.times, power, now, applied.step_minutes)
@@ -49,17 +60,31 @@ def runner_status(
             else:
                 mode = "discharge" if setpoint < -POWER_EPSILON_KW else "idle"
         devices[device_id] = DeviceStatus(
-            name=home.label(device_id), next_run_start=start, next_run_end=end,
-            setpoint_kw=setpoint, mode=mode, held=held.get(device_id),
+            name=home.label(device_id),
+            next_run_start=start,
+            next_run_end=end,
+            setpoint_kw=setpoint,
+            mode=mode,
+            held=held.get(device_id),
         )
     if pending is not None:
-        state, message = "approval_needed", f"proposal {pending} waits for approval; plan {record.id} runs on"
+        state, message = (
+            "approval_needed",
+            f"proposal {pending} waits for approval; plan {record.id} runs on",
+        )
     elif now >= applied.horizon_end:
         state, message = "finished", f"plan {record.id} is carried out"
     else:
         state, message = "running", f"carrying out plan {record.id}"
     return HearthStatus(
-        updated_at=now, plan_status=state, plan_store_id=record.id, currency=currency,
-        cost=record.plan.cost, saving=record.plan.saving, approval_needed=pending is not None,
-        pending_proposal_id=pending, message=message, devices=devices,
+        updated_at=now,
+        plan_status=state,
+        plan_store_id=record.id,
+        currency=currency,
+        cost=record.plan.cost,
+        saving=record.plan.saving,
+        approval_needed=pending is not None,
+        pending_proposal_id=pending,
+        message=message,
+        devices=devices,
     )

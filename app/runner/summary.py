@@ -78,8 +78,11 @@ def summarize(
 ) -> RunSummary:
     """The summary of the journal's events after ``since_id``."""
     events = journal.events(since_id=since_id)
-    deadlines = {e.device: e for e in events if e.kind == "deadline"
-                 and e.data.get("plan_store_id") == plan_store_id}
+    deadlines = {
+        e.device: e
+        for e in events
+        if e.kind == "deadline" and e.data.get("plan_store_id") == plan_store_id
+    }
     started = {e.device: e.at for e in events if e.kind == "appliance_started"}
     results = [_result(r, deadlines.get(r.device), started, readings, home) for r in commitments]
     commands = [e for e in events if e.kind == "command"]
@@ -92,18 +95,24 @@ def summarize(
         commands=CommandCounts(
             sent=len(commands),
             acknowledged=sum(1 for e in commands if e.data.get("acknowledged")),
-            unacknowledged=[f"{e.at.isoformat()} {e.message}" for e in commands
-                            if not e.data.get("acknowledged")],
+            unacknowledged=[
+                f"{e.at.isoformat()} {e.message}"
+                for e in commands
+                if not e.data.get("acknowledged")
+            ],
         ),
         replans=ReplanCounts(
             automatic=sum(1 for e in events if e.kind == "replan_applied"),
-            automatic_changed=sum(1 for e in events if e.kind == "replan_applied"
-                                  and e.data.get("changed")),
+            automatic_changed=sum(
+                1 for e in events if e.kind == "replan_applied" and e.data.get("changed")
+            ),
             asked=sum(1 for e in events if e.kind == "replan_proposed"),
             failed=sum(1 for e in events if e.kind == "replan_failed"),
             proposals=[int(e.data["proposal_id"]) for e in events if e.kind == "replan_proposed"],
         ),
-        held=[f"{e.at.isoformat()} {e.message}" for e in events if e.kind in ("held_safe", "stale")],
+        held=[
+            f"{e.at.isoformat()} {e.message}" for e in events if e.kind in ("held_safe", "stale")
+        ],
     )
 
 
@@ -114,8 +123,12 @@ def _result(
     readings: Readings,
     home: Home,
 ) -> RequestResult:
-    common = {"device": request.device, "kind": request.kind,
-              "target_soc_pct": request.target_soc_pct, "deadline": request.deadline}
+    common = {
+        "device": request.device,
+        "kind": request.kind,
+        "target_soc_pct": request.target_soc_pct,
+        "deadline": request.deadline,
+    }
     if deadline is None:
         now_value = readings.get(request.device, {}).get("soc_pct")
         note = "the deadline is after the end of the run"
