@@ -201,11 +201,17 @@ def test_a_replan_costing_more_than_the_tolerance_is_asked_not_applied() -> None
     )
     extra = window_cost(dear.plan, dear.plan.horizon_start, dear.plan.horizon_end) - total
     assert extra > 0.5  # 6 kWh stored more, at ≥ 0.2 EUR/kWh
-    same = decide(cheap, cheap.plan, cost_tolerance=0.0, cost_tolerance_pct=0.0)
+    same = decide(cheap, cheap.plan, spent=0.0, cost_tolerance=0.0, cost_tolerance_pct=0.0)
     assert same.action == "apply"
-    asked = decide(dear, cheap.plan, cost_tolerance=0.10, cost_tolerance_pct=2.0)
+    # 0.50 already spent before a re-plan that costs as much as the whole approved period:
+    # the period would cost 0.50 more than approved
+    over = decide(cheap, cheap.plan, spent=0.5, cost_tolerance=0.10, cost_tolerance_pct=0.0)
+    assert over.action == "ask" and "0.50 EUR more" in over.reason
+    asked = decide(dear, cheap.plan, spent=0.0, cost_tolerance=0.10, cost_tolerance_pct=2.0)
     assert asked.action == "ask" and "more than the approved plan" in asked.reason
-    allowed = decide(dear, cheap.plan, cost_tolerance=extra + 0.01, cost_tolerance_pct=0.0)
+    allowed = decide(
+        dear, cheap.plan, spent=0.0, cost_tolerance=extra + 0.01, cost_tolerance_pct=0.0
+    )
     assert allowed.action == "apply"
 
 

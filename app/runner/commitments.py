@@ -182,13 +182,18 @@ def decide(
     outcome: ScheduleOutcome,
     approved: Plan,
     *,
+    spent: float,
     cost_tolerance: float,
     cost_tolerance_pct: float,
 ) -> Decision:
     """Apply a re-plan alone only if it keeps every commitment and costs ≤ approved + tolerance.
 
-    The costs compared are both plans' net energy cost over the re-plan's own period (from its
-    first step to the approved plan's horizon end), each on its own forecast.
+    The approved period's net energy cost is compared both ways: as approved (the approved
+    plan's cost over its whole period) and with the re-plan — ``spent``, the cost of the plans
+    carried out from the period's start to the re-plan's first step (each on its own forecast),
+    plus the re-plan's cost to the end. Comparing whole periods keeps an earlier automatic
+    re-plan's shifts (energy moved to later hours) from looking like a dearer plan, and several
+    re-plans together can never add more than one tolerance.
     """
     plan = outcome.plan
     if outcome.status != "proposed" or plan is None:
@@ -196,14 +201,14 @@ def decide(
     errors = [c for c in outcome.conflicts if c.severity == "error"]
     if errors:
         return Decision("ask", f"the re-plan has a conflict: {errors[0].message}")
-    new_cost = window_cost(plan, plan.horizon_start, plan.horizon_end)
-    approved_cost = window_cost(approved, plan.horizon_start, plan.horizon_end)
+    new_cost = spent + window_cost(plan, plan.horizon_start, plan.horizon_end)
+    approved_cost = window_cost(approved, approved.horizon_start, approved.horizon_end)
     tolerance = max(cost_tolerance, abs(approved_cost) * cost_tolerance_pct / 100)
     if new_cost > approved_cost + tolerance + 1e-9:
         return Decision(
             "ask",
             f"the re-plan costs {new_cost - approved_cost:.2f} {plan.currency} more than the "
-            f"approved plan for the rest of its period (tolerance {tolerance:.2f})",
+            f"approved plan over its period (tolerance {tolerance:.2f})",
             new_cost,
             approved_cost,
             tolerance,
@@ -211,7 +216,7 @@ def decide(
     return Decision(
         "apply",
         f"keeps every commitment; {new_cost:.2f} {plan.currency} against the approved "
-        f"{approved_cost:.2f} for the rest of the period",
+        f"{approved_cost:.2f} over the period",
         new_cost,
         approved_cost,
         tolerance,

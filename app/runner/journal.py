@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.drivers.base import Reading, Readings
 from app.store import BUSY_TIMEOUT_S, StoreFileError
@@ -67,7 +67,9 @@ CREATE TABLE IF NOT EXISTS runner_applied (
     plan_store_id INTEGER PRIMARY KEY,
     plan          TEXT NOT NULL,
     applied_at    TEXT NOT NULL,
-    progress      TEXT NOT NULL DEFAULT '{}'
+    progress      TEXT NOT NULL DEFAULT '{}',
+    spent         REAL NOT NULL DEFAULT 0,
+    since         TEXT
 );
 CREATE TABLE IF NOT EXISTS runner_readings (
     device  TEXT NOT NULL,
@@ -106,6 +108,11 @@ class AppliedPlan(BaseModel):
     plan: Plan
     applied_at: AwareDatetime
     progress: dict[str, int] = {}
+    spent: float = Field(
+        default=0.0,
+        description="Cost of the plans carried out before this one took over at `since` [currency].",
+    )
+    since: AwareDatetime | None = None
 
 
 class Journal:
@@ -259,15 +266,28 @@ class Journal:
             plan=Plan.model_validate_json(row["plan"]),
             applied_at=row["applied_at"],
             progress=json.loads(row["progress"]),
+            spent=row["spent"],
+            since=row["since"],
         )
 
-    def set_applied(self, plan_store_id: int, plan: Plan, at: datetime) -> None:
+    def set_applied(
+        self, plan_store_id: int, plan: Plan, at: datetime, *, spent: float = 0.0
+    ) -> None:
+        """``plan`` is carried out from its horizon start on; ``spent`` is what the approved
+        period cost before that [currency]."""
         with self._conn() as conn:
             conn.execute(
-                "INSERT INTO runner_applied (plan_store_id, plan, applied_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (plan_store_id) DO UPDATE SET plan = excluded.plan, "
-                "applied_at = excluded.applied_at",
-                (plan_store_id, plan.model_dump_json(), at.isoformat()),
+                "INSERT INTO runner_applied (plan_store_id, plan, applied_at, spent, since) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (plan_store_id) DO UPDATE SET "
+                "plan = excluded.plan, applied_at = excluded.applied_at, "
+                "spent = excluded.spent, since = excluded.since",
+                (
+                    plan_store_id,
+                    plan.model_dump_json(),
+                    at.isoformat(),
+                    spent,
+                    plan.horizon_start.isoformat(),
+                ),
             )
 
     def set_progress(self, plan_store_id: int, progress: dict[str, int]) -> None:

@@ -29,12 +29,17 @@ from app.diff import diff_plans
 from app.drivers.base import Driver, Readings
 from app.drivers.discovery import HearthStatus
 from app.runner.clock import Clock
-from app.runner.commitments import as_targets, changed_devices, off_plan_devices
+from app.runner.commitments import (
+    as_targets,
+    changed_devices,
+    off_plan_devices,
+    window_cost,
+)
 from app.runner.executor import planned_start
 from app.runner.fingerprint import HomeWatcher
 from app.runner.journal import Journal
 from app.runner.live import fresh, live_home
-from app.runner.replan import Replan, propose_alternative, run_replan
+from app.runner.replan import Replan, propose_alternative, replan_axis, run_replan
 from app.runner.status import runner_status
 from app.runner.writer import DeviceWriter
 from app.store import PlanStore, StoredPlan
@@ -103,6 +108,8 @@ class Runner:
         self.applied: Plan | None = None
         self.commitments: list[DeviceRequest] = []
         self.writer = DeviceWriter(home, journal, driver, controlled)
+        #: Cost of the approved period before the applied plan took over [currency].
+        self.spent = 0.0
         self.stale: set[str] = set()
         self.plugged: dict[str, bool] = {}
         self.off_plan: set[str] = set()
@@ -193,9 +200,11 @@ class Runner:
         live = live_home(self.home, self.journal.readings(), now)
         if applied is None:
             self.applied = record.plan
+            self.spent = 0.0
             self.journal.set_applied(record.id, record.plan, now)
         else:
             self.applied = applied.plan
+            self.spent = applied.spent
         self.writer.load(record.id, applied.progress if applied is not None else {})
         self.commitments = as_targets(record.plan, live.home, now)
         self.deadlines_seen = {
@@ -349,6 +358,10 @@ class Runner:
 
     def _replan(self, now: datetime, readings: Readings, reason: str) -> None:
         assert self.record is not None and self.applied is not None
+        axis = replan_axis(self.home, self.record.plan, now)
+        if axis is None:
+            return
+        spent = self.spent + window_cost(self.applied, self.applied.horizon_start, axis.start)
         result = run_replan(
             self.home,
             self.record.plan,
@@ -357,6 +370,7 @@ class Runner:
             readings,
             started=self.writer.started,
             progress=self.writer.progress,
+            spent=spent,
         )
         if result is None:
             return
@@ -365,11 +379,11 @@ class Runner:
             self.journal.log(now, "note", note)
         self.notes = notes
         if result.decision.action == "apply" and result.outcome is not None:
-            self._apply(now, result, reason)
+            self._apply(now, result, reason, spent)
         else:
             self._ask(now, result, reason)
 
-    def _apply(self, now: datetime, result: Replan, reason: str) -> None:
+    def _apply(self, now: datetime, result: Replan, reason: str, spent: float) -> None:
         assert self.record is not None and self.applied is not None
         plan = result.outcome.plan if result.outcome is not None else None
         assert plan is not None
@@ -377,8 +391,8 @@ class Runner:
         changed = changed_devices(
             self.applied, plan, self.home.battery.id if self.home.battery else None
         )
-        self.journal.set_applied(self.record.id, plan, now)
-        self.applied = plan
+        self.journal.set_applied(self.record.id, plan, now, spent=spent)
+        self.applied, self.spent = plan, spent
         self.off_plan, self.missed_start = set(), set()
         self.journal.log(
             now,

@@ -103,8 +103,13 @@ def run_replan(
     *,
     started: dict[str, datetime | None],
     progress: dict[str, int],
+    spent: float,
 ) -> Replan | None:
-    """Plan the open commitments again from ``now``; ``None`` when the approved period is over."""
+    """Plan the open commitments again from ``now``; ``None`` when the approved period is over.
+
+    ``spent`` is the cost of the approved period up to the re-plan's first step
+    (:func:`app.runner.commitments.decide`).
+    """
     axis = replan_axis(home, approved, now)
     if axis is None:
         return None
@@ -131,6 +136,7 @@ def run_replan(
     decision = decide(
         outcome,
         approved,
+        spent=spent,
         cost_tolerance=replan_cfg.cost_tolerance,
         cost_tolerance_pct=replan_cfg.cost_tolerance_pct,
     )
