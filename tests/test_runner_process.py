@@ -189,3 +189,17 @@ def test_a_bad_integration_section_names_the_field(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "integration.devices: 'van' is not a device of this home" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["run", "--help"], ["api", "--help"], ["api-token", "--help"], ["run", "--speed", "0"],
+     ["run", "--until", "tomorrow"], ["api", "--port", "0"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_the_new_commands_answer_help_and_flag_errors_without_heavy_imports(
+    argv: list[str], tmp_path: Path
+) -> None:
+    from test_cli_startup import HEAVY, imported
+
+    assert imported(argv, (*HEAVY, "pydantic", "yaml", "aiomqtt", "fastapi"), tmp_path) == []

@@ -15,12 +15,16 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from app.cli.args import host_name, tcp_port
 from app.cli.plans import add_db_arg
 from app.cli.schedule import load_home_arg
-from app.store import PlanStore
 from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from app.store import PlanStore
 
 DEFAULT_API_PORT = 8001
 
@@ -39,9 +43,11 @@ def add_api_parsers(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db_arg(api)
     api.add_argument(
-        "--port", type=int, default=DEFAULT_API_PORT, help=f"TCP port (default {DEFAULT_API_PORT})"
+        "--port", type=tcp_port, default=DEFAULT_API_PORT, help=f"TCP port (default {DEFAULT_API_PORT})"
     )
-    api.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    api.add_argument(
+        "--host", type=host_name, default="127.0.0.1", help="address to bind (default 127.0.0.1)"
+    )
     api.set_defaults(run=run_api)
 
     token = subparsers.add_parser(
@@ -62,6 +68,7 @@ def tokens_path(store: PlanStore) -> Path:
 
 def run_token(args: argparse.Namespace) -> int:
     from app.api.tokens import TokenStore
+    from app.store import PlanStore
 
     try:
         store = PlanStore(args.db)
@@ -84,11 +91,10 @@ def run_api(args: argparse.Namespace) -> int:
     from app.api.server import create_app
     from app.api.tokens import TokenStore
     from app.runner.journal import Journal
+    from app.store import PlanStore
 
     try:
         home = load_home_arg(args)
-        if not 1 <= args.port <= 65535:
-            raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
         store = PlanStore(args.db)
         tokens = TokenStore(tokens_path(store))
         tokens.role_of("")  # a bad token file fails here, not at the first call

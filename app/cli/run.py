@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -31,19 +32,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from app.cli.args import add_home_and_clock, aware_time, shown, tcp_port
 from app.cli.plans import add_db_arg
-from app.cli.schedule import add_home_and_clock, load_home_arg
-from app.runner.clock import Clock, RealClock, SimClock
-from app.store import PlanStore
+from app.cli.schedule import load_home_arg
 from tools.errors import InputError
-from tools.home import Home
-from tools.timeaxis import parse_aware_datetime
 
 if TYPE_CHECKING:  # the runner's modules load pvlib and the solver: only when `run` runs
     from app.drivers.simhome import SimHome
+    from app.runner.clock import Clock
     from app.runner.journal import Journal, JournalEvent
     from app.runner.loop import Runner
     from app.runner.summary import RunSummary
+    from tools.home import Home
 
 SIM_STATE_KEY = "sim_state"
 SIM_CLOCK_KEY = "sim_clock"
@@ -68,11 +68,13 @@ def add_run_parser(subparsers: argparse._SubParsersAction) -> None:
         "section's driver)",
     )
     parser.add_argument(
-        "--until", help="stop at this time (ISO 8601 with offset) and print the summary"
+        "--until",
+        type=aware_time,
+        help="stop at this time (ISO 8601 with offset) and print the summary",
     )
     parser.add_argument(
         "--speed",
-        type=float,
+        type=speed,
         help="simulated seconds per real second (with --now/--until; default: "
         "as fast as possible with --until, else 1)",
     )
@@ -83,8 +85,23 @@ def add_run_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--ui", action="store_true", help="also serve the chat UI (hearth ui)")
-    parser.add_argument("--port", type=int, default=8000, help="UI port with --ui (default 8000)")
+    parser.add_argument(
+        "--port", type=tcp_port, default=8000, help="UI port with --ui (default 8000)"
+    )
     parser.set_defaults(run=run_run)
+
+
+def speed(text: str) -> float:
+    """``--speed``: simulated seconds per real second, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {shown(text)}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 simulated seconds a second, got {shown(text)}"
+        )
+    return value
 
 
 def _driver_name(args: argparse.Namespace, home: Home) -> str:
@@ -92,14 +109,12 @@ def _driver_name(args: argparse.Namespace, home: Home) -> str:
 
 
 def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
+    from app.runner.clock import RealClock, SimClock
+
     tz = ZoneInfo(home.timezone)
-    until = parse_aware_datetime(args.until, "--until") if args.until else None
-    if args.speed is not None and args.speed <= 0:
-        raise InputError(
-            "--speed", f"must be more than 0 simulated seconds a second, got {args.speed:g}"
-        )
+    until: datetime | None = args.until
     if args.resume:
-        if args.now:
+        if args.now is not None:
             raise InputError("--resume", "continues from the last run's time; leave out --now")
         saved = journal.get_meta(SIM_CLOCK_KEY)
         if saved is None:
@@ -107,8 +122,8 @@ def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
                 "--resume", "there is no earlier simulated run in this store to continue"
             )
         start = datetime.fromisoformat(saved)
-    elif args.now:
-        start = parse_aware_datetime(args.now, "--now")
+    elif args.now is not None:
+        start = args.now
     elif until is not None:
         start = datetime.now(tz).replace(second=0, microsecond=0)
     else:
@@ -126,6 +141,7 @@ def _clock(args: argparse.Namespace, home: Home, journal: Journal) -> Clock:
 def _sim(home: Home, clock: Clock, journal: Journal, resume: bool) -> SimHome:
     """The simulated home: continued from the journal (on the real clock, or with --resume)."""
     from app.drivers.simhome import SimHome
+    from app.runner.clock import RealClock
 
     sim = SimHome(home, clock.now())
     snapshot = journal.get_meta(SIM_STATE_KEY)
@@ -144,6 +160,7 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
     from app.runner.fingerprint import HomeWatcher
     from app.runner.journal import Journal
     from app.runner.loop import Runner, StatusPublisher
+    from app.store import PlanStore
 
     home = load_home_arg(args)
     store = PlanStore(args.db)
@@ -190,7 +207,7 @@ def run_run(args: argparse.Namespace) -> int:
 
     try:
         runner, clock, _ = build_runner(args)
-        until = parse_aware_datetime(args.until, "--until") if args.until else None
+        until = args.until
         if until is not None and runner.store.active_record() is None:
             raise InputError(
                 "--until",
