@@ -24,7 +24,10 @@ def _series_files(home: Home) -> list[Path]:
     ):
         name = getattr(part, "file", None)
         if isinstance(name, str):
-            files.append(home.resolve_path(name))
+            try:
+                files.append(home.resolve_path(name))
+            except InputError:  # outside the home's folder: loading it fails and says so
+                continue
     return files
 
 
