@@ -50,7 +50,7 @@ import platformdirs
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from app.diff import PlanDiff, diff_commitments
-from tools.commitments import plan_commitments
+from tools.commitments import plan_commitments, whole_plan
 from tools.errors import InputError
 from tools.results import Commitment, Plan
 
@@ -436,10 +436,15 @@ class PlanStore:
         return [self._record(row) for row in rows]
 
     def active_record(self) -> StoredPlan | None:
-        """The most recently approved version (the head), or ``None``."""
+        """The most recently approved version (the head) with its plan made whole
+        (:func:`tools.commitments.whole_plan`: the runs it held are in it as its own), or
+        ``None``. :meth:`get` returns the version as it was proposed."""
         with self._read() as conn:
             row = self._head_row(conn)
-        return self._record(row) if row is not None else None
+        if row is None:
+            return None
+        record = self._record(row)
+        return record.model_copy(update={"plan": whole_plan(record.plan)})
 
     def active_id(self) -> int | None:
         """Id of the head, or ``None``; pass it to :meth:`save_proposal`."""
@@ -448,7 +453,8 @@ class PlanStore:
         return int(row["id"]) if row is not None else None
 
     def active(self) -> Plan | None:
-        """The head's plan — its own runs and the runs it held — or ``None``."""
+        """The active plan as one schedule — the head's own runs and the runs it held — or
+        ``None``."""
         record = self.active_record()
         return record.plan if record is not None else None
 

@@ -105,13 +105,19 @@ def make_plan(
 
 def only_dishwasher(plan_id: str = "plan-d", *, committed: list[Commitment]) -> Plan:
     """The default dishwasher run (1.2 kW 22:00–23:00, 0.36 EUR) planned alone, with the given
-    commitments (an EV run) held as fixed loads: requests, runs and devices name only the
-    dishwasher, ``committed`` lists the held runs."""
+    commitments (an EV run) held as fixed loads: requests, runs, devices and ``device_kw`` name
+    only the dishwasher; ``committed`` lists the held runs and ``committed_kw`` their power (the
+    default EV run: 7 kW 00:00–03:00)."""
     full = make_plan(plan_id)
+    series = full.series.model_copy(update={
+        "device_kw": {d: p for d, p in full.series.device_kw.items() if d == "dishwasher"},
+        "committed_kw": {d: p for d, p in full.series.device_kw.items() if d != "dishwasher"},
+    })
     return full.model_copy(update={
         "requests": [r for r in full.requests if r.device == "dishwasher"],
         "runs": [r for r in full.runs if r.device == "dishwasher"],
         "devices": {d: s for d, s in full.devices.items() if d == "dishwasher"},
+        "series": series,
         "committed": committed,
     })
 

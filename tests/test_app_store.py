@@ -144,6 +144,12 @@ def test_approving_a_second_device_keeps_the_first_run(store: PlanStore) -> None
         ("dishwasher", 2, "Sam"), ("ev", 1, "Alex")]
     assert store.get(first).status == "approved" and store.get(second).status == "approved"
     assert store.active_id() == second
+    # the active plan, for whoever carries it out, holds both runs as its own
+    active = store.active()
+    assert active is not None and active.committed == []
+    assert set(active.series.device_kw) == {"ev", "dishwasher"}
+    assert {r.device for r in active.requests} == {"ev", "dishwasher"}
+    assert store.get(second).plan.committed != []  # the version itself stays as proposed
     changes = {c.device: c.kind for c in result.diff.devices}
     assert changes == {"dishwasher": "added", "ev": "unchanged"}
     assert result.diff.cost_change == pytest.approx(0.36)

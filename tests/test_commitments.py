@@ -27,6 +27,7 @@ from tools.commitments import (
     committed_load_kw,
     plan_commitments,
     segment_power_kw,
+    whole_plan,
 )
 from tools.planning import schedule
 from tools.requests import DeviceRequest
@@ -178,3 +179,18 @@ def test_a_plan_commits_its_requested_devices_and_the_battery() -> None:
     oven = made[0]
     assert oven.requests == outcome.plan.requests
     assert oven.energy_kwh == pytest.approx(3.0)
+
+
+def test_the_whole_plan_holds_the_approved_runs_as_its_own() -> None:
+    """What the runner carries out: the oven's plan with the car's held run folded in."""
+    outcome = schedule(home(), START, [appliance_request("oven", deadline=at(6))],
+                       inputs=inputs(), committed=[car_run()])
+    assert outcome.plan is not None
+    whole = whole_plan(outcome.plan)
+    assert whole.committed == [] and whole.committed_runs == [] and whole.series.committed_kw == {}
+    assert whole.series.device_kw["car"] == [7.0, 7.0, 7.0, 0.0, 0.0, 0.0]
+    assert [r.device for r in whole.runs] == ["car", "oven"]
+    assert {r.device for r in whole.requests} == {"oven", "car"}
+    assert whole.devices["car"] == car_run().segments
+    assert whole.cost == outcome.plan.cost
+    assert whole_plan(whole) == whole  # nothing held: unchanged

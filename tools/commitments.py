@@ -126,3 +126,30 @@ def plan_commitments(plan: Plan) -> list[Commitment]:
             energy_kwh=round(energy, 6), cost=round(cost, 6),
         ))
     return commitments
+
+
+def whole_plan(plan: Plan) -> Plan:
+    """``plan`` as one schedule: its own runs and the approved runs it held, side by side.
+
+    The held runs move from ``committed``/``committed_runs``/``series.committed_kw`` into
+    ``requests``, ``runs``, ``devices`` and ``series.device_kw``, as if the plan had planned them;
+    nothing else changes (the cost already counted them). This is the active plan for whoever
+    carries it out or asks about it (the runner, "what is the plan?"): the latest approved plan
+    holds every other approved run.
+    """
+    if not plan.committed:
+        return plan
+    segments = {c.device: list(c.segments) for c in plan.committed}
+    requests = [r for c in plan.committed for r in c.requests]
+    series = plan.series.model_copy(update={
+        "device_kw": {**plan.series.device_kw, **plan.series.committed_kw},
+        "committed_kw": {},
+    })
+    return plan.model_copy(update={
+        "requests": [*plan.requests, *requests],
+        "devices": {**plan.devices, **segments},
+        "runs": sorted([*plan.runs, *plan.committed_runs], key=lambda r: (r.start, r.device)),
+        "series": series,
+        "committed": [],
+        "committed_runs": [],
+    })

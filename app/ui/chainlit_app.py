@@ -72,6 +72,7 @@ from app.render import (
     next_steps,
     planned_summary,
 )
+from app.runner.notify import live_note, live_state, pending_runner_proposal
 from app.store import (
     PlanStatusError,
     PlanStore,
@@ -256,7 +257,8 @@ async def on_chat_start() -> None:
     try:
         store = PlanStore()
         now = now_for(home)
-        conversation = open_conversation(home, store, now)
+        live = live_state(home, store, now)
+        conversation = open_conversation(live.home, store, now)
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
@@ -270,7 +272,29 @@ async def on_chat_start() -> None:
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
     await _say(WELCOME.format(model=label))
+    if live.sources:
+        await _say(live_note(live))
     await show_active_plan(store, home, now)
+    await show_runner_proposal(store, home)
+
+
+async def show_runner_proposal(store: PlanStore, home: Home) -> None:
+    """The runner's re-plan that needs the homeowner: why, its card and chart, Approve / Reject."""
+    pending = pending_runner_proposal(store)
+    if pending is None:
+        return
+    number, plan = pending.record.id, pending.record.plan
+    card = plan_card(plan, home, number=number, readings=readings_of(plan.requests, home))
+    text = card_markdown(card, home.timezone,
+                         heading=f"Plan {number} — the running plan needs your decision")
+    message = await _say(
+        f"While carrying out your plan ({pending.reason}), Hearth found that {pending.why}. "
+        f"The current plan keeps running until you decide.\n\n{text}",
+        elements=[chart_element(plan, home, f"plan-{number}")],
+        actions=[a for a in proposal_actions(number) if a.name != "adjust_plan"],
+    )
+    proposals: dict[int, cl.Message] = _state("proposals")
+    proposals[number] = message
 
 
 @cl.on_chat_end
