@@ -27,7 +27,8 @@ commitments are exactly what it showed (its own runs plus the runs it held). A p
 plan against runs that changed, so it raises :class:`StaleProposalError`.
 
 Schema version 2 adds the commitments; a version 1 store (one approved plan) is migrated in
-place: the approved plan's runs become its commitments.
+place: the approved plan's runs become its commitments. The SQL lives in :mod:`app.store_schema`;
+the records and errors in :mod:`app.store_records` (re-exported here).
 
 One store holds the plans of one home; point ``HEARTH_DB`` at another file for another home.
 Approval is plain code here and in ``app/``; no agent tool can call it.
@@ -47,169 +48,36 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-from app.diff import PlanDiff, diff_commitments
+from app.diff import diff_commitments
+from app.store_records import (
+    ApprovalResult,
+    PlanStatus,
+    PlanStatusError,
+    PlanStoreError,
+    StaleProposalError,
+    StoredPlan,
+    StoreFileError,
+    UnknownPlanError,
+)
+from app.store_schema import MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, run_script
 from tools.commitments import plan_commitments, whole_plan
-from tools.errors import InputError
 from tools.results import Commitment, Plan
 
-PlanStatus = Literal["proposed", "approved", "rejected", "superseded"]
+__all__ = [
+    "ApprovalResult", "PlanStatus", "PlanStatusError", "PlanStore", "PlanStoreError",
+    "StaleProposalError", "StoreFileError", "StoredPlan", "UnknownPlanError", "default_db_path",
+]
+
 CommitmentStatus = Literal["active", "replaced", "cancelled"]
 
 DB_ENV = "HEARTH_DB"
 DB_FILENAME = "plans.sqlite3"
-SCHEMA_VERSION = 2
 #: How long a writer waits for another process's transaction to finish [s].
 BUSY_TIMEOUT_S = 10.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS plans (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at      TEXT NOT NULL,
-    status          TEXT NOT NULL
-                    CHECK (status IN ('proposed', 'approved', 'rejected', 'superseded')),
-    plan_id         TEXT NOT NULL,
-    home            TEXT NOT NULL,
-    requests        TEXT NOT NULL,
-    plan            TEXT NOT NULL,
-    currency        TEXT NOT NULL,
-    cost            REAL NOT NULL,
-    baseline        REAL NOT NULL,
-    based_on_active INTEGER REFERENCES plans (id),
-    approved_by     TEXT,
-    approved_at     TEXT,
-    rejected_reason TEXT,
-    closed_at       TEXT,
-    superseded_by   INTEGER REFERENCES plans (id),
-    approval_order  INTEGER
-);
-CREATE TABLE IF NOT EXISTS commitments (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    device          TEXT NOT NULL,
-    plan            INTEGER NOT NULL REFERENCES plans (id),
-    status          TEXT NOT NULL CHECK (status IN ('active', 'replaced', 'cancelled')),
-    commitment      TEXT NOT NULL,
-    approved_by     TEXT NOT NULL,
-    approved_at     TEXT NOT NULL,
-    closed_at       TEXT,
-    closed_by       INTEGER REFERENCES plans (id)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS commitments_one_per_device
-    ON commitments (device) WHERE status = 'active';
-"""
 
-#: Version 1 → 2: several versions may be approved at once (each holding some devices' runs);
-#: the head is the one approved last; the v1 active plan's runs become its commitments.
-_MIGRATE_1_TO_2 = """
-DROP INDEX IF EXISTS plans_one_active;
-ALTER TABLE plans ADD COLUMN approval_order INTEGER;
-UPDATE plans SET approval_order = id WHERE approved_at IS NOT NULL;
-"""
-
-
-# ----------------------------------------------------------------------------- errors
-
-class PlanStoreError(InputError):
-    """A plan-store operation was refused; the message says why and what to do instead.
-
-    An :class:`~tools.errors.InputError` (bad input: exit status 2 in the CLI).
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__("", message)
-
-
-class StoreFileError(PlanStoreError):
-    """The store file cannot be opened or is not a Hearth plan store."""
-
-
-class UnknownPlanError(PlanStoreError):
-    """No plan version has this id."""
-
-    def __init__(self, plan_id: int) -> None:
-        self.plan_id = plan_id
-        super().__init__(f"plan {plan_id}: no such plan in the store (see `hearth plans`)")
-
-
-class PlanStatusError(PlanStoreError):
-    """The version is not in a state that allows the operation (e.g. approving a rejected plan)."""
-
-
-class StaleProposalError(PlanStoreError):
-    """The active plan changed after the proposal was made, so the proposal cannot be approved."""
-
-    def __init__(self, plan_id: int, based_on_active: int | None, active_id: int | None) -> None:
-        self.plan_id = plan_id
-        self.based_on_active = based_on_active
-        self.active_id = active_id
-        was = f"plan {based_on_active}" if based_on_active is not None else "no plan"
-        now = f"plan {active_id}" if active_id is not None else "no plan"
-        super().__init__(
-            f"plan {plan_id} is stale: it was made when {was} was active, but now {now} is "
-            "active; ask for a new proposal"
-        )
-
-
-# ----------------------------------------------------------------------------- records
-
-class StoredPlan(BaseModel):
-    """One plan version as stored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: int
-    created_at: AwareDatetime
-    status: PlanStatus
-    plan: Plan
-    based_on_active: int | None
-    approved_by: str | None = None
-    approved_at: AwareDatetime | None = None
-    rejected_reason: str | None = None
-    closed_at: AwareDatetime | None = None
-    superseded_by: int | None = None
-
-
-class ApprovalResult(BaseModel):
-    """What :meth:`PlanStore.approve` did.
-
-    Attributes
-    ----------
-    approved:
-        The version now approved (the head).
-    superseded:
-        Earlier versions none of whose runs remain approved after this approval.
-    commitments:
-        The active commitments after the approval, in time order.
-    replaced, cancelled:
-        The commitments this approval replaced (revisions) and withdrew (cancellations).
-    diff:
-        The approved runs before and after, device by device.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    approved: StoredPlan
-    superseded: list[StoredPlan]
-    commitments: list[Commitment]
-    replaced: list[Commitment]
-    cancelled: list[Commitment]
-    diff: PlanDiff
-
-    @property
-    def plan(self) -> Plan:
-        """The plan just approved."""
-        return self.approved.plan
-
-    @property
-    def covered(self) -> builtins.list[str]:
-        """Ids of the devices whose runs this approval set (its requests and the battery)."""
-        return [c.device for c in self.commitments if c.plan_number == self.approved.id]
-
-    @property
-    def battery_ids(self) -> set[str]:
-        """Ids of the battery among the approved runs (re-planned, not moved, in diffs)."""
-        return {c.device for c in [*self.commitments, *self.replaced] if c.kind == "battery"}
 
 
 # ----------------------------------------------------------------------------- the store
@@ -359,8 +227,8 @@ class PlanStore:
             )
         migrate = bool(columns) and "approval_order" not in columns
         if migrate:
-            _run_script(conn, _MIGRATE_1_TO_2)
-        _run_script(conn, _SCHEMA)
+            run_script(conn, MIGRATE_1_TO_2)
+        run_script(conn, SCHEMA)
         if migrate:
             active = conn.execute("SELECT * FROM plans WHERE status = 'approved'").fetchone()
             if active is not None:
@@ -628,14 +496,6 @@ class PlanStore:
                 (text, self._now_text(), plan_id),
             )
             return self._record(self._row(conn, plan_id))
-
-
-def _run_script(conn: sqlite3.Connection, script: str) -> None:
-    """Run ``;``-separated statements inside the open transaction (``executescript`` would
-    commit it first)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
 
 
 def _in_time_order(commitments: builtins.list[Commitment]) -> builtins.list[Commitment]:
