@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from tools.home import Home
+from tools.home import Appliance, Home
+from tools.requests import DeviceRequest
 from tools.results import Alternative, Conflict, Diagnosis, Plan
 
 #: At most this many notes (conflicts, rules applied) on a card; the rest are counted.
@@ -113,6 +115,35 @@ class InfeasibleCard(Frozen):
 
     readings: list[str]
     problems: list[Problem]
+
+
+# ============================================================================ readings
+
+#: The objective of a request in the homeowner's words.
+OBJECTIVE_WORDS = {"cost": "cheapest", "co2": "greenest", "asap": "as soon as possible"}
+
+
+def request_line(request: DeviceRequest, home: Home, now: datetime) -> str:
+    """How a request was read, back in the homeowner's terms, from the typed request.
+
+    ``Family car → 80% by Wed 07:00, cheapest``; an energy request reads ``+20 kWh``, an
+    appliance ``one run``; a start later than ``now`` adds ``not before Tue 22:00``. Times are
+    local to the home, as a weekday and a 24-hour clock.
+    """
+    tz = ZoneInfo(home.timezone)
+    parts = []
+    if request.target_soc_pct is not None:
+        parts.append(f"{request.target_soc_pct:.0f}%")
+    elif request.energy_kwh is not None:
+        parts.append(f"+{request.energy_kwh:g} kWh")
+    elif isinstance(next((d for d in home.devices() if d.id == request.device), None), Appliance):
+        parts.append("one run")
+    if request.deadline is not None:
+        parts.append(f"by {request.deadline.astimezone(tz):%a %H:%M}")
+    if request.earliest_start is not None and request.earliest_start > now:
+        parts.append(f"not before {request.earliest_start.astimezone(tz):%a %H:%M}")
+    words = " ".join(parts) or "as asked"
+    return f"{home.label(request.device)} → {words}, {OBJECTIVE_WORDS[request.objective]}"
 
 
 # ============================================================================ plan card

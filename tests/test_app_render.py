@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 from app_samples import NOW, TZ, make_plan, only_dishwasher, sample_home
 
-from app.card import battery_story, choice_fields, infeasible_card, plan_card
+from app.card import battery_story, choice_fields, infeasible_card, plan_card, request_line
 from app.diff import diff_commitments, diff_plans
 from app.render import (
     approver_label,
@@ -32,6 +32,7 @@ from app.render import (
     span,
 )
 from tools.commitments import plan_commitments
+from tools.requests import DeviceRequest
 from tools.results import Alternative, BindingConstraint, Conflict, Diagnosis
 
 IDS = ("ev", "dishwasher")
@@ -223,3 +224,23 @@ def test_plain_text_for_the_terminal() -> None:
     assert text.startswith("Plan 1 — proposed\n")
     assert "**" not in text and "###" not in text
     assert "- Family car · Wed 00:00–03:00 · 21.0 kWh · 2.10 EUR" in text
+
+
+def test_request_lines_read_each_request_back_by_name() -> None:
+    """The car to 80 % by Wed 07:00 (+01:00), cheapest; the dishwasher once, not before 22:00,
+    greenest; 20 kWh as soon as possible by the horizon end."""
+    home = sample_home()
+    car = DeviceRequest(device="ev", kind="ev_charge", target_soc_pct=80,
+                        deadline=datetime.fromisoformat("2026-11-25T07:00:00+01:00"))
+    dishes = DeviceRequest(device="dishwasher", kind="appliance_run", objective="co2",
+                           earliest_start=NOW + timedelta(hours=4), deadline=NOW + timedelta(hours=12))
+    energy = DeviceRequest(device="ev", kind="ev_charge", energy_kwh=20, objective="asap",
+                           earliest_start=NOW, deadline=NOW + timedelta(hours=24))
+    assert request_line(car, home, NOW) == "Family car → 80% by Wed 07:00, cheapest"
+    assert request_line(dishes, home, NOW) == (
+        "Dishwasher → one run by Wed 06:00 not before Tue 22:00, greenest")
+    assert request_line(energy, home, NOW) == (
+        "Family car → +20 kWh by Wed 18:00, as soon as possible")
+    text = card_markdown(plan_card(make_plan(), home, readings=[request_line(car, home, NOW)]),
+                         TZ, heading="x")
+    assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in text

@@ -201,6 +201,7 @@ async def test_message_shows_named_steps_then_the_card_then_approve(ui_env: list
 
         card = said(emitter)[-1]
         assert card.startswith("### Plan 1 — proposed (planned 1 device, optimal)")
+        assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in card
         assert "- **Family car** · Tue 23:00–Wed 03:00 · 30.0 kWh · 7.20 EUR" in card
         assert "**Total 7.46 EUR** for Tue 18:00–Wed 18:00 · without planning" in card
         assert "- **Home battery** · 40% now" in card
@@ -314,7 +315,8 @@ async def test_an_infeasible_request_offers_its_alternatives_as_buttons(tmp_path
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content="charge my car to 100% by 8pm"))
         text = said(emitter)[-1]
-        assert text.startswith("**This cannot be done as asked.** Family car to 100% by 20:00")
+        assert text.startswith("*How I read it:*\n- Family car → 100% by Tue 20:00, cheapest\n\n"
+                               "**This cannot be done as asked.** Family car to 100% by 20:00")
         assert text.count("19.8 kWh") == 1
         labels = {a["id"]: a["label"] for a in actions(emitter)}
         assert labels["choice-0-0"] == "Reach 68% by 20:00"

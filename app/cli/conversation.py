@@ -111,14 +111,16 @@ def _usage_line(result: RunResult) -> str:
 
 def render_result(result: RunResult, session: PlanningSession, store_id: int | None) -> str:
     """The plain-text output of ``hearth plan``."""
-    from app.card import infeasible_card, plan_card
+    from app.card import infeasible_card, plan_card, request_line
     from app.render import card_markdown, infeasible_markdown, plain
 
     lines = [result.message]
     proposal = session.run.proposal
     home = session.home
     if proposal is not None and proposal.plan is not None and result.status == "proposed":
-        card = plan_card(proposal.plan, home, number=store_id, conflicts=result.conflicts)
+        readings = [request_line(r, home, session.now) for r in proposal.plan.requests]
+        card = plan_card(proposal.plan, home, number=store_id, conflicts=result.conflicts,
+                         readings=readings)
         title = f"Plan {store_id} — proposed" if store_id is not None else "The proposal"
         lines += ["", plain(card_markdown(card, home.timezone, heading=title))]
     elif proposal is not None and proposal.diagnosis is not None:

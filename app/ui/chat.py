@@ -21,7 +21,7 @@ from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage
 
 from agents.run import RunResult
 from agents.session import PlanningSession
-from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card
+from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card, request_line
 from app.render import card_markdown, infeasible_markdown, planned_summary
 from app.runner.notify import pending_runner_proposal
 from app.store import PlanStore, PlanStoreError
@@ -36,6 +36,7 @@ from app.ui.messages import (
 from app.ui.steps import RunSteps
 from tools.errors import HearthError
 from tools.home import Home
+from tools.requests import DeviceRequest
 from tools.results import Conflict, Plan, ScheduleOutcome
 from tools.timeaxis import parse_aware_datetime
 
@@ -169,15 +170,10 @@ async def run_request(text: str) -> None:
     await send_result(result, based_on_active, "what_if" in steps.tool_names)
 
 
-def _readings(result: RunResult | None, plan_requests: list, home: Home) -> list[str]:
-    """How each request was read: the run's reading lines."""
-    del plan_requests, home
-    return list(getattr(result, "readings", []) or [])
-
-
-def readings_of(requests: list, home: Home) -> list[str]:
-    del requests, home
-    return []  # STUB-UNTIL-MERGE
+def readings_of(requests: list[DeviceRequest], home: Home) -> list[str]:
+    """How each request was read, one line each (:func:`app.card.request_line`)."""
+    now = planning_session().now
+    return [request_line(r, home, now) for r in requests]
 
 
 async def send_result(result: RunResult | None, based_on_active: int | None,
@@ -190,11 +186,11 @@ async def send_result(result: RunResult | None, based_on_active: int | None,
     home: Home = state("home")
     if result.status == "proposed" and result.plan is not None:
         await send_proposal(result.plan, result.conflicts, based_on_active,
-                            readings=_readings(result, result.plan.requests, home))
+                            readings=readings_of(result.plan.requests, home))
         return
     if result.status == "infeasible" and result.diagnosis is not None:
         card = infeasible_card(result.diagnosis, home, conflicts=result.conflicts,
-                               readings=_readings(result, result.requests, home))
+                               readings=readings_of(result.requests, home))
         await send_choices(card)
         return
     what_if = session.what_if if asked_what_if else None
