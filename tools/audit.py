@@ -25,7 +25,7 @@ def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
     violations += _check_balance(problem, schedule)
     violations += _check_battery(problem, schedule)
     spans: dict[str, tuple[int, int]] = {}
-    for request in problem.requests:
+    for request in problem.device_requests:
         device = problem.home.device(request.device)
         power = schedule.device_kw.get(request.device)
         if power is None:
@@ -59,7 +59,7 @@ def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
         if np.any(values > limit + TOLERANCE):
             t = _first_bad(values > limit + TOLERANCE)
             out.append(f"{name} {values[t]:.3f} kW exceeds the {limit:g} kW limit at step {t}")
-    pv = problem.inputs.pv_kw
+    pv = problem.inputs.generation_kw
     if np.any(s.pv_curtailed_kw < -TOLERANCE) or np.any(s.pv_curtailed_kw > pv + TOLERANCE):
         out.append("PV curtailment outside [0, available PV]")
     return out
@@ -67,7 +67,7 @@ def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
 
 def _check_balance(problem: ScheduleProblem, s: Schedule) -> list[str]:
     inputs = problem.inputs
-    supply = inputs.pv_kw - s.pv_curtailed_kw + s.grid_import_kw + s.battery_discharge_kw
+    supply = inputs.generation_kw - s.pv_curtailed_kw + s.grid_import_kw + s.battery_discharge_kw
     demand = inputs.base_load_kw + s.battery_charge_kw + s.grid_export_kw
     for power in s.device_kw.values():
         demand = demand + power

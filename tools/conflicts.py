@@ -134,7 +134,7 @@ def request_conflicts(
             conflicts += _optional(_nothing_to_do_conflict(home, ev, r))
             conflicts += _optional(_device_power_conflict(home, ev))
             conflicts += _optional(_ev_energy_conflict(home, ev, axis, r, clock))
-        elif home.battery is not None:
+        elif r.request.kind == "battery_target" and home.battery is not None:
             conflicts += _optional(_battery_target_conflict(home, home.battery, r))
     return sort_conflicts(conflicts)
 

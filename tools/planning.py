@@ -16,6 +16,7 @@ from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
 from tools.conflicts import plan_conflicts, request_conflicts
 from tools.diagnosis import diagnose
+from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
@@ -200,6 +201,7 @@ def make_plan(
         charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
     )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
+    tank_temp_c, indoor_temp_c, bands = temperature_series(problem, found)
     battery = problem.home.battery
     net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
     if battery is not None:
@@ -226,6 +228,11 @@ def make_plan(
         ),
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
+        wind_kw=None if inputs.wind_kw is None else _round(inputs.wind_kw),
+        outdoor_temp_c=None if inputs.outdoor_temp_c is None else _round(inputs.outdoor_temp_c),
+        tank_temp_c=tank_temp_c,
+        indoor_temp_c=indoor_temp_c,
+        comfort_band_c=bands,
     )
     requests = [r.filled(now, axis) for r in problem.requests]
     return Plan(
@@ -248,6 +255,7 @@ def make_plan(
         devices=devices,
         runs=runs,
         series=series,
+        heat=heat_summary(problem, found),
     )
 
 
@@ -280,11 +288,7 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
     energy = power_kw * axis.step_hours
     device = problem.home.device(device_id)
-    kind = (
-        "battery"
-        if device is problem.home.battery
-        else ("ev_charge" if device in problem.home.evs else "appliance_run")
-    )
+    kind = RUN_KINDS.get(type(device).__name__, "appliance_run")
     return DeviceRun(
         device=device_id,
         kind=kind,  # type: ignore[arg-type]
@@ -293,6 +297,17 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
         energy_kwh=round(float(energy.sum()), 4),
         cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
     )
+
+
+RUN_KINDS = {
+    "Battery": "battery",
+    "Ev": "ev_charge",
+    "Appliance": "appliance_run",
+    "WaterTank": "water_tank",
+    "HeatPump": "heat_pump",
+    "DailyRunLoad": "daily_load",
+}
+"""The run kind of each type of device (``DeviceRun.kind``)."""
 
 
 def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
