@@ -2,7 +2,8 @@
 
 Nothing here reads the MILP; it re-checks what any schedule must satisfy — balance, limits, SoC
 recursion, targets and deadlines, windows and quiet hours, whole uninterrupted cycles and
-dependencies — and raises :class:`AuditError` listing every violation (residual > 1e-6).
+dependencies, and (:mod:`tools.heat_audit`) tank and room temperatures, daily loads and
+demand-response limits — and raises :class:`AuditError` listing every violation (residual > 1e-6).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps
 from tools.errors import AuditError
+from tools.heat_audit import audit_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.scheduler.problem import Schedule, ScheduleProblem
@@ -39,6 +41,7 @@ def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
             if span is not None:
                 spans[device.id] = span
     violations += _check_dependencies(problem, spans)
+    violations += audit_heat(problem, schedule)
     if violations:
         raise AuditError(violations)
 
@@ -144,7 +147,9 @@ def _check_ev(
     if np.any(on & (p < ev.charger_min_kw - TOLERANCE)):
         out.append(f"{ev.id} charges below the charger minimum of {ev.charger_min_kw:g} kW")
     stored = float(np.sum(p) * problem.step_hours * ev.charging_efficiency)
-    if abs(stored - (request.energy_kwh or 0.0)) > TOLERANCE:
+    may_shed = bool(problem.events) and ev.priority != "critical"
+    short = (request.energy_kwh or 0.0) - stored
+    if (short > TOLERANCE and not may_shed) or short < -TOLERANCE:
         out.append(f"{ev.id} stores {stored:.4f} kWh, request needs {request.energy_kwh:.4f} kWh")
     return out
 
@@ -158,7 +163,9 @@ def _check_appliance(
     inside = np.zeros(len(p), dtype=bool)
     inside[request.first_step : request.end_step] = True
     running = np.abs(p) > TOLERANCE
-    out = []
+    out: list[str] = []
+    if not running.any() and problem.events and appliance.priority != "critical":
+        return out, None  # shed for a demand-response event
     if np.any(running & ~(allowed & inside)):
         t = _first_bad(running & ~(allowed & inside))
         out.append(f"{appliance.id} runs at step {t}, outside its window, quiet hours or deadline")

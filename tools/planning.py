@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
@@ -15,6 +16,8 @@ import numpy as np
 from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
 from tools.conflicts import plan_conflicts, request_conflicts
+from tools.demand_response import DemandResponseEvent, check_event
+from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
 from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
@@ -68,8 +71,14 @@ def schedule(
     options: ScheduleOptions | None = None,
     active_plan: Plan | None = None,
     inputs: PlanningInputs | None = None,
+    events: Sequence[DemandResponseEvent] = (),
 ) -> ScheduleOutcome:
     """Plan ``requests`` jointly for ``home`` from ``now``.
+
+    With demand-response ``events`` the same requests are planned twice: without the events
+    (the reference: what not taking part costs, and the baseline import of a reduction) and
+    with them; the plan returned takes part, and its ``demand_response`` section says what that
+    costs and earns. Like any plan it is only a proposal until the homeowner approves it.
 
     Raises :class:`~tools.errors.InputError` (or a subclass) for requests that do not fit the
     home or the horizon; every other outcome — including infeasible requests and solver time-outs —
@@ -80,7 +89,24 @@ def schedule(
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
     resolved = resolve_requests(home, axis, now, requests)
-    problem = ScheduleProblem(home, inputs, tuple(resolved), options or ScheduleOptions())
+    reference: Plan | None = None
+    if events:
+        for event in events:
+            check_event(event, axis)
+        without = schedule(home, now, requests, options=options, inputs=inputs)
+        if without.plan is None:
+            return without
+        reference = without.plan
+    problem = ScheduleProblem(
+        home,
+        inputs,
+        tuple(resolved),
+        options or ScheduleOptions(),
+        events=tuple(events),
+        reference_import_kw=(
+            None if reference is None else np.asarray(reference.series.grid_import_kw)
+        ),
+    )
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
@@ -126,6 +152,10 @@ def schedule(
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
     )
+    if reference is not None:
+        summary = demand_response_summary(problem, found, plan, reference)
+        plan = plan.model_copy(update={"demand_response": summary})
+        message += "; " + summary.message
     return ScheduleOutcome(
         status="proposed",
         requests=filled,

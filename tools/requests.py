@@ -10,10 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from tools.errors import RequestError
 from tools.home import (
@@ -74,6 +82,20 @@ class DeviceRequest(BaseModel):
     mode: ModeName | None = Field(
         default=None, description="kind mode: eco, comfort or away for the period."
     )
+
+    @model_serializer(mode="wrap")
+    def _drop_unused_heat_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave the heat fields out of the JSON of requests that do not use them, so an EV or
+        appliance request reads as it always has."""
+        data: dict[str, Any] = handler(self)
+        for name in HEAT_FIELDS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+HEAT_FIELDS = ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode")
+"""The request fields of tanks, heat pumps and modes."""
 
 
 def kind_for(device: AnyDevice) -> RequestKind:
@@ -223,7 +245,6 @@ def _resolve_one(
     return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
 
 
-_THERMAL_FIELDS = ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode")
 _FIELDS_BY_KIND = {
     "water_heat": ("target_temp_c", "draw_litres"),
     "comfort": ("min_temp_c", "max_temp_c"),
@@ -233,7 +254,7 @@ _FIELDS_BY_KIND = {
 def _check_fields(device: AnyDevice, request: DeviceRequest, label: str) -> None:
     """Temperature and mode fields only where they mean something."""
     allowed = _FIELDS_BY_KIND.get(request.kind, ())
-    for name in _THERMAL_FIELDS:
+    for name in HEAT_FIELDS:
         if getattr(request, name) is not None and name not in allowed:
             raise RequestError(label, f"{device.id} takes no {name}")
     if request.kind in ("water_heat", "comfort") and (

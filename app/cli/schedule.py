@@ -8,6 +8,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from tools.demand_response import parse_event_spec
 from tools.errors import InputError
 from tools.home import Home, load_home
 from tools.inputs import build_inputs, horizon_axis
@@ -15,7 +16,11 @@ from tools.planning import schedule
 from tools.requests import parse_request_spec
 from tools.results import Plan, ScheduleOutcome
 from tools.scheduler import ScheduleOptions
-from tools.solar import air_temperature_c_on_axis, cloud_cover_pct_on_axis
+from tools.solar import (
+    air_temperature_c_on_axis,
+    cloud_cover_pct_on_axis,
+    wind_speed_m_s_on_axis,
+)
 from tools.timeaxis import parse_aware_datetime
 
 
@@ -65,6 +70,18 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--air-temperature", type=Path, help="air temperature series [°C] (CSV/JSON)"
     )
+    parser.add_argument(
+        "--wind-speed", type=Path, help="wind speed 10 m above ground series [m/s] (CSV/JSON)"
+    )
+    parser.add_argument(
+        "--dr-event",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="a demand-response event to take part in, e.g. "
+        "'start=17:00,end=19:00,cap=2,incentive=0.5' (or reduce=KW instead of cap; "
+        "reference=KW, id=NAME); the plan says what it costs and earns",
+    )
     parser.add_argument("--active-plan", type=Path, help="JSON of the currently active plan")
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
     parser.set_defaults(run=run_schedule)
@@ -88,7 +105,9 @@ def run_schedule(args: argparse.Namespace) -> int:
         air_temperature_c=(
             air_temperature_c_on_axis(args.air_temperature, axis) if args.air_temperature else None
         ),
+        wind_speed_m_s=wind_speed_m_s_on_axis(args.wind_speed, axis) if args.wind_speed else None,
     )
+    events = [parse_event_spec(spec, now, home.timezone) for spec in args.dr_event]
     active = _read_active_plan(args.active_plan) if args.active_plan else None
     outcome = schedule(
         home,
@@ -97,6 +116,7 @@ def run_schedule(args: argparse.Namespace) -> int:
         inputs=inputs,
         active_plan=active,
         options=ScheduleOptions(solver=args.solver, time_limit_s=args.time_limit),
+        events=events,
     )
     if args.json:
         print(json.dumps(outcome_json(outcome), indent=2))
@@ -138,6 +158,31 @@ def _clock(moment: datetime, home: Home) -> str:
     return moment.astimezone(ZoneInfo(home.timezone)).strftime("%a %H:%M")
 
 
+def heat_lines(plan: Plan) -> list[str]:
+    """The plan's heat and demand-response lines (nothing for a home without them)."""
+    lines: list[str] = []
+    heat = plan.heat
+    if heat is not None:
+        lines.append("")
+        lines.extend(line.text for line in heat.lines)
+        if heat.outdoor_temp_source:
+            lines.append(f"outdoor temperature from {heat.outdoor_temp_source}")
+        if heat.wind_speed_source:
+            lines.append(f"wind speed from {heat.wind_speed_source}")
+        modes = {span.mode for span in heat.modes}
+        if len(modes) > 1 or modes - {"comfort"}:
+            lines.append(
+                "modes: "
+                + ", ".join(
+                    f"{span.mode} {span.start:%a %H:%M}–{span.end:%a %H:%M}" for span in heat.modes
+                )
+            )
+    if plan.demand_response is not None:
+        lines.append("")
+        lines.append(plan.demand_response.message + " (approve the plan to take part)")
+    return lines
+
+
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
     """A plain-text plan: runs, costs and conflicts (or the diagnosis)."""
     lines: list[str] = []
@@ -160,6 +205,7 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             f"cost {plan.cost:.2f} {plan.currency} · naive baseline {plan.baseline_cost:.2f} "
             f"{plan.currency} · saving {plan.saving:.2f} {plan.currency}"
         )
+        lines += heat_lines(plan)
     else:
         lines.append(f"No plan: {outcome.message}")
         if outcome.diagnosis is not None:

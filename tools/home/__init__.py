@@ -19,7 +19,7 @@ from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
 from tools.home.loading import format_validation_errors, load_home, parse_home
 from tools.home.model import AnyDevice, Home
 from tools.home.modes import MODE_NAMES, ModeName, ModePreset, Modes
-from tools.home.priorities import SHED_WEIGHT, Priority
+from tools.home.priorities import PRIORITY_ORDER, SHED_WEIGHT, Priority
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import (
     Co2Series,
@@ -47,6 +47,7 @@ from tools.home.wind import CurvePoint, LogShear, PowerLawShear, WindTurbine
 
 __all__ = [
     "MODE_NAMES",
+    "PRIORITY_ORDER",
     "SHED_WEIGHT",
     "WATER_KWH_PER_LITRE_K",
     "WEEKDAYS_BY_NAME",

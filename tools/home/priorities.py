@@ -13,3 +13,6 @@ Priority = Literal["critical", "high", "medium", "low"]
 SHED_WEIGHT: dict[str, float] = {"low": 1.0, "medium": 100.0, "high": 10_000.0}
 """Relative penalty of shedding one kWh-equivalent by priority: each level weighs a hundred times
 the one below, so a lower-priority load is always shed before a higher one."""
+
+PRIORITY_ORDER: tuple[Priority, ...] = ("low", "medium", "high", "critical")
+"""Priorities in the order a demand-response event sheds them."""
