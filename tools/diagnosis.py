@@ -14,6 +14,7 @@ import numpy as np
 import pulp
 
 from tools.devices import cycle_steps, earliest_end
+from tools.heat_diagnosis import diagnose_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.results import Alternative, BindingConstraint, Diagnosis
@@ -33,6 +34,7 @@ def diagnose(problem: ScheduleProblem) -> Diagnosis:
             binding += _appliance(problem, device, request)
         elif isinstance(device, Battery):
             binding += _battery(problem, device, request)
+    binding += diagnose_heat(problem)
     if not binding:
         binding += _dependencies(problem)
     if not binding:
