@@ -78,12 +78,18 @@ def test_event_that_only_shifts_sheds_nothing() -> None:
     """With its window 16:00–20:00 the medium appliance simply moves out of a 17:00–18:00 cap of
     0.6 kW (above the 0.5 kW base load): nothing is shed and the cost is unchanged."""
     home = flat_home(
-        appliances=[appliance_spec("dryer", power_kw=2.0, allowed_windows=[{"start": "16:00", "end": "20:00"}])]
+        appliances=[
+            appliance_spec(
+                "dryer", power_kw=2.0, allowed_windows=[{"start": "16:00", "end": "20:00"}]
+            )
+        ]
     )
     event = DemandResponseEvent(
         start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=2), cap_kw=0.6
     )
-    request = [DeviceRequest(device="dryer", kind="appliance_run", deadline=NOW + timedelta(hours=4))]
+    request = [
+        DeviceRequest(device="dryer", kind="appliance_run", deadline=NOW + timedelta(hours=4))
+    ]
     outcome = schedule(home, NOW, request, step_minutes=60, events=[event])
     assert outcome.plan is not None and outcome.plan.demand_response is not None
     assert outcome.plan.demand_response.shed == []
@@ -94,9 +100,18 @@ def test_event_lowers_the_room_within_what_the_priority_allows() -> None:
     """A heat pump (high priority) keeping 20–22 °C at 0 °C outside needs 20/R = 4 kW of heat,
     1.33 kW electric at COP 3. A cap of 0.5 kW (the base load) from 17:00 to 19:00 forbids it:
     the plan pre-heats, then lets the room drift; the summary names the lowest temperature."""
-    home = flat_home(heat_pumps=[pump_spec(comfort=[{"start": "00:00", "end": "24:00", "min_temp_c": 20, "max_temp_c": 22}])])
+    home = flat_home(
+        heat_pumps=[
+            pump_spec(
+                comfort=[{"start": "00:00", "end": "24:00", "min_temp_c": 20, "max_temp_c": 22}]
+            )
+        ]
+    )
     event = DemandResponseEvent(
-        start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=3), cap_kw=0.5, incentive_per_kwh=0.2
+        start=NOW + timedelta(hours=1),
+        end=NOW + timedelta(hours=3),
+        cap_kw=0.5,
+        incentive_per_kwh=0.2,
     )
     outcome = schedule(home, NOW, [], step_minutes=15, events=[event])
     assert outcome.plan is not None
@@ -109,7 +124,9 @@ def test_event_lowers_the_room_within_what_the_priority_allows() -> None:
 def test_cap_below_critical_load_is_infeasible_with_a_reason() -> None:
     """A cap of 0.2 kW under a 0.5 kW base load (always critical) cannot be met."""
     home = flat_home()
-    event = DemandResponseEvent(start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=2), cap_kw=0.2)
+    event = DemandResponseEvent(
+        start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=2), cap_kw=0.2
+    )
     outcome = schedule(home, NOW, [], step_minutes=60, events=[event])
     assert outcome.status == "infeasible"
     assert "0.2 kW" in outcome.message and "0.5 kW" in outcome.message
@@ -141,7 +158,9 @@ def test_away_until_lets_the_house_cool_to_the_setback_band() -> None:
     outcome = schedule(home, NOW, [away], step_minutes=60)
     assert outcome.plan is not None
     assert sum(outcome.plan.series.device_kw["hp"]) == pytest.approx(0.0, abs=1e-6)
-    assert outcome.plan.series.indoor_temp_c["hp"][-1] == pytest.approx(20 * np.exp(-24 / 50), abs=1e-4)
+    assert outcome.plan.series.indoor_temp_c["hp"][-1] == pytest.approx(
+        20 * np.exp(-24 / 50), abs=1e-4
+    )
     assert outcome.plan.heat is not None and outcome.plan.heat.modes[0].mode == "away"
     at_home = schedule(home, NOW, [], step_minutes=60)
     assert at_home.plan is not None
@@ -161,7 +180,9 @@ def test_eco_mode_lowers_the_band_by_one_kelvin() -> None:
 def test_comfort_request_replaces_the_band_for_its_period() -> None:
     """'Keep the living room between 21 and 22 °C until 20:00': boundaries 16:00–20:00 read 21 °C."""
     home = flat_home(heat_pumps=[pump_spec(indoor_temp_c=21.0)])
-    request = DeviceRequest(device="hp", kind="comfort", min_temp_c=21, max_temp_c=22, deadline=NOW + timedelta(hours=4))
+    request = DeviceRequest(
+        device="hp", kind="comfort", min_temp_c=21, max_temp_c=22, deadline=NOW + timedelta(hours=4)
+    )
     outcome = schedule(home, NOW, [request], step_minutes=60)
     assert outcome.plan is not None
     band = outcome.plan.series.comfort_band_c["hp"]
@@ -241,9 +262,7 @@ def test_every_thermal_plan_passes_the_audit(
         modes={"default": mode},
         heat_pumps=[pump_spec(indoor_temp_c=indoor, max_electric_kw=3.0)],
         water_tanks=[
-            tank_spec(
-                temp_c=tank_temp, ua_w_per_k=1.5, draws=[{"time": "07:00", "litres": litres}]
-            )
+            tank_spec(temp_c=tank_temp, ua_w_per_k=1.5, draws=[{"time": "07:00", "litres": litres}])
         ],
         battery={
             "capacity_kwh": 5.0,

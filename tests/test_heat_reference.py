@@ -63,12 +63,16 @@ def test_tank_heating_and_draw_sequence_on_paper() -> None:
     → 41.1001 °C; with a loss of 2 W/K to a 20 °C room the hour of heating instead ends at
     20 + 0.002·... computed by the exact exponential: a = exp(−1/(500·C))."""
     node = Node(math.inf, C_200L)
-    temps = node.simulate(40.0, np.array([20.0, 20.0]), np.array([2.0, -draw_energy_kwh(50, 40, 10)]), 1.0)
+    temps = node.simulate(
+        40.0, np.array([20.0, 20.0]), np.array([2.0, -draw_energy_kwh(50, 40, 10)]), 1.0
+    )
     assert temps[1] == pytest.approx(40 + 7200 / 837.2, abs=1e-9)
     assert temps[2] == pytest.approx(40 + 7200 / 837.2 - 7.5, abs=1e-9)
     lossy = Node(1000 / 2.0, C_200L)
     a = math.exp(-1.0 / (500 * C_200L))
-    assert lossy.step(40.0, 20.0, 2.0, 1.0) == pytest.approx(a * 40 + (1 - a) * (20 + 500 * 2), abs=1e-9)
+    assert lossy.step(40.0, 20.0, 2.0, 1.0) == pytest.approx(
+        a * 40 + (1 - a) * (20 + 500 * 2), abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -97,7 +101,7 @@ def test_tank_plan_heats_just_enough_before_the_draw(solver: str) -> None:
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_hot_water_by_seven_is_met_and_a_bath_is_drawn(solver: str) -> None:
-    """"Hot water by 07:00" at 60 °C and a 150 l bath then: the tank is at ≥ 60 °C at 07:00, and
+    """ "Hot water by 07:00" at 60 °C and a 150 l bath then: the tank is at ≥ 60 °C at 07:00, and
     the bath's 150·30/200 = 22.5 K leave it at ≤ 60 − 22.5 + (heat in that step) afterwards."""
     home = make_home(water_tanks=[tank_spec()])
     inputs = make_inputs([0.25] * 12)
@@ -116,7 +120,9 @@ def test_legionella_cycle_when_the_horizon_holds_its_due_time() -> None:
     60 °C at a whole hour in 00:00–06:00; a lossless tank at 50 °C needs 10 K·C = 2.326 kWh for it."""
     home = make_home(
         water_tanks=[
-            tank_spec(legionella={"temp_c": 60, "weekday": "monday", "by": "06:00", "window_hours": 6})
+            tank_spec(
+                legionella={"temp_c": 60, "weekday": "monday", "by": "06:00", "window_hours": 6}
+            )
         ]
     )
     inputs = make_inputs([0.25] * 12)

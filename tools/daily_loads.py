@@ -67,7 +67,9 @@ def daily_occurrences(load: DailyRunLoad, axis: TimeAxis) -> list[DailyOccurrenc
         steps = np.array([t for t in range(axis.n_steps) if allowed[t] and keys[t] == day])
         need = full_steps
         if day == today:
-            need = max(0, math.ceil((load.min_hours_per_day - load.ran_today_hours) * 60 / dt_min - 1e-9))
+            need = max(
+                0, math.ceil((load.min_hours_per_day - load.ran_today_hours) * 60 / dt_min - 1e-9)
+            )
         after = _minutes_after_horizon(load, axis, day) // dt_min
         in_horizon = min(max(0, need - after), len(steps))
         block = 0

@@ -149,4 +149,3 @@ def check_event(event: DemandResponseEvent, axis: TimeAxis) -> None:
             f"its window {event.describe(axis.tz)} lies outside the planning horizon "
             f"({axis.start.astimezone(axis.tz):%a %H:%M} to {axis.end.astimezone(axis.tz):%a %H:%M})",
         )
-

@@ -57,15 +57,21 @@ def _check_tank(problem: ScheduleProblem, s: Schedule, tank_id: str) -> list[str
     residual = np.abs(expected - temps)
     if residual.max() > TEMP_TOLERANCE_K:
         t = int(np.argmax(residual))
-        out.append(f"{tank_id} temperature off the tank's physics by {residual[t]:.2e} K at boundary {t}")
+        out.append(
+            f"{tank_id} temperature off the tank's physics by {residual[t]:.2e} K at boundary {t}"
+        )
     hot, cool = reachable_tank_c(plan, dt)
     low = np.minimum(plan.min_temp_c, hot)
     high = np.maximum(tank.max_temp_c, cool)
-    if np.any(temps[1:] < low[1:] - TEMP_TOLERANCE_K) or np.any(temps[1:] > high[1:] + TEMP_TOLERANCE_K):
+    if np.any(temps[1:] < low[1:] - TEMP_TOLERANCE_K) or np.any(
+        temps[1:] > high[1:] + TEMP_TOLERANCE_K
+    ):
         out.append(f"{tank_id} temperature leaves its band")
     for boundary, target_c, _label in plan.targets:
-        if boundary and temps[boundary] < target_c - TEMP_TOLERANCE_K and not _may_shed(
-            problem, tank.priority
+        if (
+            boundary
+            and temps[boundary] < target_c - TEMP_TOLERANCE_K
+            and not _may_shed(problem, tank.priority)
         ):
             out.append(
                 f"{tank_id} is at {temps[boundary]:.2f} °C at boundary {boundary}, target {target_c:g} °C"
@@ -94,7 +100,9 @@ def _check_heat_pump(problem: ScheduleProblem, s: Schedule, pump_id: str) -> lis
     residual = np.abs(expected - temps)
     if residual.max() > TEMP_TOLERANCE_K:
         t = int(np.argmax(residual))
-        out.append(f"{pump_id} indoor temperature off the 1R1C physics by {residual[t]:.2e} K at boundary {t}")
+        out.append(
+            f"{pump_id} indoor temperature off the 1R1C physics by {residual[t]:.2e} K at boundary {t}"
+        )
     warm, cool = reachable_indoor_c(plan, outdoor, dt)
     low = np.minimum(plan.min_temp_c, warm)
     high = np.maximum(plan.max_temp_c, cool)
@@ -125,7 +133,9 @@ def _check_daily_load(problem: ScheduleProblem, s: Schedule, load: DailyRunLoad)
         if load.block and count:
             on = np.flatnonzero(running[day.steps])
             if count != day.block_steps or on[-1] - on[0] + 1 != count:
-                out.append(f"{load.id} does not run one block of {day.block_steps} steps on {day.day}")
+                out.append(
+                    f"{load.id} does not run one block of {day.block_steps} steps on {day.day}"
+                )
     if np.any(running & ~inside):
         out.append(f"{load.id} runs outside its window")
     return out

@@ -72,7 +72,9 @@ def _tank(problem: ScheduleProblem, plan) -> list[BindingConstraint]:
                 )
             )
         out.append(
-            BindingConstraint(kind="tank_heating_power", device=tank.id, message=text, alternatives=alternatives)
+            BindingConstraint(
+                kind="tank_heating_power", device=tank.id, message=text, alternatives=alternatives
+            )
         )
     if plan.legionella is not None:
         first, last, temp_c = plan.legionella

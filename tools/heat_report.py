@@ -82,7 +82,9 @@ def heat_summary(problem: ScheduleProblem, schedule: Schedule) -> HeatSummary | 
     )
 
 
-def _below_band_kh(problem: ScheduleProblem, device: WaterTank | HeatPump, temps: np.ndarray) -> float:
+def _below_band_kh(
+    problem: ScheduleProblem, device: WaterTank | HeatPump, temps: np.ndarray
+) -> float:
     dt = problem.step_hours
     if isinstance(device, WaterTank):
         gap = problem.tank_plans[device.id].min_temp_c[1:] - temps[1:]

@@ -32,7 +32,9 @@ class ModeTimeline:
         return [home.modes.preset(name) for name in names]
 
 
-def mode_timeline(home: Home, axis: TimeAxis, requests: tuple[ResolvedRequest, ...]) -> ModeTimeline:
+def mode_timeline(
+    home: Home, axis: TimeAxis, requests: tuple[ResolvedRequest, ...]
+) -> ModeTimeline:
     """The home's default mode, replaced by each ``mode`` request over its period."""
     steps: list[ModeName] = [home.modes.default] * axis.n_steps
     bounds: list[ModeName] = [home.modes.default] * (axis.n_steps + 1)

@@ -54,9 +54,7 @@ def curve_points(turbine: WindTurbine) -> tuple[np.ndarray, np.ndarray]:
     ]
     if not inside:
         speeds = np.linspace(turbine.cut_in_m_s, turbine.rated_m_s, 9)[1:-1]
-        share = (speeds**3 - turbine.cut_in_m_s**3) / (
-            turbine.rated_m_s**3 - turbine.cut_in_m_s**3
-        )
+        share = (speeds**3 - turbine.cut_in_m_s**3) / (turbine.rated_m_s**3 - turbine.cut_in_m_s**3)
         inside = list(zip(speeds.tolist(), (share * turbine.rated_kw).tolist(), strict=True))
     below_cut_out = np.nextafter(turbine.cut_out_m_s, 0.0)
     points = [

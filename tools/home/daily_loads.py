@@ -27,7 +27,9 @@ class DailyRunLoad(Frozen):
         default=DailyWindow(start="00:00", end="24:00"), description="Local times it may run."
     )
     block: bool = Field(default=False, description="One uninterrupted block per day.")
-    ran_today_hours: float = Field(default=0.0, ge=0, le=24, description="Run time so far today [h].")
+    ran_today_hours: float = Field(
+        default=0.0, ge=0, le=24, description="Run time so far today [h]."
+    )
 
     _alias = field_validator("aliases")(classmethod(lambda cls, v: _alias_list(v)))
 

@@ -41,7 +41,9 @@ class HotWaterDraw(Frozen):
 
     time: ClockTime = Field(description="Local time HH:MM.")
     litres: float = Field(gt=0, le=2000, description="Water at the tap [l].")
-    tap_temp_c: float = Field(default=40.0, ge=20, le=70, description="Temperature at the tap [°C].")
+    tap_temp_c: float = Field(
+        default=40.0, ge=20, le=70, description="Temperature at the tap [°C]."
+    )
 
 
 class Legionella(Frozen):
@@ -72,8 +74,12 @@ class WaterTank(Frozen):
     volume_l: float = Field(gt=0, le=5000, description="Tank volume [l].")
     element_kw: float = Field(gt=0, le=50, description="Heating element power [kW].")
     element_efficiency: float = Field(default=1.0, gt=0, le=1, description="Electric→heat [-].")
-    min_temp_c: float = Field(default=40.0, ge=5, le=90, description="Lowest tank temperature [°C].")
-    max_temp_c: float = Field(default=65.0, ge=20, le=95, description="Highest tank temperature [°C].")
+    min_temp_c: float = Field(
+        default=40.0, ge=5, le=90, description="Lowest tank temperature [°C]."
+    )
+    max_temp_c: float = Field(
+        default=65.0, ge=20, le=95, description="Highest tank temperature [°C]."
+    )
     setpoint_c: float = Field(
         default=55.0, ge=20, le=95, description="Thermostat set point / usual target [°C]."
     )

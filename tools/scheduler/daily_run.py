@@ -51,7 +51,9 @@ def add_daily_load(model: BuiltModel, load: DailyRunLoad) -> list[Expr | None]:
                 shortfall.append((skip, load.power_kw * length * dt))
             lp += affine(terms) == 1, name
             for t in range(min(starts), min(max(starts) + length, n)):
-                running = [(start[s], load.power_kw) for s in range(t - length + 1, t + 1) if s in start]
+                running = [
+                    (start[s], load.power_kw) for s in range(t - length + 1, t + 1) if s in start
+                ]
                 power[t] = affine(running)
             continue
         if day.need_steps == 0 and not steps:

@@ -53,7 +53,10 @@ def add_events(model: BuiltModel) -> None:
         if event.incentive_per_kwh > 0:
             model.extra_objective.append(
                 affine(
-                    [(model.grid_import_kw[t], event.incentive_per_kwh * dt) for t in range(first, end)]
+                    [
+                        (model.grid_import_kw[t], event.incentive_per_kwh * dt)
+                        for t in range(first, end)
+                    ]
                 )
             )
 

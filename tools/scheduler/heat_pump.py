@@ -58,7 +58,9 @@ def add_heat_pump(model: BuiltModel, plan: HeatPumpPlan) -> list[Expr | None]:
     low = np.minimum(plan.min_temp_c, warm)
     high = np.maximum(plan.max_temp_c, cool)
     soft = model.shedding and pump.priority != "critical"
-    power = [new_var(lp, f"heat_pump_{pump.id}_kw_{t}", 0.0, pump.max_electric_kw) for t in range(n)]
+    power = [
+        new_var(lp, f"heat_pump_{pump.id}_kw_{t}", 0.0, pump.max_electric_kw) for t in range(n)
+    ]
     temp = []
     for b in range(1, n + 1):
         heating = pump.mode == "heating"
@@ -71,14 +73,14 @@ def add_heat_pump(model: BuiltModel, plan: HeatPumpPlan) -> list[Expr | None]:
         if t == 0:
             constant += a * pump.indoor_temp_c
         lp += (
-            affine([(temp[t], 1.0), *previous, (power[t], -g * float(heat_per_kw[t]))])
-            == constant,
+            affine([(temp[t], 1.0), *previous, (power[t], -g * float(heat_per_kw[t]))]) == constant,
             f"heat_pump_{pump.id}_balance_{t}",
         )
     if soft:
         _add_shortfall(model, plan, temp, low, high)
     _add_comfort_weight(model, plan, temp)
     model.temperature_c[pump.id] = [affine([(v, 1.0)]) for v in temp]
+    model.held_in_second_pass += power
     return [affine([(p, 1.0)]) for p in power]
 
 
