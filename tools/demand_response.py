@@ -12,7 +12,7 @@ other: nothing changes until the homeowner approves it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -68,15 +68,18 @@ class DemandResponseEvent(BaseModel):
             limit[first:end] = np.maximum(reference_kw[first:end] - self.reduction_kw, 0.0)
         return limit
 
-    def describe(self, tz: object) -> str:
-        start = self.start.astimezone(tz).strftime("%a %H:%M")  # type: ignore[arg-type]
-        end = self.end.astimezone(tz).strftime("%H:%M")  # type: ignore[arg-type]
+    def window_text(self, tz: tzinfo) -> str:
+        """``"Wed 17:00–19:00"`` in the home's time zone."""
+        return f"{self.start.astimezone(tz):%a %H:%M}–{self.end.astimezone(tz):%H:%M}"
+
+    def describe(self, tz: tzinfo) -> str:
+        """What the event asks, in words: ``"import at most 2 kW Wed 17:00–19:00"``."""
         ask = (
             f"import at most {self.cap_kw:g} kW"
             if self.cap_kw is not None
             else f"import {self.reduction_kw:g} kW less"
         )
-        return f"{ask} {start}–{end}"
+        return f"{ask} {self.window_text(tz)}"
 
 
 def parse_event_spec(spec: str, now: datetime, tz_name: str) -> DemandResponseEvent:
@@ -138,6 +141,7 @@ def parse_event_spec(spec: str, now: datetime, tz_name: str) -> DemandResponseEv
         first = err.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         reason = first["msg"].removeprefix("Value error, ")
+        reason = reason[0].lower() + reason[1:]
         raise InputError(field, f"{where}: {reason}" if where else reason) from None
 
 

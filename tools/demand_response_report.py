@@ -57,6 +57,14 @@ def demand_response_summary(
         f"{sum(e.reduced_kwh for e in events):.1f} kWh less import; energy costs "
         f"{plan.cost - reference.cost:+.2f} {currency}, so you come out {net_gain:+.2f} {currency}"
     ]
+    for event, result in zip(problem.events, events, strict=True):
+        hours = (event.end - event.start).total_seconds() / 3600
+        if event.reduction_kw is not None and result.reduced_kwh < event.reduction_kw * hours - 1e-6:
+            parts.append(
+                f"without taking part the home would import only {result.reference_kwh:.1f} kWh "
+                f"{event.window_text(axis.tz)}, so it cannot reduce by "
+                f"{event.reduction_kw:g} kW throughout"
+            )
     if shed:
         parts.append("it leaves short: " + "; ".join(item.text for item in shed))
     parts += comfort

@@ -50,7 +50,7 @@ def heat_summary(problem: ScheduleProblem, schedule: Schedule) -> HeatSummary | 
             kind: Literal["water_tank", "heat_pump"] = "water_tank"
             text = (
                 f"{name}: {energy:.1f} kWh, {temps.min():.1f}–{temps.max():.1f} °C "
-                f"(keeps ≥ {device.min_temp_c:g} °C)"
+                f"(keeps ≥ {problem.tank_plans[device.id].min_temp_c[1:].min():g} °C)"
             )
         else:
             kind = "heat_pump"
