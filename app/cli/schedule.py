@@ -90,7 +90,8 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
 def run_schedule(args: argparse.Namespace) -> int:
     home = load_home_arg(args)
     now = now_arg(args, home)
-    if not args.request:
+    standing = home.water_tanks or home.heat_pumps or home.daily_loads
+    if not args.request and not standing:
         raise InputError(
             "--request", "give at least one request, e.g. --request 'ev:deadline=07:00'"
         )
