@@ -152,7 +152,8 @@ def test_dr_event_spec_reads_and_refuses() -> None:
 def test_away_until_lets_the_house_cool_to_the_setback_band() -> None:
     """Away (12–30 °C) for the whole horizon: from 20 °C at 0 °C outside the room coasts to
     20·e^(−24/50) = 12.38 °C after 24 h, above 12 °C, so the heat pump draws nothing; at home
-    (comfort, 20–22 °C) it must hold 20 °C: 4 kW heat = 1.33 kW electric, 32 kWh a day."""
+    (comfort without a weight on warmth, 20–22 °C) it holds 20 °C: 4 kW heat = 1.33 kW electric,
+    32 kWh a day."""
     home = flat_home(heat_pumps=[pump_spec()])
     away = DeviceRequest(device="home", kind="mode", mode="away", deadline=NOW + timedelta(days=3))
     outcome = schedule(home, NOW, [away], step_minutes=60)
@@ -162,7 +163,8 @@ def test_away_until_lets_the_house_cool_to_the_setback_band() -> None:
         20 * np.exp(-24 / 50), abs=1e-4
     )
     assert outcome.plan.heat is not None and outcome.plan.heat.modes[0].mode == "away"
-    at_home = schedule(home, NOW, [], step_minutes=60)
+    plain = flat_home(heat_pumps=[pump_spec()], modes={"comfort": {"comfort_weight_per_kh": 0}})
+    at_home = schedule(plain, NOW, [], step_minutes=60)
     assert at_home.plan is not None
     assert sum(at_home.plan.series.device_kw["hp"]) == pytest.approx(24 * 4 / 3, rel=0.02)
 
@@ -281,3 +283,44 @@ def test_every_thermal_plan_passes_the_audit(
         outdoor_temp_c=np.repeat(outdoor, 60 // step),
     )
     solve_problem(make_problem(home, inputs, []))
+
+
+# ----------------------------------------------------------------------------- diagnosis
+
+
+def test_unreachable_tank_target_says_what_can_be_reached() -> None:
+    """A lossless 200 l tank at 50 °C with a 3 kW element gains 3/C = 12.9 K an hour: 70 °C by
+    17:00 (one hour) is out of reach, 62.9 °C is the best by then, and 70 °C is reached by
+    17:45 (the 15-minute step where the cumulative gain first covers 20 K)."""
+    home = flat_home(water_tanks=[tank_spec()])
+    request = DeviceRequest(
+        device="tank", kind="water_heat", target_temp_c=70, deadline=NOW + timedelta(hours=1)
+    )
+    outcome = schedule(home, NOW, [request], step_minutes=15)
+    assert outcome.status == "infeasible" and outcome.diagnosis is not None
+    assert "70 °C by 17:00 is out of reach" in outcome.message
+    assert "62.9 °C by then" in outcome.message and "70 °C by 17:45" in outcome.message
+
+
+def test_band_jump_beyond_the_pump_is_explained() -> None:
+    """The band jumps from 16–17 °C to 24–25 °C at 18:00; from 17 °C the 6 kW pump cannot add 7 K
+    in one hour (R·C = 50 h): held at 17 °C until 17:00, one hour at full power gives
+    30 − 13·e^(−0.02) = 17.26 °C; the diagnosis names the room, the time and both bands."""
+    comfort = [
+        {"start": "18:00", "end": "24:00", "min_temp_c": 24, "max_temp_c": 25},
+        {"start": "00:00", "end": "18:00", "min_temp_c": 16, "max_temp_c": 17},
+    ]
+    home = flat_home(heat_pumps=[pump_spec(indoor_temp_c=17.0, comfort=comfort)])
+    outcome = schedule(home, NOW, [], step_minutes=60)
+    assert outcome.status == "infeasible"
+    assert "hp: the band asks for at least 24 °C at 18:00" in outcome.message
+    assert "(at most 17 °C) leaves it at 17.3 °C" in outcome.message
+
+
+def test_pool_pump_that_cannot_fit_is_explained() -> None:
+    """A block of 4 h in a window 08:00–11:00 cannot be valid in the home file; a block that the
+    horizon cuts (now 16:00, window 14:00–19:00, 4 h already due) is: only 3 h remain."""
+    home = flat_home(daily_loads=[pool(block=True, window={"start": "14:00", "end": "19:00"})])
+    outcome = schedule(home, NOW, [], step_minutes=60)
+    assert outcome.status == "infeasible"
+    assert "pool pump: 4 h on Mon do not fit its window 14:00–19:00" in outcome.message

@@ -282,3 +282,13 @@ def test_wind_feeds_the_balance_like_pv() -> None:
     _, schedule = solve_problem(make_problem(home, inputs, []))
     assert np.allclose(schedule.grid_import_kw, 0.0)
     assert np.allclose(schedule.grid_export_kw, 0.5)
+
+
+def test_with_state_sets_tank_and_room_temperatures() -> None:
+    """A live reading of 38 °C in the tank and 18.5 °C indoors replaces the home file's values;
+    an unknown device is refused."""
+    home = make_home(water_tanks=[tank_spec()], heat_pumps=[pump_spec()], climate=ZERO_OUTSIDE)
+    live = home.with_state(temp_c={"tank": 38.0, "hp": 18.5})
+    assert live.tank("tank").temp_c == 38.0 and live.heat_pump("hp").indoor_temp_c == 18.5
+    with pytest.raises(KeyError):
+        home.with_state(temp_c={"sauna": 80.0})

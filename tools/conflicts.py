@@ -488,6 +488,7 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
     resolutions = [
         f"move {name} ({power_kw:.1f} kW at {peak_at}) to a time with more headroom"
         for name, power_kw, _ in loads
+        if power_kw >= 0.05  # a load that rounds to 0.0 kW frees no headroom worth naming
     ]
     return Conflict(
         kind="grid_limit",

@@ -112,10 +112,13 @@ def _heat_pump(problem: ScheduleProblem, plan) -> list[BindingConstraint]:
         best = min(best, max(far[t + 1], off)) if heating else max(best, min(far[t + 1], off))
         short = near[t + 1] - best if heating else best - near[t + 1]
         if short > 1e-6:
-            edge = "at least" if heating else "at most"
+            asked = plan.min_temp_c[t + 1] if heating else plan.max_temp_c[t + 1]
+            edge, before = ("at least", "at most") if heating else ("at most", "at least")
+            limit_before = far[t] if t > 0 else pump.indoor_temp_c
             message = (
-                f"{problem.home.label(pump.id)}: the room cannot be {edge} {near[t + 1]:.1f} °C at "
-                f"{_clock(problem, t + 1)}; with the band before it the pump reaches {best:.1f} °C; "
+                f"{problem.home.label(pump.id)}: the band asks for {edge} {asked:g} °C at "
+                f"{_clock(problem, t + 1)}; at full power all along the room could reach {near[t + 1]:.1f} °C, "
+                f"but the band before it ({before} {limit_before:g} °C) leaves it at {best:.1f} °C; "
                 "widen or move the band, or change the mode"
             )
             return [BindingConstraint(kind="comfort_band", device=pump.id, message=message)]
