@@ -72,6 +72,8 @@ def test_event_sheds_the_low_priority_load_first(low: str, medium: str) -> None:
     assert summary.earned == pytest.approx(1.00)
     assert summary.net_gain == pytest.approx(1.60)
     assert "does not run" in summary.message and "1.00 EUR" in summary.message
+    without = schedule(home, NOW, run_requests(low, medium), step_minutes=60)
+    assert without.plan is not None and without.plan.id != plan.id
 
 
 def test_event_that_only_shifts_sheds_nothing() -> None:

@@ -352,5 +352,7 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
         ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
+    if problem.events:  # taking part is another plan than not taking part
+        payload["events"] = [e.model_dump(mode="json") for e in problem.events]
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return "plan-" + digest[:12]
