@@ -292,3 +292,24 @@ def test_with_state_sets_tank_and_room_temperatures() -> None:
     assert live.tank("tank").temp_c == 38.0 and live.heat_pump("hp").indoor_temp_c == 18.5
     with pytest.raises(KeyError):
         home.with_state(temp_c={"sauna": 80.0})
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_air_conditioning_holds_the_top_of_its_band(solver: str) -> None:
+    """Cooling at 30 °C outside, band 22–25 °C, from 25 °C, COP 3, R = 5 K/kW: holding 25 °C
+    removes (30 − 25)/5 = 1 kW of heat = 1/3 kW electric, 8 kWh over 24 h (no comfort weight)."""
+    home = make_home(
+        climate={"outdoor_temp_c": [30.0] * 24},
+        modes={"comfort": {"comfort_weight_per_kh": 0}},
+        heat_pumps=[
+            pump_spec(
+                mode="cooling",
+                indoor_temp_c=25.0,
+                comfort=[{"start": "00:00", "end": "24:00", "min_temp_c": 22, "max_temp_c": 25}],
+            )
+        ],
+    )
+    inputs = replace(make_inputs([0.25] * 24), outdoor_temp_c=np.full(24, 30.0))
+    _, schedule = solve_problem(make_problem(home, inputs, [], solver=solver))
+    assert schedule.device_kw["hp"].sum() == pytest.approx(8.0, abs=1e-6)
+    assert schedule.temperature_c["hp"].max() <= 25.0 + 1e-6
