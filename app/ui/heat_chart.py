@@ -30,8 +30,8 @@ def _wall_clock(moments: Sequence[datetime], tz_name: str | None) -> list[dateti
 def heat_figure(plan: Plan, *, tz_name: str | None = None) -> go.Figure | None:
     """Temperatures of the plan's rooms and tanks, or ``None`` for a plan without them.
 
-    Traces, in order: per heat pump ``<name> band (min)``, ``<name> band (max)`` (filled to the
-    minimum), ``<name> indoors``; ``outdoors`` (when the plan has an outdoor temperature); per
+    Traces, in order: per heat pump ``<name> band (min)``, the band's maximum (filled to the
+    minimum, shown as ``<name> band``), ``<name> indoors``; ``outdoors`` (when the plan has an outdoor temperature); per
     tank ``<name> minimum`` and ``<name>``.
     """
     series = plan.series
@@ -63,7 +63,7 @@ def heat_figure(plan: Plan, *, tz_name: str | None = None) -> go.Figure | None:
                     row=row, col=1,
                 )
                 figure.add_trace(
-                    go.Scatter(x=boundaries, y=band.max_temp_c, name=f"{name} band (max)",
+                    go.Scatter(x=boundaries, y=band.max_temp_c, name=f"{name} band",
                                line={"color": color, "width": 0}, fill="tonexty",
                                fillcolor="rgba(198,40,40,0.12)", hovertemplate="%{y:.1f} °C"),
                     row=row, col=1,
