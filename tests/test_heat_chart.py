@@ -25,7 +25,7 @@ def test_heat_figure_draws_the_plan_series() -> None:
     traces = {trace.name: trace for trace in figure.data}
     assert list(traces) == [
         "Heat pump band (min)",
-        "Heat pump band (max)",
+        "Heat pump band",
         "Heat pump indoors",
         "outdoors",
         "Hot-water tank minimum",

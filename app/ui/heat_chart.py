@@ -30,9 +30,9 @@ def _wall_clock(moments: Sequence[datetime], tz_name: str | None) -> list[dateti
 def heat_figure(plan: Plan, *, tz_name: str | None = None) -> go.Figure | None:
     """Temperatures of the plan's rooms and tanks, or ``None`` for a plan without them.
 
-    Traces, in order: per heat pump ``<name> band (min)``, the band's maximum (filled to the
-    minimum, shown as ``<name> band``), ``<name> indoors``; ``outdoors`` (when the plan has an outdoor temperature); per
-    tank ``<name> minimum`` and ``<name>``.
+    Traces, in order: per heat pump ``<name> band (min)`` (hidden in the legend), ``<name>
+    band`` (its maximum, filled down to the minimum), ``<name> indoors``; ``outdoors`` (when the
+    plan has an outdoor temperature); per tank ``<name> minimum`` and ``<name>``.
     """
     series = plan.series
     rooms, tanks = series.indoor_temp_c, series.tank_temp_c
