@@ -326,3 +326,32 @@ def test_pool_pump_that_cannot_fit_is_explained() -> None:
     outcome = schedule(home, NOW, [], step_minutes=60)
     assert outcome.status == "infeasible"
     assert "pool pump: 4 h on Mon do not fit its window 14:00–19:00" in outcome.message
+
+
+def test_reduction_against_the_plan_without_the_event_or_the_programme_reference() -> None:
+    """The dryer (2 kW) can only run 17:00–18:00, so without the event the home imports 2.5 kW
+    then. "2 kW less" leaves 0.5 kW: the dryer is shed and 2 kWh × 0.40 = 0.80 EUR earned. With
+    the programme's own reference of 3 kW, "1 kW less" allows 2 kW: still too little for 2.5 kW,
+    the dryer is shed, and 3 − 0.5 = 2.5 kWh below the reference earn 1.00 EUR."""
+    home = flat_home(
+        appliances=[
+            appliance_spec(
+                "dryer", power_kw=2.0, allowed_windows=[{"start": "17:00", "end": "18:00"}]
+            )
+        ]
+    )
+    window = {"start": NOW + timedelta(hours=1), "end": NOW + timedelta(hours=2)}
+    for event, earned in (
+        (DemandResponseEvent(**window, reduction_kw=2.0, incentive_per_kwh=0.4), 0.80),
+        (
+            DemandResponseEvent(
+                **window, reduction_kw=1.0, reference_kw=3.0, incentive_per_kwh=0.4
+            ),
+            1.00,
+        ),
+    ):
+        outcome = schedule(home, NOW, run_requests("dryer"), step_minutes=60, events=[event])
+        assert outcome.plan is not None and outcome.plan.demand_response is not None
+        summary = outcome.plan.demand_response
+        assert [item.device for item in summary.shed] == ["dryer"]
+        assert summary.earned == pytest.approx(earned)
