@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from helpers import appliance_spec, make_home, make_inputs, make_problem, solve_problem
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_heat_reference import pump_spec, tank_spec
 
@@ -241,6 +241,29 @@ def test_pool_pump_counts_what_it_already_ran_today() -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # once found: a tank below its minimum, near-zero prices, the battery's stability pass
+    indoor=23.55,
+    tank_temp=30.0,
+    outdoor=[0.0] * 24,
+    prices=[
+        0.001,
+        *[0.0] * 8,
+        0.56,
+        0.44,
+        0.37,
+        0.25,
+        0.0021,
+        -4e-06,
+        0.0,
+        *[0.0] * 5,
+        0.5,
+        0.0,
+        -0.03125,
+    ],
+    litres=10.0,
+    step=15,
+    mode="comfort",
+)
 @given(
     indoor=st.floats(14, 24),
     tank_temp=st.floats(30, 70),

@@ -80,7 +80,6 @@ def add_heat_pump(model: BuiltModel, plan: HeatPumpPlan) -> list[Expr | None]:
         _add_shortfall(model, plan, temp, low, high)
     _add_comfort_weight(model, plan, temp)
     model.temperature_c[pump.id] = [affine([(v, 1.0)]) for v in temp]
-    model.held_in_second_pass += power
     return [affine([(p, 1.0)]) for p in power]
 
 

@@ -136,9 +136,7 @@ def _run(model: BuiltModel, name: str, time_limit_s: float, gap: float) -> Solve
 
 def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -> None:
     """Minimise the tie-breaker with the primary objective capped at its optimum, every integer
-    decision (appliance starts, charger on/off, grid direction) kept as the first pass chose it,
-    and so are the variables a builder holds (``model.held_in_second_pass``: the heat devices,
-    which the tie-breaker does not weigh).
+    decision (appliance starts, charger on/off, grid direction) kept as the first pass chose it.
 
     This pass is a linear programme: it moves EV power to the earliest of equally priced steps
     and removes needless battery cycling and curtailment. The cap is the upper bound of
@@ -152,11 +150,10 @@ def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -
     assert cap is not None, "build_model defines objective_value"
     variables = model.lp.variables()
     first_pass = [v.varValue for v in variables]
-    fixed = [v for v in variables if v.cat == pulp.LpInteger] + model.held_in_second_pass
+    fixed = [v for v in variables if v.cat == pulp.LpInteger]
     bounds = [(v.lowBound, v.upBound) for v in fixed]
     for var in fixed:
-        value = var.varValue or 0.0
-        var.lowBound = var.upBound = round(value) if var.cat == pulp.LpInteger else value
+        var.lowBound = var.upBound = round(var.varValue or 0.0)
     cap.upBound = optimum + 1e-9 * (1.0 + abs(optimum))
     model.lp.setObjective(model.tie_break)
     second = _run(model, name, time_left_s, gap)

@@ -92,7 +92,6 @@ def add_tank(model: BuiltModel, plan: TankPlan) -> list[Expr | None]:
     if plan.legionella is not None:
         _add_legionella(model, plan, temp, low)
     model.temperature_c[tank.id] = [affine([(v, 1.0)]) for v in temp]
-    model.held_in_second_pass += power
     return [affine([(p, 1.0)]) for p in power]
 
 
