@@ -46,3 +46,27 @@ def test_heat_figure_draws_the_plan_series() -> None:
         plain_home, NOW, [DeviceRequest(device="dishwasher", kind="appliance_run")]
     ).plan
     assert plain is not None and heat_figure(plain) is None
+
+
+def test_plan_summary_has_one_line_per_tank_and_room_and_the_event() -> None:
+    """The proposal message lists the tank's and the room's lines exactly as the plan's heat
+    section words them, the weather's source, and what taking part in an event earns."""
+    from datetime import timedelta
+
+    from app.render import plan_summary
+    from tools.demand_response import DemandResponseEvent
+
+    home = load_home(REPO / "examples" / "home-heat.yaml")
+    event = DemandResponseEvent(
+        start=NOW + timedelta(hours=1),
+        end=NOW + timedelta(hours=3),
+        cap_kw=1.0,
+        incentive_per_kwh=0.5,
+    )
+    plan = schedule(home, NOW, [], events=[event]).plan
+    assert plan is not None and plan.heat is not None and plan.demand_response is not None
+    text = plan_summary(plan, [], home.timezone)
+    for line in plan.heat.lines:
+        assert f"- {line.text}" in text
+    assert "outdoor temperature from the home file's climate profile" in text
+    assert plan.demand_response.message in text

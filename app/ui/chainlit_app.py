@@ -72,6 +72,7 @@ from app.store import (
     UnknownPlanError,
 )
 from app.ui.chart import plan_figure
+from app.ui.heat_chart import heat_figure
 from tools.errors import HearthError, InputError
 from tools.home import Home, load_home
 from tools.results import Conflict, Plan
@@ -293,7 +294,15 @@ async def show_active_plan(store: PlanStore, home: Home, now: datetime) -> None:
     figure = plan_figure(plan, tz_name=home.timezone, now=now, title="Active plan")
     await _say(f"{text}\n\n_{approved}._" if approved else text,
                elements=[cl.Plotly(name=f"active-plan-{record.id}", figure=figure,
-                                   display="inline")])
+                                   display="inline"), *_heat_elements(plan, f"active-{record.id}")])
+
+
+def _heat_elements(plan: Plan, key: str) -> list[cl.Plotly]:
+    """The temperature chart of a plan with tanks or heat pumps (none otherwise)."""
+    home: Home = _state("home")
+    figure = heat_figure(plan, tz_name=home.timezone)
+    return [] if figure is None else [cl.Plotly(name=f"temperatures-{key}", figure=figure,
+                                                display="inline")]
 
 
 @cl.on_chat_start
@@ -410,7 +419,8 @@ async def send_proposal(plan: Plan, conflicts: list[Conflict], reply: str,
     payload = {"plan_id": plan_id}
     message = await _say(
         "\n\n".join(p for p in (reply, summary) if p),
-        elements=[cl.Plotly(name=f"plan-{plan_id}", figure=figure, display="inline")],
+        elements=[cl.Plotly(name=f"plan-{plan_id}", figure=figure, display="inline"),
+                  *_heat_elements(plan, str(plan_id))],
         actions=[
             cl.Action(id=f"approve-{plan_id}", name="approve_plan", payload=payload,
                       label="Approve", icon="check", tooltip="Make this the active plan"),
