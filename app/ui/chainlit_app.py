@@ -57,12 +57,15 @@ from autogen_agentchat.messages import (
     ToolCallSummaryMessage,
 )
 from chainlit.context import context
+from chainlit.input_widget import Select
 from chainlit.utils import utc_now
 
 from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
+from agents.tools import NoArgs, RequestChange, UpdateRequestsArgs, propose_plan
+from agents.tools.requests import update_requests
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
 from app.store import (
     PlanStatusError,
@@ -74,7 +77,8 @@ from app.store import (
 from app.ui.chart import plan_figure
 from app.ui.heat_chart import heat_figure
 from tools.errors import HearthError, InputError
-from tools.home import Home, load_home
+from tools.home import MODE_NAMES, Home, load_home
+from tools.requests import HOME_DEVICE
 from tools.results import Conflict, Plan
 from tools.timeaxis import parse_aware_datetime
 
@@ -305,6 +309,41 @@ def _heat_elements(plan: Plan, key: str) -> list[cl.Plotly]:
                                                 display="inline")]
 
 
+def mode_select(home: Home) -> Select:
+    """The operation-mode switch (eco / comfort / away) shown in the chat settings of a home
+    with heat; the home file's default mode is selected."""
+    return Select(id="mode", label="Operation mode", values=list(MODE_NAMES),
+                  initial_value=home.modes.default,
+                  description="eco and away save energy; comfort keeps rooms nearer the middle "
+                  "of their band. Switching plans again from now.")
+
+
+@cl.on_settings_update
+async def on_settings_update(settings: dict[str, Any]) -> None:
+    """Switch the operation mode from now on and propose the plan that follows (plain code:
+    a mode request on the whole home, then the optimiser; approval stays with the homeowner)."""
+    mode = settings.get("mode")
+    conversation = _state("conversation")
+    store: PlanStore | None = _state("store")
+    if conversation is None or store is None or mode not in MODE_NAMES or _state("busy"):
+        return
+    session = conversation.session
+    change = RequestChange(device=HOME_DEVICE, mode=mode, deadline="horizon_end")
+    try:
+        update_requests(session, UpdateRequestsArgs(upsert=[change]))
+        propose_plan(session, NoArgs())
+    except HearthError as err:
+        await _say(f"The mode could not be switched: {err}")
+        return
+    outcome = session.proposal
+    if outcome is None or outcome.plan is None:
+        await _say(f"Mode {mode}: {outcome.message if outcome else 'no plan'}")
+        return
+    await send_proposal(outcome.plan, list(outcome.conflicts),
+                        f"Mode switched to **{mode}** from now; here is the plan that follows.",
+                        store.active_id())
+
+
 @cl.on_chat_start
 async def on_chat_start() -> None:
     """Build this chat's conversation and show the active plan."""
@@ -323,6 +362,8 @@ async def on_chat_start() -> None:
     cl.user_session.set("busy", False)
     await _say(WELCOME)
     await show_active_plan(store, home, now)
+    if home.thermal_devices():
+        await cl.ChatSettings([mode_select(home)]).send()
 
 
 @cl.on_chat_end
