@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from tools.home.clock import DailyWindow, Frozen
+from tools.home.clock import DailyWindow, Frozen, Label
 from tools.home.devices import DeviceId, _alias_list
 from tools.home.priorities import Priority
 
@@ -18,7 +18,7 @@ class DailyRunLoad(Frozen):
     """
 
     id: DeviceId
-    name: str = ""
+    name: Label = ""
     aliases: tuple[str, ...] = ()
     priority: Priority = "low"
     power_kw: float = Field(gt=0, le=50, description="Power when running [kW].")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tools.home.clock import ClockTime, DailyWindow, Frozen, check_no_overlap
+from tools.home.clock import ClockTime, DailyWindow, Frozen, Label, check_no_overlap
 from tools.home.devices import DeviceId, _alias_list
 from tools.home.priorities import Priority
 
@@ -68,7 +68,7 @@ class WaterTank(Frozen):
     """
 
     id: DeviceId
-    name: str = ""
+    name: Label = ""
     aliases: tuple[str, ...] = ()
     priority: Priority = "high"
     volume_l: float = Field(gt=0, le=5000, description="Tank volume [l].")
@@ -198,7 +198,7 @@ class HeatPump(Frozen):
     compressor modulates); the heat it moves is ``COP(T_out) × power``."""
 
     id: DeviceId
-    name: str = ""
+    name: Label = ""
     aliases: tuple[str, ...] = ()
     priority: Priority = "high"
     mode: Literal["heating", "cooling"] = "heating"
