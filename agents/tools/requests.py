@@ -79,10 +79,13 @@ def _localize(naive: datetime, tz: ZoneInfo) -> datetime:
 def resolve_device(home: Home, name: str, field: str = "device") -> str:
     """The id of the one device called ``name``; :class:`RequestError` if none or several.
 
-    ``home`` (or "the house", "everything") names the whole home, for mode requests.
+    ``home`` names the whole home, for mode requests; so do "the house" and "everything" unless
+    a device of the home is called that.
     """
     key = name.strip().lower()
-    if key in (HOME_DEVICE, "the home", "the house", "house", "everything"):
+    if key == HOME_DEVICE or (
+        key in ("the home", "the house", "house", "everything") and not home.find_device(key)
+    ):
         return HOME_DEVICE
     for prefix in ("the ", "my ", "our "):
         if key.startswith(prefix) and not home.find_device(key):
