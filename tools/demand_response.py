@@ -12,12 +12,13 @@ other: nothing changes until the homeowner approves it.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tools.errors import InputError
+from tools.requests import resolve_clock
 from tools.timeaxis import TimeAxis
 
 
@@ -88,10 +89,6 @@ def parse_event_spec(spec: str, now: datetime, tz_name: str) -> DemandResponseEv
     Keys: ``start``, ``end`` (``HH:MM`` = the next such local time, or ISO 8601), ``cap`` [kW]
     or ``reduce`` [kW], ``reference`` [kW], ``incentive`` [currency/kWh], ``id``.
     """
-    from pydantic import ValidationError
-
-    from tools.requests import resolve_clock
-
     field = f"--dr-event {spec!r}"
     keys = {
         "start": "start",
@@ -132,8 +129,6 @@ def parse_event_spec(spec: str, now: datetime, tz_name: str) -> DemandResponseEv
         assert isinstance(start, datetime) and isinstance(end, datetime)
         if end <= start and "T" not in spec:
             # "start=22:00,end=01:00" ends the next day
-            from datetime import timedelta
-
             fields["end"] = end + timedelta(days=1)
     try:
         return DemandResponseEvent.model_validate(fields)

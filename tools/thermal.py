@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tools.home import CarnotCop, HeatPump, LinearCop, WaterTank
+from tools.home import WATER_KWH_PER_LITRE_K, CarnotCop, HeatPump, LinearCop, WaterTank
 
 KELVIN = 273.15
 
@@ -111,8 +111,6 @@ def heat_sign(pump: HeatPump) -> float:
 
 def draw_energy_kwh(litres: float, tap_temp_c: float, cold_water_temp_c: float) -> float:
     """Heat that leaves a tank for ``litres`` at the tap at ``tap_temp_c`` [kWh]."""
-    from tools.home import WATER_KWH_PER_LITRE_K
-
     return litres * WATER_KWH_PER_LITRE_K * (tap_temp_c - cold_water_temp_c)
 
 
