@@ -79,6 +79,7 @@ def add_heat_pump(model: BuiltModel, plan: HeatPumpPlan) -> list[Expr | None]:
     if soft:
         _add_shortfall(model, plan, temp, low, high)
     _add_comfort_weight(model, plan, temp)
+    model.held_in_second_pass += power
     model.temperature_c[pump.id] = [affine([(v, 1.0)]) for v in temp]
     return [affine([(p, 1.0)]) for p in power]
 

@@ -40,6 +40,9 @@ class BuiltModel:
     of each is worth in kWh (the objective prices it by the device's priority)."""
     shedding: bool = False
     """Whether requests may fall short (only while a demand-response event is planned)."""
+    held_in_second_pass: list[pulp.LpVariable] = field(default_factory=list)
+    """Variables the stability pass keeps near their first-pass values (the heat devices'
+    power: the tie-breaker does not weigh it, and holding it keeps that pass small)."""
     extra_objective: list[Expr] = field(default_factory=list)
     """Objective terms of the heat builders (comfort weights, demand-response rewards)."""
 

@@ -91,6 +91,7 @@ def add_tank(model: BuiltModel, plan: TankPlan) -> list[Expr | None]:
         model.shed[tank.id] = shortfall
     if plan.legionella is not None:
         _add_legionella(model, plan, temp, low)
+    model.held_in_second_pass += power
     model.temperature_c[tank.id] = [affine([(v, 1.0)]) for v in temp]
     return [affine([(p, 1.0)]) for p in power]
 
