@@ -8,7 +8,7 @@ midnight.
 
 Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV), ``tariffs``,
 ``devices`` (battery, EVs, appliances), ``base_load``, ``model`` (:class:`Home`) and ``loading``
-(:func:`load_home`). Everything public is importable from ``tools.home``.
+(:func:`load_home`), ``integration`` (how the runner reaches the devices). Everything public is importable from ``tools.home``.
 """
 
 from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
@@ -16,6 +16,15 @@ from tools.home.climate import Climate
 from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
 from tools.home.daily_loads import DailyRunLoad
 from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
+from tools.home.integration import (
+    TOPIC_ROLES,
+    DeviceLink,
+    DriverName,
+    Integration,
+    MqttBroker,
+    Replanning,
+    Simulation,
+)
 from tools.home.loading import format_validation_errors, load_home, parse_home
 from tools.home.model import AnyDevice, Home
 from tools.home.modes import MODE_NAMES, ModeName, ModePreset, Modes
@@ -49,6 +58,7 @@ __all__ = [
     "MODE_NAMES",
     "PRIORITY_ORDER",
     "SHED_WEIGHT",
+    "TOPIC_ROLES",
     "WATER_KWH_PER_LITRE_K",
     "WEEKDAYS_BY_NAME",
     "AnyDevice",
@@ -66,6 +76,8 @@ __all__ = [
     "DailyRunLoad",
     "DailyWindow",
     "DeviceId",
+    "DeviceLink",
+    "DriverName",
     "Ev",
     "FlatPrice",
     "Frozen",
@@ -74,6 +86,7 @@ __all__ = [
     "Home",
     "HotWaterDraw",
     "HourlyBaseLoad",
+    "Integration",
     "Legionella",
     "LinearCop",
     "Location",
@@ -81,13 +94,16 @@ __all__ = [
     "ModeName",
     "ModePreset",
     "Modes",
+    "MqttBroker",
     "PowerLawShear",
     "PriceSpec",
     "Priority",
     "PvArray",
     "PvSettings",
+    "Replanning",
     "SeriesBaseLoad",
     "SeriesPrice",
+    "Simulation",
     "StandardBaseLoad",
     "Tariff",
     "TouBand",

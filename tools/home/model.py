@@ -15,6 +15,7 @@ from tools.home.climate import Climate
 from tools.home.clock import Frozen, check_label
 from tools.home.daily_loads import DailyRunLoad
 from tools.home.devices import Appliance, Battery, Ev
+from tools.home.integration import DeviceKind, Integration, check_roles
 from tools.home.modes import Modes
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import Tariff
@@ -54,6 +55,9 @@ class Home(Frozen):
     climate: Climate = Climate()
     modes: Modes = Modes()
     base_load: BaseLoadSpec
+    integration: Integration = Field(
+        default=Integration(), description="How the runner reaches the devices (hearth run)."
+    )
     source_dir: str | None = Field(default=None, exclude=True, description="Set by load_home.")
 
     @field_validator("timezone")
@@ -88,7 +92,25 @@ class Home(Frozen):
                         f"of this home ({', '.join(sorted(appliance_ids))})"
                     )
         self._check_acyclic()
+        self._check_integration()
         return self
+
+    def _check_integration(self) -> None:
+        for device_id, link in self.integration.devices.items():
+            try:
+                device = self.device(device_id)
+            except KeyError:
+                known = ", ".join(d.id for d in self.devices()) or "none"
+                raise ValueError(
+                    f"integration.devices: {device_id!r} is not a device of this home ({known})"
+                ) from None
+            if not isinstance(device, Battery | Ev | Appliance):
+                raise ValueError(
+                    f"integration.devices.{device_id}: the runner's drivers do not control "
+                    "water tanks, heat pumps or daily loads yet; plan them with hearth schedule "
+                    "or the chat"
+                )
+            check_roles(f"integration.devices.{device_id}", self.kind_of(device), link)
 
     def _device_labels(self) -> Iterator[tuple[str, str]]:
         if self.battery:
@@ -156,6 +178,12 @@ class Home(Frozen):
         except KeyError:
             return device_id.replace("_", " ")
         return device.name or device_id.replace("_", " ")
+
+    def kind_of(self, device: Battery | Ev | Appliance) -> DeviceKind:
+        """``battery``, ``ev`` or ``appliance``."""
+        if isinstance(device, Battery):
+            return "battery"
+        return "ev" if isinstance(device, Ev) else "appliance"
 
     def ev(self, device_id: str) -> Ev:
         return next(ev for ev in self.evs if ev.id == device_id)
