@@ -161,6 +161,11 @@ class Home(Frozen):
             *self.daily_loads,
         ]
 
+    def drivable_devices(self) -> list[Battery | Ev | Appliance]:
+        """The devices the runner's drivers control (battery, EVs, appliances); tanks, heat
+        pumps and daily loads are planned but not driven yet."""
+        return [*([self.battery] if self.battery else []), *self.evs, *self.appliances]
+
     def thermal_devices(self) -> list[WaterTank | HeatPump]:
         """Devices with a temperature state: tanks and heat pumps (always in the plan)."""
         return [*self.water_tanks, *self.heat_pumps]
