@@ -19,6 +19,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tools.demand_response import DemandResponseEvent
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
@@ -120,6 +121,9 @@ class PlanningSession:
     what_if:
         The latest what-if not adopted, if any; adopting it (the UI's button, or ``what_if``
         with ``adopt``) makes it the draft and the proposal.
+    events:
+        Demand-response events the home has been offered (from the runner, the HTTP API or
+        MQTT); every proposal then plans taking part and says what it costs and earns.
     """
 
     home: Home
@@ -132,6 +136,7 @@ class PlanningSession:
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
     what_if: WhatIf | None = None
+    events: list[DemandResponseEvent] = field(default_factory=list)
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 

@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tools.home import Appliance, Home
-from tools.requests import DeviceRequest
+from tools.requests import HOME_DEVICE, DeviceRequest
 from tools.results import Alternative, Conflict, Diagnosis, Plan
 
 #: At most this many notes (conflicts, rules applied) on a card; the rest are counted.
@@ -97,6 +97,9 @@ class PlanCard(Frozen):
     readings: list[str] = Field(description="How each request was read, one line each.")
     runs: list[CardRun] = Field(description="The plan's own runs, by start time.")
     battery: BatteryStory | None
+    heat_lines: list[str] = Field(
+        default=[], description="Tanks and rooms, the weather used, a demand-response event."
+    )
     committed: list[CardRun] = Field(description="Already approved runs kept by this plan.")
     released: list[CardRun] = Field(description="Approved runs this plan cancels.")
     cost: float = Field(description="Net cost of the whole plan [currency].")
@@ -127,23 +130,36 @@ def request_line(request: DeviceRequest, home: Home, now: datetime) -> str:
     """How a request was read, back in the homeowner's terms, from the typed request.
 
     ``Family car → 80% by Wed 07:00, cheapest``; an energy request reads ``+20 kWh``, an
-    appliance ``one run``; a start later than ``now`` adds ``not before Tue 22:00``. Times are
-    local to the home, as a weekday and a 24-hour clock.
+    appliance ``one run``, a water tank ``55 °C`` (and ``150 l drawn``), a room ``19–22 °C``, the
+    home's mode ``eco mode``; a start later than ``now`` adds ``not before Tue 22:00``. Times
+    are local to the home, as a weekday and a 24-hour clock.
     """
     tz = ZoneInfo(home.timezone)
     parts = []
+    if request.mode is not None:
+        parts.append(f"{request.mode} mode")
     if request.target_soc_pct is not None:
         parts.append(f"{request.target_soc_pct:.0f}%")
     elif request.energy_kwh is not None:
         parts.append(f"+{request.energy_kwh:g} kWh")
+    elif request.target_temp_c is not None:
+        parts.append(f"{request.target_temp_c:g} °C")
     elif isinstance(next((d for d in home.devices() if d.id == request.device), None), Appliance):
         parts.append("one run")
+    if request.draw_litres is not None:
+        parts.append(f"{request.draw_litres:g} l drawn")
+    if request.min_temp_c is not None or request.max_temp_c is not None:
+        low = f"{request.min_temp_c:g}" if request.min_temp_c is not None else "…"
+        high = f"{request.max_temp_c:g}" if request.max_temp_c is not None else "…"
+        parts.append(f"{low}–{high} °C")
     if request.deadline is not None:
-        parts.append(f"by {request.deadline.astimezone(tz):%a %H:%M}")
+        word = "until" if request.mode is not None else "by"
+        parts.append(f"{word} {request.deadline.astimezone(tz):%a %H:%M}")
     if request.earliest_start is not None and request.earliest_start > now:
         parts.append(f"not before {request.earliest_start.astimezone(tz):%a %H:%M}")
     words = " ".join(parts) or "as asked"
-    return f"{home.label(request.device)} → {words}, {OBJECTIVE_WORDS[request.objective]}"
+    name = "Whole home" if request.device == HOME_DEVICE else home.label(request.device)
+    return f"{name} → {words}, {OBJECTIVE_WORDS[request.objective]}"
 
 
 # ============================================================================ plan card
@@ -194,10 +210,15 @@ def plan_card(
         for c in plan.released if c.start is not None and c.end is not None
     ]
     notes = [_note(c) for c in conflicts]
+    heat_lines = [line.text for line in plan.heat.lines] if plan.heat is not None else []
+    if plan.heat is not None and plan.heat.outdoor_temp_source:
+        heat_lines.append(f"Outdoor temperature from {plan.heat.outdoor_temp_source}")
+    if plan.demand_response is not None:
+        heat_lines.append(f"{plan.demand_response.message}; approve to take part")
     return PlanCard(
         number=number, currency=plan.currency, readings=list(readings),
         runs=sorted(runs, key=lambda r: (r.start, r.name)),
-        battery=battery_story(plan, home),
+        battery=battery_story(plan, home), heat_lines=heat_lines,
         committed=committed, released=released,
         cost=plan.cost, baseline_cost=plan.baseline_cost, saving=plan.baseline_cost - plan.cost,
         horizon_start=plan.horizon_start, horizon_end=plan.horizon_end,

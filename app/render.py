@@ -112,6 +112,7 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     lines = [_run_line(run, card.currency, tz_name) for run in card.runs]
     if card.battery is not None:
         lines.append(_battery_line(card.battery, tz_name))
+    lines += [_escape(line) for line in card.heat_lines]
     if not lines:
         lines.append("Nothing new to run.")
     parts.append("\n".join(f"- {line}" for line in lines))

@@ -244,3 +244,23 @@ def test_request_lines_read_each_request_back_by_name() -> None:
     text = card_markdown(plan_card(make_plan(), home, readings=[request_line(car, home, NOW)]),
                          TZ, heading="x")
     assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in text
+
+
+def test_request_lines_for_heat_and_the_home_mode() -> None:
+    """examples/home-heat.yaml: the hot-water tank to 55 °C with a 150 l draw by Wed 07:00; the
+    heat pump's room 19–22 °C; the whole home in eco mode until Wed 18:00."""
+    from pathlib import Path
+
+    from tools.home import load_home
+
+    home = load_home(Path(__file__).resolve().parents[1] / "examples" / "home-heat.yaml")
+    seven = datetime.fromisoformat("2026-11-25T07:00:00+01:00")
+    tank = DeviceRequest(device="hot_water", kind="water_heat", target_temp_c=55,
+                         draw_litres=150, deadline=seven)
+    room = DeviceRequest(device="heat_pump", kind="comfort", min_temp_c=19, max_temp_c=22,
+                         deadline=seven)
+    mode = DeviceRequest(device="home", kind="mode", mode="eco",
+                         deadline=NOW + timedelta(hours=24))
+    assert request_line(tank, home, NOW).endswith("→ 55 °C 150 l drawn by Wed 07:00, cheapest")
+    assert request_line(room, home, NOW).endswith("→ 19–22 °C by Wed 07:00, cheapest")
+    assert request_line(mode, home, NOW) == "Whole home → eco mode until Wed 18:00, cheapest"

@@ -11,7 +11,7 @@ already approved.
 The home battery is the exception: every plan re-optimises it around everything else, so its
 dispatch is never a fixed load. What the homeowner asked of the battery (its requests) is carried
 into the next plan instead (:func:`carried_requests`), so a battery target approved once stays in
-force until it is changed or cancelled.
+force until it is changed or cancelled; so is the home's operation mode (device ``home``).
 
 Pure functions and frozen models; the plan store (``app/store.py``) keeps commitments in SQLite
 and adds who approved them and when. The model itself, :class:`~tools.results.Commitment`, lives
@@ -28,6 +28,9 @@ import numpy as np
 from tools.requests import DeviceRequest
 from tools.results import Commitment, CommitmentKind, Plan, Segment
 from tools.timeaxis import TimeAxis
+
+#: Commitments whose requests are planned again instead of held as a run.
+CARRIED = ("battery", "mode")
 
 
 def segment_power_kw(segments: Sequence[Segment], axis: TimeAxis) -> np.ndarray:
@@ -63,7 +66,7 @@ def committed_load_kw(
     """
     loads: dict[str, np.ndarray] = {}
     for commitment in commitments:
-        if commitment.kind == "battery":
+        if commitment.kind in CARRIED:
             continue
         power = segment_power_kw(commitment.segments, axis)
         if np.any(power > 0):
@@ -75,15 +78,16 @@ def carried_requests(
     commitments: Sequence[Commitment], requests: Sequence[DeviceRequest], axis: TimeAxis,
     now: datetime,
 ) -> list[DeviceRequest]:
-    """The approved battery requests still in force that ``requests`` do not replace.
+    """The approved battery and home-mode requests still in force that ``requests`` do not
+    replace (the battery and the mode have no run to hold: every plan plans them again).
 
-    A battery request is carried when its deadline (the horizon end when open) is after ``now``
-    and not after the horizon end, and ``requests`` has no battery request of the same kind.
+    Such a request is carried when its deadline (the horizon end when open) is after ``now``
+    and not after the horizon end, and ``requests`` has no request of the same device and kind.
     """
     asked = {(r.device, r.kind) for r in requests}
     carried = []
     for commitment in commitments:
-        if commitment.kind != "battery":
+        if commitment.kind not in CARRIED:
             continue
         for request in commitment.requests:
             if (request.device, request.kind) in asked:
@@ -110,11 +114,16 @@ def plan_commitments(plan: Plan) -> list[Commitment]:
     battery_ids = [d for d in plan.devices if d not in plan.series.device_kw and d not in held]
     covered = list(dict.fromkeys([*(r.device for r in plan.requests), *battery_ids]))
     commitments = []
+    run_kinds = {run.device: run.kind for run in plan.runs}
     for device in covered:
         requests = [r for r in plan.requests if r.device == device]
         kind: CommitmentKind
         if device in battery_ids or any(r.kind.startswith("battery") for r in requests):
             kind = "battery"
+        elif any(r.kind == "mode" for r in requests):
+            kind = "mode"
+        elif device in run_kinds:
+            kind = run_kinds[device]
         elif any(r.kind == "ev_charge" for r in requests):
             kind = "ev_charge"
         else:

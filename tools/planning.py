@@ -22,9 +22,12 @@ import numpy as np
 
 from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
-from tools.commitments import carried_requests, committed_load_kw
+from tools.commitments import CARRIED, carried_requests, committed_load_kw
 from tools.conflicts import plan_conflicts, request_conflicts
+from tools.demand_response import DemandResponseEvent, check_event
+from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
+from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
@@ -78,8 +81,14 @@ def schedule(
     committed: Sequence[Commitment] = (),
     released: Sequence[Commitment] = (),
     inputs: PlanningInputs | None = None,
+    events: Sequence[DemandResponseEvent] = (),
 ) -> ScheduleOutcome:
     """Plan ``requests`` jointly for ``home`` from ``now``.
+
+    With demand-response ``events`` the same requests are planned twice: without the events
+    (the reference: what not taking part costs, and the baseline import of a reduction) and
+    with them; the plan returned takes part, and its ``demand_response`` section says what that
+    costs and earns. Like any plan it is only a proposal until the homeowner approves it.
 
     Parameters
     ----------
@@ -101,9 +110,18 @@ def schedule(
     if inputs is None:
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
+    reference: Plan | None = None
+    if events:
+        for event in events:
+            check_event(event, axis)
+        without = schedule(home, now, requests, options=options, inputs=inputs,
+                           committed=committed, released=released)
+        if without.plan is None:
+            return without
+        reference = without.plan
     gone = {c.device for c in released}
     asked = {r.device for r in requests}
-    held = [c for c in committed if c.device not in asked | gone and c.kind != "battery"]
+    held = [c for c in committed if c.device not in asked | gone and c.kind not in CARRIED]
     requests = list(requests) + carried_requests(
         [c for c in committed if c.device not in gone], requests, axis, now
     )
@@ -112,7 +130,16 @@ def schedule(
     fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
     planned_inputs = dataclasses.replace(inputs, base_load_kw=inputs.base_load_kw + fixed_kw)
     resolved = resolve_requests(home, axis, now, requests)
-    problem = ScheduleProblem(home, planned_inputs, tuple(resolved), options or ScheduleOptions())
+    problem = ScheduleProblem(
+        home,
+        planned_inputs,
+        tuple(resolved),
+        options or ScheduleOptions(),
+        events=tuple(events),
+        reference_import_kw=(
+            None if reference is None else np.asarray(reference.series.grid_import_kw)
+        ),
+    )
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
@@ -159,6 +186,10 @@ def schedule(
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
     )
+    if reference is not None:
+        summary = demand_response_summary(problem, found, plan, reference)
+        plan = plan.model_copy(update={"demand_response": summary})
+        message += "; " + summary.message
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
@@ -289,6 +320,7 @@ def make_plan(
         charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
     )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
+    tank_temp_c, indoor_temp_c, bands = temperature_series(problem, found)
     battery = problem.home.battery
     net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
     if battery is not None:
@@ -315,6 +347,11 @@ def make_plan(
         ),
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
+        wind_kw=None if inputs.wind_kw is None else _round(inputs.wind_kw),
+        outdoor_temp_c=None if inputs.outdoor_temp_c is None else _round(inputs.outdoor_temp_c),
+        tank_temp_c=tank_temp_c,
+        indoor_temp_c=indoor_temp_c,
+        comfort_band_c=bands,
     )
     requests = [r.filled(now, axis) for r in problem.requests]
     return Plan(
@@ -337,6 +374,7 @@ def make_plan(
         devices=devices,
         runs=runs,
         series=series,
+        heat=heat_summary(problem, found),
         device_names={d.id: problem.home.label(d.id) for d in problem.home.devices()},
     )
 
@@ -370,11 +408,7 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
     energy = power_kw * axis.step_hours
     device = problem.home.device(device_id)
-    kind = (
-        "battery"
-        if device is problem.home.battery
-        else ("ev_charge" if device in problem.home.evs else "appliance_run")
-    )
+    kind = RUN_KINDS.get(type(device).__name__, "appliance_run")
     return DeviceRun(
         device=device_id,
         kind=kind,  # type: ignore[arg-type]
@@ -383,6 +417,17 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
         energy_kwh=round(float(energy.sum()), 4),
         cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
     )
+
+
+RUN_KINDS = {
+    "Battery": "battery",
+    "Ev": "ev_charge",
+    "Appliance": "appliance_run",
+    "WaterTank": "water_tank",
+    "HeatPump": "heat_pump",
+    "DailyRunLoad": "daily_load",
+}
+"""The run kind of each type of device (``DeviceRun.kind``)."""
 
 
 def _plan_id(
@@ -402,6 +447,8 @@ def _plan_id(
         ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
+    if problem.events:  # taking part is another plan than not taking part
+        payload["events"] = [e.model_dump(mode="json") for e in problem.events]
     if held or released:
         payload["committed"] = [c.model_dump(mode="json") for c in held]
         payload["released"] = [c.device for c in released]

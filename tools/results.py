@@ -12,9 +12,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tools.heat_results import Band, DemandResponseSummary, HeatSummary
 from tools.requests import DeviceRequest
 
-CommitmentKind = Literal["ev_charge", "appliance_run", "battery"]
+RunKind = Literal["ev_charge", "appliance_run", "battery", "water_tank", "heat_pump", "daily_load"]
+CommitmentKind = Literal[
+    "ev_charge", "appliance_run", "battery", "water_tank", "heat_pump", "daily_load", "mode"
+]
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
 Severity = Literal["info", "warning", "error"]
 ConflictKind = Literal[
@@ -50,7 +54,9 @@ class Commitment(Strict):
     name:
         The device's name from the home file ("Family car").
     kind:
-        ``ev_charge``, ``appliance_run`` or ``battery``.
+        The kind of run, as :class:`DeviceRun` names it (``ev_charge``, ``appliance_run``,
+        ``battery``, ``water_tank``, ``heat_pump``, ``daily_load``), or ``mode`` for the whole
+        home's operation mode (device ``home``).
     requests:
         What the homeowner asked of the device and approved (targets, deadlines, windows); the
         battery may have one request of each kind, other devices one.
@@ -101,7 +107,7 @@ class DeviceRun(Strict):
     """One device's part of the plan, for the table: first start to last end."""
 
     device: str
-    kind: Literal["ev_charge", "appliance_run", "battery"]
+    kind: RunKind
     start: AwareDatetime
     end: AwareDatetime
     energy_kwh: float = Field(description="Energy drawn from the home's supply [kWh].")
@@ -132,6 +138,19 @@ class StepSeries(Strict):
         "base_load_kw).",
     )
     co2_g_per_kwh: list[float] | None = None
+    wind_kw: list[float] | None = Field(default=None, description="Wind power available [kW].")
+    outdoor_temp_c: list[float] | None = Field(
+        default=None, description="Outdoor temperature per step [°C]."
+    )
+    tank_temp_c: dict[str, list[float]] = Field(
+        default={}, description="Each water tank's temperature at every step boundary [°C]."
+    )
+    indoor_temp_c: dict[str, list[float]] = Field(
+        default={}, description="Each heat pump's room temperature at every step boundary [°C]."
+    )
+    comfort_band_c: dict[str, Band] = Field(
+        default={}, description="Each thermal device's band at every step boundary [°C]."
+    )
 
 
 class CostBreakdown(Strict):
@@ -179,6 +198,12 @@ class Plan(Strict):
     devices: dict[str, list[Segment]]
     runs: list[DeviceRun]
     series: StepSeries
+    heat: HeatSummary | None = Field(
+        default=None, description="Tanks, heat pumps, weather and modes; None without them."
+    )
+    demand_response: DemandResponseSummary | None = Field(
+        default=None, description="What taking part in demand-response events costs and earns."
+    )
     committed: list[Commitment] = Field(
         default=[],
         description="Already approved runs of other devices, held as fixed loads in this plan; "

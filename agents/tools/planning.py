@@ -68,5 +68,5 @@ def _schedule(session: PlanningSession, draft: list[DeviceRequest]) -> ScheduleO
     return schedule(
         session.home, session.now, draft, inputs=session.inputs(),
         committed=[c for c in commitments if c.device not in session.released],
-        released=released,
+        released=released, events=session.events,
     )

@@ -71,12 +71,14 @@ from app.ui.chat import (
     state,
 )
 from app.ui.decisions import (
+    mode_select,
     on_adjust,
     on_adopt_what_if,
     on_approve,
     on_cancel_run,
     on_choose_alternative,
     on_reject,
+    on_settings_update,
 )
 from app.ui.login import ClientAddressMiddleware, LoginLimiter, client_address
 from app.ui.setup import run_setup
@@ -86,7 +88,7 @@ from tools.home import Home, load_home
 #: The decisions' callbacks are registered with Chainlit when app.ui.decisions is imported; they
 #: are named here for the tests and for readers looking for them.
 __all__ = ["on_adjust", "on_adopt_what_if", "on_approve", "on_cancel_run",
-           "on_choose_alternative", "on_reject"]
+           "on_choose_alternative", "on_reject", "on_settings_update"]
 
 log = logging.getLogger("hearth.ui")
 configure_logging(verbose=os.environ.get("HEARTH_VERBOSE", "") == "1")
@@ -194,6 +196,8 @@ async def on_chat_start() -> None:
     if live.sources:
         await say(live_note(live))
     await show_active_plan(store, home, now)
+    if home.thermal_devices():
+        await cl.ChatSettings([mode_select(home)]).send()
     await show_runner_proposal(store, home)
 
 

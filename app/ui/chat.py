@@ -28,8 +28,8 @@ from app.store import PlanStore, PlanStoreError
 from app.ui.messages import (
     active_plan_text,
     cancel_actions,
-    chart_element,
     choice_actions,
+    plan_elements,
     proposal_actions,
     what_if_action,
 )
@@ -105,7 +105,7 @@ async def show_active_plan(store: PlanStore, home: Home, now: datetime) -> None:
         await say("Nothing is approved yet.")
         return
     head = store.active()
-    elements = [chart_element(head, home, "active-plan", now=now)] if head is not None else []
+    elements = plan_elements(head, home, "active-plan", now=now) if head is not None else []
     await say(active_plan_text(commitments, home, me=approver()), elements=elements,
                actions=cancel_actions(commitments, now))
 
@@ -122,7 +122,7 @@ async def show_runner_proposal(store: PlanStore, home: Home) -> None:
     message = await say(
         f"While carrying out your plan ({pending.reason}), Hearth found that {pending.why}. "
         f"The current plan keeps running until you decide.\n\n{text}",
-        elements=[chart_element(plan, home, f"plan-{number}")],
+        elements=plan_elements(plan, home, f"plan-{number}"),
         actions=[a for a in proposal_actions(number) if a.name != "adjust_plan"],
     )
     proposals: dict[int, cl.Message] = state("proposals")
@@ -247,7 +247,7 @@ async def send_proposal(plan: Plan, conflicts: list[Conflict], based_on_active: 
     card = plan_card(plan, home, number=number, conflicts=conflicts, readings=readings)
     message = await say(
         card_markdown(card, home.timezone, heading=card_heading(number, card)),
-        elements=[chart_element(plan, home, f"plan-{number}")],
+        elements=plan_elements(plan, home, f"plan-{number}"),
         actions=proposal_actions(number),
     )
     proposals: dict[int, cl.Message] = state("proposals")

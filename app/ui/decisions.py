@@ -4,15 +4,20 @@ Approve, Reject and Adjust act on a proposal this chat showed; a newer proposal 
 older ones' buttons away, so Approve always acts on the card on screen. An alternative's button
 makes it the device's request and plans again; "Switch to this plan" adopts the what-if shown;
 "Cancel …" proposes the plan without that device's approved run, for the homeowner to approve.
+In a home with heat, the chat settings' operation mode (eco / comfort / away) proposes the plan
+that follows the switch.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import chainlit as cl
 from chainlit.context import context
+from chainlit.input_widget import Select
 
-from agents.tools import NoArgs
-from agents.tools.planning import propose_plan
+from agents.tools import NoArgs, RequestChange, UpdateRequestsArgs, propose_plan
+from agents.tools.requests import update_requests
 from app.render import approver_label, diff_markdown, next_steps
 from app.store import (
     PlanStatusError,
@@ -34,8 +39,9 @@ from app.ui.chat import (
 )
 from app.ui.messages import cancel_actions
 from tools.errors import HearthError
-from tools.home import Home
+from tools.home import MODE_NAMES, Home
 from tools.planning import schedule
+from tools.requests import HOME_DEVICE
 from tools.timeaxis import parse_aware_datetime
 
 #: How long Reject / Adjust wait for the homeowner's answer [s].
@@ -246,4 +252,38 @@ async def on_cancel_run(action: cl.Action) -> None:
     except HearthError as err:
         await say(f"I could not plan without it: {err}")
         return
+    await send_outcome(outcome, based_on)
+
+
+def mode_select(home: Home) -> Select:
+    """The operation-mode switch (eco / comfort / away) shown in the chat settings of a home
+    with heat; the home file's default mode is selected."""
+    return Select(id="mode", label="Operation mode", values=list(MODE_NAMES),
+                  initial_value=home.modes.default,
+                  description="eco and away save energy; comfort keeps rooms nearer the middle "
+                  "of their band. Switching plans again from now.")
+
+
+@cl.on_settings_update
+async def on_settings_update(settings: dict[str, Any]) -> None:
+    """Switch the operation mode from now on and propose the plan that follows (plain code:
+    a mode request on the whole home, then the optimiser; approval stays with the homeowner)."""
+    mode = settings.get("mode")
+    store: PlanStore | None = state("store")
+    if state("conversation") is None or store is None or mode not in MODE_NAMES or state("busy"):
+        return
+    planning = planning_session()
+    change = RequestChange(device=HOME_DEVICE, mode=mode, deadline="horizon_end")
+    based_on = store.active_id()
+    try:
+        update_requests(planning, UpdateRequestsArgs(upsert=[change]))
+        propose_plan(planning, NoArgs())
+    except HearthError as err:
+        await say(f"The mode could not be switched: {err}")
+        return
+    outcome = planning.proposal
+    if outcome is None:
+        await say(f"Mode {mode}: no plan")
+        return
+    await say(f"Mode switched to **{mode}** from now; here is the plan that follows.")
     await send_outcome(outcome, based_on)

@@ -11,22 +11,39 @@ from datetime import datetime
 from typing import Any
 
 import chainlit as cl
+import plotly.graph_objects as go
 
 from app.card import Choice, InfeasibleCard, choice_fields
 from app.render import commitments_markdown
 from app.ui.chart import CHART_CONFIG, plan_figure
+from app.ui.heat_chart import heat_figure
 from tools.home import Home
 from tools.results import Commitment, Plan
 
 
-def chart_element(plan: Plan, home: Home, name: str, now: datetime | None = None) -> cl.Plotly:
-    """The plan's chart, without Plotly's mode bar (it covered the axis on a phone)."""
-    element = cl.Plotly(name=name, figure=plan_figure(plan, home, now=now), display="inline",
-                        size="large")
+def figure_element(figure: go.Figure, name: str) -> cl.Plotly:
+    """A Plotly figure for the chat, without Plotly's mode bar (it covered an axis on a phone)."""
+    element = cl.Plotly(name=name, figure=figure, display="inline", size="large")
     content = json.loads(element.content)
     content["config"] = CHART_CONFIG
     element.content = json.dumps(content)
     return element
+
+
+def chart_element(plan: Plan, home: Home, name: str, now: datetime | None = None) -> cl.Plotly:
+    """The plan's chart (:func:`app.ui.chart.plan_figure`)."""
+    return figure_element(plan_figure(plan, home, now=now), name)
+
+
+def plan_elements(plan: Plan, home: Home, name: str, now: datetime | None = None
+                  ) -> list[cl.Plotly]:
+    """The plan's chart (named ``name``), and its temperature chart (``temperatures-<name>``)
+    when it has tanks or heat pumps."""
+    elements = [chart_element(plan, home, name, now)]
+    temperatures = heat_figure(plan, tz_name=home.timezone)
+    if temperatures is not None:
+        elements.append(figure_element(temperatures, f"temperatures-{name}"))
+    return elements
 
 
 def proposal_actions(number: int) -> list[cl.Action]:
