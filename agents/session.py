@@ -12,6 +12,7 @@ so the final status is computed from facts, not from the wording of a reply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -25,6 +26,10 @@ from tools.results import Plan, ScheduleOutcome
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
+
+#: Builds the planning inputs of a home on an axis. ``app/`` injects one backed by the price and
+#: weather providers (``app.providers.ProviderInputs``); the default reads the home file only.
+InputsBuilder = Callable[[Home, TimeAxis], PlanningInputs]
 
 
 @runtime_checkable
@@ -101,6 +106,9 @@ class PlanningSession:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
         The clarifying question waiting for an answer, if any.
+    inputs_builder:
+        Builds prices, PV, weather and base load for the axis; injected by ``app/`` (live
+        providers with their cache and fallbacks), :func:`tools.inputs.build_inputs` by default.
     """
 
     home: Home
@@ -111,6 +119,7 @@ class PlanningSession:
     draft: list[DeviceRequest] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
+    inputs_builder: InputsBuilder = build_inputs
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
@@ -144,7 +153,7 @@ class PlanningSession:
         """Prices, PV, base load and CO2 on :meth:`axis`, computed once per clock and axis."""
         axis = self.axis()
         if self._inputs is None or self._inputs.axis != axis:
-            self._inputs = build_inputs(self.home, axis)
+            self._inputs = self.inputs_builder(self.home, axis)
         return self._inputs
 
     def active_plan(self) -> Plan | None:

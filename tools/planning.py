@@ -17,7 +17,7 @@ from tools.baseline import baseline_schedule
 from tools.conflicts import plan_conflicts, request_conflicts
 from tools.diagnosis import diagnose
 from tools.home import Home
-from tools.inputs import PlanningInputs, build_inputs, horizon_axis
+from tools.inputs import PlanningInputs, build_inputs, horizon_axis, input_notes
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
     CostBreakdown,
@@ -125,6 +125,9 @@ def schedule(
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
     )
+    notes = input_notes(plan.inputs)
+    if notes:
+        message += "; " + "; ".join(notes)
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
@@ -248,6 +251,7 @@ def make_plan(
         devices=devices,
         runs=runs,
         series=series,
+        inputs=dict(inputs.sources),
     )
 
 

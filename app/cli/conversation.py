@@ -27,6 +27,7 @@ from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
 from agents.session import PlanningSession
 from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
+from app.providers import inputs_builder_for
 from app.render import diff_section
 from app.store import PlanStore, PlanStoreError
 from tools.home import Home
@@ -72,7 +73,7 @@ def _session(args: argparse.Namespace, store: PlanStore) -> PlanningSession:
     home = load_home_arg(args)
     return PlanningSession(
         home=home, now=now_arg(args, home), store=store, step_minutes=args.step,
-        horizon_hours=args.horizon,
+        horizon_hours=args.horizon, inputs_builder=inputs_builder_for(home),
     )
 
 

@@ -8,9 +8,10 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from app.providers import inputs_builder_for
 from tools.errors import InputError
 from tools.home import Home, load_home
-from tools.inputs import build_inputs, horizon_axis
+from tools.inputs import horizon_axis, input_notes
 from tools.planning import schedule
 from tools.requests import parse_request_spec
 from tools.results import Plan, ScheduleOutcome
@@ -79,7 +80,8 @@ def run_schedule(args: argparse.Namespace) -> int:
         )
     requests = [parse_request_spec(spec, home, now) for spec in args.request]
     axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
-    inputs = build_inputs(
+    builder = inputs_builder_for(home)
+    inputs = builder(
         home,
         axis,
         cloud_cover_pct=cloud_cover_pct_on_axis(args.cloud_cover, axis)
@@ -160,6 +162,7 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             f"cost {plan.cost:.2f} {plan.currency} · naive baseline {plan.baseline_cost:.2f} "
             f"{plan.currency} · saving {plan.saving:.2f} {plan.currency}"
         )
+        lines.extend(f"Note: {note}" for note in input_notes(plan.inputs))
     else:
         lines.append(f"No plan: {outcome.message}")
         if outcome.diagnosis is not None:

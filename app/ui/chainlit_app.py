@@ -63,6 +63,7 @@ from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
+from app.providers import inputs_builder_for
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
 from app.store import (
     PlanStatusError,
@@ -120,7 +121,9 @@ class Conversation(Protocol):
 def open_conversation(home: Home, store: PlanStore, now: datetime) -> Conversation:
     """A per-chat team from the agents' factories; the model client is chosen by configuration
     (``HEARTH_LLM``, default offline) and streams its tokens to the UI."""
-    session = PlanningSession(home=home, now=now, store=store)
+    session = PlanningSession(
+        home=home, now=now, store=store, inputs_builder=inputs_builder_for(home)
+    )
     return TeamConversation(session, make_client_factory(), stream=True)
 
 

@@ -11,16 +11,27 @@ Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV
 (:func:`load_home`). Everything public is importable from ``tools.home``.
 """
 
-from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
+from tools.home.base_load import (
+    BaseLoadSpec,
+    HourlyBaseLoad,
+    LearnedBaseLoad,
+    SeriesBaseLoad,
+    StandardBaseLoad,
+)
 from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
 from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
 from tools.home.loading import format_validation_errors, load_home, parse_home
 from tools.home.model import Home
-from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.site import GridConnection, Location, OpenMeteoWeather, PvArray, PvSettings
 from tools.home.tariffs import (
+    AwattarPrice,
     Co2Series,
+    EntsoePrice,
     FlatPrice,
+    MarketPrice,
+    OctopusPrice,
     PriceSpec,
+    ProviderPrice,
     SeriesPrice,
     Tariff,
     TouBand,
@@ -31,20 +42,27 @@ from tools.home.tariffs import (
 __all__ = [
     "Appliance",
     "ApplianceCycle",
+    "AwattarPrice",
     "BaseLoadSpec",
     "Battery",
     "ClockTime",
     "Co2Series",
     "DailyWindow",
     "DeviceId",
+    "EntsoePrice",
     "Ev",
     "FlatPrice",
     "Frozen",
     "GridConnection",
     "Home",
     "HourlyBaseLoad",
+    "LearnedBaseLoad",
     "Location",
+    "MarketPrice",
+    "OctopusPrice",
+    "OpenMeteoWeather",
     "PriceSpec",
+    "ProviderPrice",
     "PvArray",
     "PvSettings",
     "SeriesBaseLoad",

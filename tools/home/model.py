@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
 from tools.home.clock import Frozen
 from tools.home.devices import Appliance, Battery, Ev
-from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.site import GridConnection, Location, OpenMeteoWeather, PvArray, PvSettings
 from tools.home.tariffs import Tariff
 
 
@@ -32,6 +32,9 @@ class Home(Frozen):
     evs: tuple[Ev, ...] = ()
     appliances: tuple[Appliance, ...] = ()
     base_load: BaseLoadSpec
+    weather: OpenMeteoWeather | None = Field(
+        default=None, description="Weather forecast provider; none = clear sky."
+    )
     source_dir: str | None = Field(default=None, exclude=True, description="Set by load_home.")
 
     @field_validator("timezone")
