@@ -216,13 +216,14 @@ def horizon_axis(home: Home, now: datetime, *, step_minutes: int, horizon_hours:
 def input_notes(sources: dict[str, InputSource]) -> list[str]:
     """Plain sentences for the inputs a homeowner should know about (those with a note).
 
-    E.g. ``"prices from the home file's fallback prices: live aWATTar prices unavailable since
-    14:00"``. Inputs without a note (live data, or home-file data by design) say nothing.
+    E.g. ``"Prices: the home file's fallback (the series data/x.csv); live aWATTar prices
+    unavailable since 14:00 — cannot be reached"``. Inputs without a note (live data, or
+    home-file data by design) say nothing.
     """
-    labels = {"prices": "prices", "export_prices": "export prices", "weather": "weather",
-              "base_load": "base load"}
+    labels = {"prices": "Prices", "export_prices": "Export prices", "weather": "Weather",
+              "base_load": "Base load"}
     return [
-        f"{labels.get(key, key.replace('_', ' '))} from {source.source}: {source.note}"
+        f"{labels.get(key, key.replace('_', ' ').capitalize())}: {source.source}; {source.note}"
         for key, source in sources.items()
         if source.note
     ]

@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # urllib3 logs each provider retry; the plan itself says when live data was unavailable
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

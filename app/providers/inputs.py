@@ -12,7 +12,7 @@ home file names (a price provider under ``tariff.import``/``tariff.export``, ``w
    and caches the answer;
 3. on failure or offline (``HEARTH_OFFLINE=1``) plans on the cache, else the home file's fallback,
    and hands :func:`tools.inputs.build_inputs` a plain sentence on why ("live aWATTar prices
-   unavailable since 14:00 (cannot be reached)").
+   unavailable since 14:00 — cannot be reached").
 """
 
 from __future__ import annotations
@@ -261,14 +261,14 @@ class ProviderInputs:
             series = fetch()
         except ProviderError as err:
             failed = self.cache.record_attempt(feed, now, error=err.reason)
-            log.warning("%s", err)
+            log.info("%s", err)
             since = failed.failing_since or now
             return cached, self._unavailable(what, since, err.reason, home), False
         self.cache.record_attempt(feed, now, error=None)
         return self.cache.put(feed, now, series), None, True
 
     def _unavailable(self, what: str, since: datetime, error: str | None, home: Home) -> str:
-        reason = f" ({error})" if error else ""
+        reason = f" — {error}" if error else ""
         return f"live {what} unavailable since {self._clock_words(since, home)}{reason}"
 
     def _clock_words(self, moment: datetime, home: Home) -> str:

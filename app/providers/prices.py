@@ -18,6 +18,7 @@ Octopus ``standard-unit-rates``
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
@@ -176,9 +177,14 @@ def fetch_entsoe(
         timeout=int(np.ceil(settings.read_timeout_s)),
     )
     try:
-        prices = client.query_day_ahead_prices(
-            spec.bidding_zone, start=pd.Timestamp(start), end=pd.Timestamp(end)
-        )
+        with warnings.catch_warnings():
+            # entsoe-py 0.8 aggregates with a pandas idiom pandas 3 deprecates; its warning is
+            # about the library's code, not about this call or its data
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"entsoe\.")
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"entsoe\.")
+            prices = client.query_day_ahead_prices(
+                spec.bidding_zone, start=pd.Timestamp(start), end=pd.Timestamp(end)
+            )
     except NoMatchingDataError:
         raise ProviderError(label, "no prices published for that period yet") from None
     except InvalidBusinessParameterError:
