@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -251,6 +252,24 @@ def test_octopus_unknown_product_is_a_plain_error(tmp_path: Path, http_mock: res
 
 # ----------------------------------------------------------------------------- ENTSO-E
 
+def entsoe_offset(first_page: bool) -> Any:
+    """A matcher for entsoe-py's paging: it asks offset 0, 100, 200, … until the platform answers
+    "No matching data found"; only offset 0 has documents."""
+
+    def match(request: Any) -> tuple[bool, str]:
+        offset = parse_qs(urlsplit(request.url).query).get("offset", ["0"])[0]
+        return (offset == "0") == first_page, "offset"
+
+    return match
+
+
+def register_entsoe(http_mock: responses.RequestsMock, name: str) -> None:
+    http_mock.get(ENTSOE_URL, body=answer(name), content_type="application/xml",
+                  match=[entsoe_offset(True)])
+    http_mock.get(ENTSOE_URL, body=answer("entsoe-no-data.xml"), content_type="application/xml",
+                  match=[entsoe_offset(False)])
+
+
 def entsoe_home(**tariff: Any) -> Any:
     return flat_home(tariff={"currency": "EUR", "import": {
         "type": "entsoe", "bidding_zone": "DE_LU", **tariff}})
@@ -260,8 +279,7 @@ def test_entsoe_day_ahead_quarter_hours(tmp_path: Path, http_mock: responses.Req
     """Quarter hour q of the CET day costs 80 + q EUR/MWh. 18:00 is q = 72: 0.152 EUR/kWh on a
     15-minute axis; the hour 18:00–19:00 averages q = 72..75: 0.1535. The token is read from the
     environment variable the home file names and sent as ``securityToken``."""
-    http_mock.get(ENTSOE_URL, body=answer("entsoe-de-lu-2026-11-24.xml"),
-                  content_type="application/xml")
+    register_entsoe(http_mock, "entsoe-de-lu-2026-11-24.xml")
     quarter = builder(tmp_path, ENTSOE_API_KEY="test-token")(entsoe_home(), axis(step=15, hours=1))
     assert quarter.import_price_per_kwh == pytest.approx([0.152, 0.153, 0.154, 0.155])
     hourly = builder(tmp_path / "h", ENTSOE_API_KEY="test-token")(entsoe_home(), axis(hours=1))
@@ -280,7 +298,7 @@ def test_entsoe_without_a_token_names_the_variable(tmp_path: Path, http_mock: re
 
 
 def test_entsoe_no_matching_data(tmp_path: Path, http_mock: responses.RequestsMock) -> None:
-    http_mock.get(ENTSOE_URL, body=answer("entsoe-no-data.xml"), content_type="application/xml")
+    register_entsoe(http_mock, "entsoe-no-data.xml")
     home = entsoe_home(fallback={"type": "flat", "price_per_kwh": 0.3})
     inputs = builder(tmp_path, ENTSOE_API_KEY="t")(home, axis())
     assert inputs.import_price_per_kwh == pytest.approx([0.3] * 6)
