@@ -113,7 +113,7 @@ def test_the_standard_profile_is_scaled_to_the_meter(tmp_path: Path) -> None:
 
 def test_negative_readings_are_refused(tmp_path: Path) -> None:
     path = write_history(tmp_path / "m.csv", "2026-06-01T00:00:00+02:00", 60, [0.5, -0.1], "power_kw")
-    with pytest.raises(SeriesError, match="value 2 .* is negative"):
+    with pytest.raises(SeriesError, match=r"value 2 .* is negative"):
         read_meter_history(path, unit="kw", tz_name="Europe/Berlin")
 
 

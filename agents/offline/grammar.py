@@ -218,7 +218,8 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("forecast", r"\b(forecast|when is (?:electricity|power|energy|it) (?:cheapest|cheap|greenest)|"
      r"how (?:much|sunny)[a-z ]*(?:solar|sun|pv)|solar (?:tomorrow|today|production)|"
      r"electricity prices?|power prices?|price forecast|prices? (?:tonight|tomorrow|today)|"
-     r"base ?load|will it be sunny)\b"),
+     r"base ?load|will it be sunny|what(?:'s| is) the (?:sun|weather) (?:like|doing)|"
+     r"weather (?:tomorrow|today|tonight|forecast)|cheapest (?:tonight|tomorrow|today))\b"),
     ("cost", r"\b(what will (?:it|this|that) cost|how much (?:will|does|would) (?:it|this|that) cost|"
      r"how much is it|what does (?:it|this|that) cost|what is the cost|cost me|"
      r"how much will i (?:pay|save)|what do i save|how much do i save)\b"),

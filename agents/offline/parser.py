@@ -145,7 +145,11 @@ def parse(text: str, ctx: ParseContext) -> Intent:
     requests = _requests(t, ctx, infer_from_context=False)
     intent.has_times = any(r.has_time() or r.unclear_time for r in requests)
     asking = question in ("cost", "plan", "forecast", "help")
-    if asking and not intent.has_times and not any(r.has_amount() or r.action != "set" for r in requests):
+    # "what's the sun like tomorrow?": a time in a forecast question that names no device is
+    # the question's period, not a request's deadline
+    times_ask = question == "forecast" and not any(r.device for r in requests)
+    if (asking and (not intent.has_times or times_ask)
+            and not any(r.has_amount() or r.action != "set" for r in requests)):
         intent.question = question
         return intent
     intent.requests = [r for r in requests if r.signal] or [r for r in requests if r.device]

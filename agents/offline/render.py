@@ -224,7 +224,32 @@ def render_forecast(fs: ForecastSummary) -> str:
         lines.append(
             f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."
         )
+    if fs.cloud_cover_mean_pct is not None:
+        lines.append(f"Cloud cover averages {_num(fs.cloud_cover_mean_pct, 1)}%.")
+    if fs.air_temperature_min_c is not None and fs.air_temperature_max_c is not None:
+        lines.append(
+            f"It will be {_num(fs.air_temperature_min_c, 1)} to {_num(fs.air_temperature_max_c, 1)} °C."
+        )
+    lines.extend(_source_lines(fs))
     return " ".join(lines)
+
+
+_SOURCE_LABELS = {"prices": "Prices", "export_prices": "Export prices", "weather": "Weather",
+                  "base_load": "Base load"}
+
+
+def _source_lines(fs: ForecastSummary) -> list[str]:
+    """Where each input came from, when it was fetched, and what to know about it."""
+    tz = fs.horizon_start.tzinfo
+    lines = []
+    for key, source in fs.sources.items():
+        text = f"{_SOURCE_LABELS.get(key, key)}: {source.source}"
+        if source.fetched_at is not None:
+            text += f", fetched {when(source.fetched_at.astimezone(tz))}"
+        if source.note:
+            text += f" ({source.note})"
+        lines.append(text + ".")
+    return lines
 
 
 def render_cancelled(result: DraftResult, names: dict[str, str]) -> str:
