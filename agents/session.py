@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -23,6 +23,7 @@ from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
 from tools.results import Plan, ScheduleOutcome
+from tools.standing import StandingOrder, StandingOrderSpec, standing_requests
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
@@ -51,6 +52,28 @@ class Clarification(BaseModel):
     question: str = Field(description="The one question asked.")
     missing: list[MissingFact] = Field(description="Which facts the question is about.")
     asked_at: AwareDatetime = Field(description="Session clock when it was asked.")
+
+
+@runtime_checkable
+class StandingOrdersHandle(Protocol):
+    """What the team may do with the standing orders (``app/standing.py``).
+
+    :class:`app.standing.StandingOrders` satisfies it. Approving is deliberately not part of this
+    protocol: an agent can propose a standing order, and pause, resume or cancel one when the
+    homeowner says so, but only a human approves one.
+    """
+
+    def list(self, *, include_cancelled: bool = False) -> list[StandingOrder]: ...
+
+    def propose(
+        self, spec: StandingOrderSpec, home: Home, *, text: str | None = None
+    ) -> StandingOrder: ...
+
+    def pause(self, order_id: int, until: date | None = None) -> StandingOrder: ...
+
+    def resume(self, order_id: int) -> StandingOrder: ...
+
+    def cancel(self, order_id: int) -> StandingOrder: ...
 
 
 @dataclass(frozen=True)
@@ -109,6 +132,9 @@ class PlanningSession:
     inputs_builder:
         Builds prices, PV, weather and base load for the axis; injected by ``app/`` (live
         providers with their cache and fallbacks), :func:`tools.inputs.build_inputs` by default.
+    standing:
+        The standing orders (``app/standing.py``), or ``None``: their requests join every plan
+        for the devices the draft does not cover.
     """
 
     home: Home
@@ -120,6 +146,7 @@ class PlanningSession:
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
     inputs_builder: InputsBuilder = build_inputs
+    standing: StandingOrdersHandle | None = None
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
@@ -155,6 +182,20 @@ class PlanningSession:
         if self._inputs is None or self._inputs.axis != axis:
             self._inputs = self.inputs_builder(self.home, axis)
         return self._inputs
+
+    def with_standing(self, requests: list[DeviceRequest]) -> list[DeviceRequest]:
+        """``requests`` plus the standing orders' requests for the devices they do not cover."""
+        return [*requests, *(r for _, r in self.standing_for(requests))]
+
+    def standing_for(self, requests: list[DeviceRequest]) -> list[tuple[StandingOrder, DeviceRequest]]:
+        """The standing orders (with their request for this plan) that join ``requests``."""
+        if self.standing is None:
+            return []
+        orders = self.standing.list()
+        extra = standing_requests(orders, self.home, self.now, self.axis())
+        asked = {r.device for r in requests}
+        by_device = {o.device: o for o in reversed(orders)}
+        return [(by_device[r.device], r) for r in extra if r.device not in asked]
 
     def active_plan(self) -> Plan | None:
         """The approved plan from the store, or ``None`` without a store or an active plan."""

@@ -102,6 +102,10 @@ class Intent:
     why_device: str | None = None
     why_at: str | None = None  # local "HH:MM"
     has_times: bool = False
+    standing_days: str | None = None  # daily | weekdays | weekends: the request repeats
+    standing_earliest: str | None = None  # local "HH:MM" a repeating request opens at
+    standing_action: str | None = None  # pause | resume | cancel | list
+    standing_this_week: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,21 @@ def parse(text: str, ctx: ParseContext) -> Intent:
     intent = Intent(text=t)
     intent.approval = bool(re.search(g.APPROVAL, t))
     intent.adopt = bool(re.match(g.ADOPT, t))
+    action = next((kind for kind, pattern in g.STANDING_ACTIONS if re.search(pattern, t)), None)
+    if action is not None:
+        intent.standing_action = action
+        intent.standing_this_week = bool(re.search(g.STANDING_THIS_WEEK, t))
+        intent.why_device = next((m.device for m in _device_mentions(t, ctx) if m.device), None)
+        return intent
+    for days, pattern in g.STANDING_DAYS:
+        match = re.search(pattern, t)
+        if match is not None:
+            intent.standing_days = days
+            intent.standing_earliest = next(
+                (clock for p, clock in g.STANDING_EARLIEST if re.search(p, t)), None
+            )
+            t = (t[:match.start()] + " " + t[match.end():]).strip()
+            break
     question = next((kind for kind, pattern in g.QUESTIONS if re.search(pattern, t)), None)
     if question == "what_if":
         match = re.search(g.QUESTIONS[0][1], t)

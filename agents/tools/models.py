@@ -126,6 +126,14 @@ class PlanView(ToolOutput):
     requests: list[DeviceRequest] = Field(default_factory=list)
     conflicts: list[ConflictView] = Field(default_factory=list)
     diagnosis: DiagnosisView | None = None
+    standing: list[str] = Field(
+        default_factory=list,
+        description="Standing orders this plan includes (requests the homeowner approved once).",
+    )
+    inputs: list[str] = Field(
+        default_factory=list,
+        description="What the homeowner should know about the inputs, e.g. live prices unavailable.",
+    )
 
 
 class ForecastSummary(ToolOutput):

@@ -7,7 +7,9 @@ from agents.tools.models import NoArgs, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
+from tools.inputs import input_notes
 from tools.planning import schedule
+from tools.results import ScheduleOutcome
 
 
 def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
@@ -19,18 +21,27 @@ def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
 
 
 def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
-    """Run the optimiser on the draft requests and make the result the proposal."""
+    """Run the optimiser on the draft requests (and the standing orders' requests for the
+    devices the draft does not cover) and make the result the proposal."""
     del args
-    if not session.draft:
+    requests = session.with_standing(list(session.draft))
+    if not requests:
         raise RequestError("draft", "there are no requests to plan; the coordinator adds them first")
     outcome = schedule(
-        session.home, session.now, list(session.draft), inputs=session.inputs(),
+        session.home, session.now, requests, inputs=session.inputs(),
         active_plan=session.active_plan(),
     )
     session.proposal = outcome
     session.run.proposal = outcome
     session.pending = None
-    return plan_view(session.home, outcome)
+    return _with_notes(session, plan_view(session.home, outcome), outcome)
+
+
+def _with_notes(session: PlanningSession, view: PlanView, outcome: ScheduleOutcome) -> PlanView:
+    """The view with the standing orders it includes and what to know about its inputs."""
+    standing = [order.describe(session.home) for order, _ in session.standing_for(list(session.draft))]
+    notes = input_notes(outcome.plan.inputs) if outcome.plan is not None else []
+    return view.model_copy(update={"standing": standing, "inputs": notes})
 
 
 def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
@@ -42,7 +53,8 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
     if not draft:
         raise RequestError("upsert", "the changed draft has no requests to plan")
     outcome = schedule(
-        session.home, session.now, draft, inputs=session.inputs(), active_plan=session.active_plan(),
+        session.home, session.now, session.with_standing(draft), inputs=session.inputs(),
+        active_plan=session.active_plan(),
     )
     current = session.latest_plan()
     view = plan_view(session.home, outcome)

@@ -13,6 +13,7 @@ from app.cli.conversation import add_chat_parser, add_plan_parser
 from app.cli.meter import add_meter_parser
 from app.cli.plans import add_store_parsers
 from app.cli.schedule import add_schedule_parser
+from app.cli.standing import add_standing_parser
 from app.cli.ui import add_ui_parser
 from tools.errors import HearthError, InputError
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ui_parser(subparsers)
     add_store_parsers(subparsers)
     add_meter_parser(subparsers)
+    add_standing_parser(subparsers)
     return parser
 
 

@@ -29,6 +29,7 @@ from agents.session import PlanningSession
 from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
 from app.providers import inputs_builder_for
 from app.render import diff_section
+from app.standing import StandingOrders
 from app.store import PlanStore, PlanStoreError
 from tools.home import Home
 
@@ -74,6 +75,7 @@ def _session(args: argparse.Namespace, store: PlanStore) -> PlanningSession:
     return PlanningSession(
         home=home, now=now_arg(args, home), store=store, step_minutes=args.step,
         horizon_hours=args.horizon, inputs_builder=inputs_builder_for(home),
+        standing=StandingOrders(store.path),
     )
 
 

@@ -65,6 +65,7 @@ from agents.run import RunResult
 from agents.session import PlanningSession
 from app.providers import inputs_builder_for
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
+from app.standing import StandingOrders
 from app.store import (
     PlanStatusError,
     PlanStore,
@@ -122,7 +123,8 @@ def open_conversation(home: Home, store: PlanStore, now: datetime) -> Conversati
     """A per-chat team from the agents' factories; the model client is chosen by configuration
     (``HEARTH_LLM``, default offline) and streams its tokens to the UI."""
     session = PlanningSession(
-        home=home, now=now, store=store, inputs_builder=inputs_builder_for(home)
+        home=home, now=now, store=store, inputs_builder=inputs_builder_for(home),
+        standing=StandingOrders(store.path),
     )
     return TeamConversation(session, make_client_factory(), stream=True)
 
