@@ -77,9 +77,8 @@ SPECS: dict[str, ToolSpec] = {
                  "Re-check the latest proposal for conflicts (grid limit, quiet hours, order, "
                  "overlaps, battery reserve, the active plan)."),
         ToolSpec("standing_orders", standing_orders, StandingArgs, StandingOrdersResult,
-                 "Standing orders (requests repeated every day, weekday or weekend): propose one "
-                 "when the homeowner asks for something every day (they approve it themselves), "
-                 "or list, pause ('not this week': until end_of_week), resume or cancel them."),
+                 "Requests repeated every day/weekday/weekend: propose one (the homeowner "
+                 "approves it), or list, pause, resume, cancel (optionally one device's)."),
         ToolSpec("verify_reply", verify_reply, NoArgs, ReplyCheck,
                  "Check that every number and time in the coordinator's last reply appears in a "
                  "tool result of this run."),

@@ -24,23 +24,15 @@ class StandingArgs(StrictModel):
     """Propose a standing order, or list, pause, resume or cancel standing orders."""
 
     action: Literal["propose", "list", "pause", "resume", "cancel"]
-    device: str | None = Field(
-        default=None, description="propose: the EV or appliance; others: only this device's orders."
-    )
-    days: DayRule = Field(default="daily", description="propose: daily, weekdays or weekends.")
-    deadline: str | None = Field(default=None, description="propose: done by this local time, HH:MM.")
-    earliest: str | None = Field(
-        default=None, description="propose: not before this local time, HH:MM (the evening before "
-        "when later than the deadline).",
-    )
-    target_soc_pct: float | None = Field(default=None, gt=0, le=100, description="EV target [%].")
-    energy_kwh: float | None = Field(default=None, gt=0, le=500, description="EV energy [kWh].")
+    device: str | None = None
+    days: DayRule = "daily"
+    deadline: str | None = Field(default=None, description="HH:MM local")
+    earliest: str | None = Field(default=None, description="HH:MM local")
+    target_soc_pct: float | None = Field(default=None, gt=0, le=100)
+    energy_kwh: float | None = Field(default=None, gt=0, le=500)
     objective: Literal["cost", "co2", "asap"] = "cost"
-    ids: list[int] | None = Field(default=None, description="pause/resume/cancel: order ids; None = all.")
-    until: str | None = Field(
-        default=None, description="pause: last paused local date YYYY-MM-DD or 'end_of_week'; "
-        "None = until resumed.",
-    )
+    ids: list[int] | None = Field(default=None, description="default: all")
+    until: str | None = Field(default=None, description="pause: YYYY-MM-DD or end_of_week")
 
 
 class StandingOrderView(StrictModel):
