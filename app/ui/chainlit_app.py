@@ -73,6 +73,7 @@ from app.store import (
     StaleProposalError,
     UnknownPlanError,
 )
+from app.ui import standing as standing_ui  # registers the standing-order buttons
 from app.ui.chart import plan_figure
 from tools.errors import HearthError, InputError
 from tools.home import Home, load_home
@@ -312,13 +313,17 @@ async def on_chat_start() -> None:
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
+    standing = StandingOrders(store.path)
     cl.user_session.set("home", home)
     cl.user_session.set("store", store)
+    cl.user_session.set("standing", standing)
+    cl.user_session.set("clock", lambda: now_for(home))
     cl.user_session.set("conversation", conversation)
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
     await _say(WELCOME)
     await show_active_plan(store, home, now)
+    await standing_ui.show_orders(standing, home)
 
 
 @cl.on_chat_end
@@ -382,6 +387,9 @@ async def run_request(text: str) -> None:
         cl.user_session.set("busy", False)
     await steps.close()
     await send_result(result, based_on_active, home)
+    standing: StandingOrders | None = _state("standing")
+    if result is not None and standing is not None:
+        await standing_ui.offer_approval(conversation.session, standing, home)
 
 
 async def send_result(result: RunResult | None, based_on_active: int | None, home: Home) -> None:
