@@ -418,3 +418,14 @@ def test_inputs_without_providers_name_the_home_file() -> None:
     }
     assert all(s.note is None and s.fetched_at is None for s in inputs.sources.values())
     assert np.all(inputs.air_temperature_c == 15.0)
+
+
+def test_price_windows_follow_the_calendar_on_dst_days() -> None:
+    """Sun 25 Oct 2026 has 25 hours in Berlin: a plan from 18:00 that day asks from 00:00 CEST
+    (24 Oct 22:00Z) to 00:00 CET on the 26th (25 Oct 23:00Z), not 24 h after midnight."""
+    from app.providers.inputs import _local_days
+
+    start = datetime.fromisoformat("2026-10-25T18:00:00+01:00")
+    first, last = _local_days(axis(now=start, hours=6))
+    assert first.astimezone(timezone.utc) == datetime(2026, 10, 24, 22, tzinfo=timezone.utc)
+    assert last.astimezone(timezone.utc) == datetime(2026, 10, 25, 23, tzinfo=timezone.utc)

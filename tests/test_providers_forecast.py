@@ -65,3 +65,11 @@ async def test_forecast_questions_name_source_and_time(
     assert "Weather: Open-Meteo forecast, fetched Tue 13:30." in result.message
     assert "Cloud cover averages 50%." in result.message
     assert "0.3427 EUR/kWh (Tue 18:00)" in result.message
+
+
+def test_an_assumed_temperature_is_not_reported(session: PlanningSession) -> None:
+    """Without a forecast the PV model assumes 15 °C; the forecast tool does not pass that off as
+    tomorrow's weather, and says the weather is an assumption."""
+    summary = get_forecast(session, NoArgs())
+    assert summary.air_temperature_min_c is None and summary.cloud_cover_mean_pct is None
+    assert summary.sources["weather"].source == "clear sky at 15 °C (no weather forecast)"

@@ -31,6 +31,12 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
     h = axis.step_hours
     has_pv = bool(np.any(pv > 0))
     co2 = inputs.co2_g_per_kwh
+    weather = inputs.sources.get("weather")
+    # an assumed temperature (no forecast, no series) is not something to tell the homeowner
+    forecast_weather = inputs.cloud_cover_pct is not None or (
+        weather is not None and weather.fetched_at is not None
+    )
+    temperature = inputs.air_temperature_c if forecast_weather else None
     return ForecastSummary(
         horizon_start=axis.start, horizon_end=axis.end, horizon_hours=round(axis.hours, 2),
         currency=inputs.currency,
@@ -50,8 +56,8 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
         cloud_cover_mean_pct=(
             None if inputs.cloud_cover_pct is None else round(float(inputs.cloud_cover_pct.mean()), 1)
         ),
-        air_temperature_min_c=_rounded_min(inputs.air_temperature_c),
-        air_temperature_max_c=_rounded_max(inputs.air_temperature_c),
+        air_temperature_min_c=_rounded_min(temperature),
+        air_temperature_max_c=_rounded_max(temperature),
         sources=dict(inputs.sources),
     )
 

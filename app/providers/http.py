@@ -80,7 +80,7 @@ def get_json(
             provider, f"no answer within {settings.read_timeout_s:g} s"
         ) from None
     except requests.ConnectionError:
-        raise ProviderError(provider, "cannot be reached (no network, or the server is down)") from None
+        raise ProviderError(provider, "cannot be reached: no network, or the server is down") from None
     except requests.RequestException as err:
         raise ProviderError(provider, f"the request failed ({type(err).__name__})") from None
     if response.status_code != 200:

@@ -196,7 +196,7 @@ def fetch_entsoe(
     except requests.Timeout:
         raise ProviderError(label, f"no answer within {settings.read_timeout_s:g} s") from None
     except requests.RequestException:
-        raise ProviderError(label, "cannot be reached (no network or the server is down)") from None
+        raise ProviderError(label, "cannot be reached: no network, or the server is down") from None
     except (KeyError, ValueError, AttributeError) as err:
         raise ProviderError(label, f"unexpected answer ({type(err).__name__})") from None
     index = pd.DatetimeIndex(prices.index)
