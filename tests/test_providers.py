@@ -429,3 +429,12 @@ def test_price_windows_follow_the_calendar_on_dst_days() -> None:
     first, last = _local_days(axis(now=start, hours=6))
     assert first.astimezone(timezone.utc) == datetime(2026, 10, 24, 22, tzinfo=timezone.utc)
     assert last.astimezone(timezone.utc) == datetime(2026, 10, 25, 23, tzinfo=timezone.utc)
+
+
+def test_a_damaged_cache_file_is_bad_input(tmp_path: Path) -> None:
+    from app.providers.cache import CacheFileError
+
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(CacheFileError, match="HEARTH_CACHE"):
+        ProviderCache(path)

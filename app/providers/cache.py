@@ -121,6 +121,10 @@ class ProviderCache:
         try:
             with conn:
                 yield conn
+        except sqlite3.DatabaseError as err:
+            raise CacheFileError(
+                f"{self.path} cannot be used ({err}); delete it or set {CACHE_ENV} to another file"
+            ) from None
         finally:
             conn.close()
 
