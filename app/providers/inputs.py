@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import requests
 
+from agents.session import InputsBuilder
 from app.providers.cache import Delivery, ProviderCache
 from app.providers.http import HttpSettings, ProviderError, make_session
 from app.providers.prices import feed_key, fetch_prices
@@ -47,7 +48,6 @@ from tools.timeaxis import TimeAxis
 log = logging.getLogger("hearth.providers")
 
 OFFLINE_ENV = "HEARTH_OFFLINE"
-InputsBuilder = Callable[[Home, TimeAxis], PlanningInputs]
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class ProviderInputs:
     def _weather(self, home: Home, axis: TimeAxis) -> tuple[ProvidedWeather | None, str | None]:
         label = PROVIDER_LABELS["open_meteo"]
         first_day = axis.start.astimezone(timezone.utc).date()
-        last_day = (axis.end - timedelta(seconds=1)).astimezone(timezone.utc).date()
+        last_day = (axis.end.astimezone(timezone.utc) - timedelta(seconds=1)).date()
 
         def fetch() -> dict[str, Series]:
             cloud, temperature, wind = fetch_weather(
