@@ -3,7 +3,8 @@
 Learns the same-weekday profile from all but the last week of the history, forecasts that week
 with it and with the standard household profile (BDEW H0 scaled to the history's energy), and
 prints both mean absolute errors and which one a ``base_load: {type: learned, ...}`` home would
-plan with. Exit status 2 for a file or unit Hearth cannot read.
+plan with. Exit status 2 for a file or unit Hearth cannot read. The planning core is imported
+when the command runs, not when its flags are defined.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tools.baseload_learned import (
-    HOLD_OUT_DAYS,
-    MIN_TRAINING_DAYS,
-    check_against_standard,
-    read_meter_history,
-)
 from tools.errors import InputError
-from tools.home import load_home
 
 
 def add_meter_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -47,6 +41,14 @@ def add_meter_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_meter_check(args: argparse.Namespace) -> int:
+    from tools.baseload_learned import (
+        HOLD_OUT_DAYS,
+        MIN_TRAINING_DAYS,
+        check_against_standard,
+        read_meter_history,
+    )
+    from tools.home import load_home
+
     if not args.file.is_file():
         raise InputError("FILE", f"{args.file} does not exist")
     if not 0 < args.half_life_weeks <= 52:

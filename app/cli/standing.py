@@ -3,6 +3,7 @@
 ``add`` stores a *proposed* order (checked against the home file); ``approve`` makes it active —
 the same plain code the UI's button runs. Active orders join every plan the team makes for the
 devices the homeowner did not ask about in that conversation. Exit status: 0 done, 2 bad input.
+The store and the planning core are imported when a command runs.
 """
 
 from __future__ import annotations
@@ -11,15 +12,22 @@ import argparse
 import getpass
 import json
 from datetime import date
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from app.cli.plans import add_db_arg
 from app.cli.schedule import load_home_arg
-from app.standing import StandingOrders
 from tools.errors import InputError
-from tools.home import Home
-from tools.standing import StandingOrder, StandingOrderSpec
+
+if TYPE_CHECKING:
+    from app.standing import StandingOrders
+    from tools.home import Home
+    from tools.standing import StandingOrder
+
+
+def _orders(args: argparse.Namespace) -> StandingOrders:
+    from app.standing import StandingOrders
+
+    return StandingOrders(args.db)
 
 
 def add_standing_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -83,7 +91,7 @@ def describe(order: StandingOrder, home: Home | None) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    orders = StandingOrders(args.db).list(include_cancelled=args.all)
+    orders = _orders(args).list(include_cancelled=args.all)
     if args.json:
         print(json.dumps([o.model_dump(mode="json") for o in orders], indent=2))
         return 0
@@ -96,6 +104,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from tools.standing import StandingOrderSpec
+
     home = load_home_arg(args)
     matches = home.find_device(args.device)
     if len(matches) != 1:
@@ -112,14 +124,14 @@ def run_add(args: argparse.Namespace) -> int:
         field = str(first["loc"][0]) if first["loc"] else ""
         flag = f"--{flags.get(field, field.replace('_', '-'))}" if field else "standing order"
         raise InputError(flag, first["msg"].removeprefix("Value error, ")) from None
-    order = StandingOrders(args.db).propose(spec, home)
+    order = _orders(args).propose(spec, home)
     print(f"Proposed standing order {order.id}: {order.describe(home)}.")
     print(f"Approve it with `hearth standing approve {order.id}`.")
     return 0
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    order = StandingOrders(args.db).approve(args.id, args.by or getpass.getuser())
+    order = _orders(args).approve(args.id, args.by or getpass.getuser())
     print(f"Standing order {order.id} is active: it joins every plan from now on.")
     return 0
 
@@ -131,19 +143,19 @@ def run_pause(args: argparse.Namespace) -> int:
             until = date.fromisoformat(args.until)
         except ValueError:
             raise InputError("--until", f"is not a date YYYY-MM-DD: {args.until!r}") from None
-    order = StandingOrders(args.db).pause(args.id, until)
+    order = _orders(args).pause(args.id, until)
     when = f"up to and including {until:%a %d %b %Y}" if until else "until you resume it"
     print(f"Standing order {order.id} is paused {when}.")
     return 0
 
 
 def run_resume(args: argparse.Namespace) -> int:
-    order = StandingOrders(args.db).resume(args.id)
+    order = _orders(args).resume(args.id)
     print(f"Standing order {order.id} is active again.")
     return 0
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    order = StandingOrders(args.db).cancel(args.id)
+    order = _orders(args).cancel(args.id)
     print(f"Standing order {order.id} is cancelled.")
     return 0
