@@ -23,7 +23,8 @@ from tools.baseload_learned import (
     read_meter_history,
     weekday_profile_kw,
 )
-from tools.errors import SeriesError
+from tools.errors import InputError, SeriesError
+from tools.home import Home
 from tools.timeaxis import TimeAxis
 
 METER = EXAMPLES / "data" / "meter-sceaux-2008.csv"
@@ -36,6 +37,11 @@ def write_history(path: Path, start: str, step_minutes: int, values: list[float]
         lines.append(f"{(first + timedelta(minutes=step_minutes * i)).isoformat()},{value}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def in_folder(home: Home, folder: Path) -> Home:
+    """``home`` as if its home file lay in ``folder`` (files it names are confined there)."""
+    return home.model_copy(update={"source_dir": str(folder)})
 
 
 def test_quarter_hour_kwh_become_hourly_kw(tmp_path: Path) -> None:
@@ -69,7 +75,7 @@ def test_a_household_that_repeats_its_week_is_learned_exactly(tmp_path: Path) ->
     check = check_against_standard(history, half_life_weeks=2.0)
     assert check is not None and check.learned_mae_kw == pytest.approx(0.0, abs=1e-12)
     assert check.standard_mae_kw > 0.05 and check.better == "learned"
-    home = flat_home(base_load={"type": "learned", "file": str(path), "unit": "kw"})
+    home = in_folder(flat_home(base_load={"type": "learned", "file": "m.csv", "unit": "kw"}), tmp_path)
     axis = TimeAxis.from_now(datetime.fromisoformat("2026-07-22T18:00:00+02:00"),
                              tz_name="Europe/Berlin", step_minutes=30, horizon_hours=2)
     result = learned_base_load(home.base_load, home, axis)  # type: ignore[arg-type]
@@ -119,7 +125,7 @@ def test_negative_readings_are_refused(tmp_path: Path) -> None:
 
 def test_a_short_history_says_it_was_not_checked(tmp_path: Path) -> None:
     path = write_history(tmp_path / "m.csv", "2026-06-01T00:00:00+02:00", 60, [0.5] * 24 * 8, "power_kw")
-    home = flat_home(base_load={"type": "learned", "file": str(path), "unit": "kw"})
+    home = in_folder(flat_home(base_load={"type": "learned", "file": "m.csv", "unit": "kw"}), tmp_path)
     axis = TimeAxis.from_now(datetime.fromisoformat("2026-06-20T18:00:00+02:00"),
                              tz_name="Europe/Berlin", step_minutes=60, horizon_hours=2)
     result = learned_base_load(home.base_load, home, axis)  # type: ignore[arg-type]
@@ -139,3 +145,12 @@ def test_meter_check_bad_unit_is_exit_2(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as exit_info:
         main(["meter", "check", str(METER), "--unit", "wh", "--timezone", "Europe/Paris"])
     assert exit_info.value.code == 2
+
+
+def test_a_meter_file_outside_the_home_folder_is_refused(tmp_path: Path) -> None:
+    home = in_folder(flat_home(base_load={"type": "learned", "file": "/etc/passwd", "unit": "kw"}),
+                     tmp_path)
+    axis = TimeAxis.from_now(datetime.fromisoformat("2026-06-20T18:00:00+02:00"),
+                             tz_name="Europe/Berlin", step_minutes=60, horizon_hours=2)
+    with pytest.raises(InputError, match="base_load.file"):
+        learned_base_load(home.base_load, home, axis)  # type: ignore[arg-type]

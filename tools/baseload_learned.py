@@ -216,7 +216,7 @@ def learned_base_load(spec: LearnedBaseLoad, home: Home, axis: TimeAxis) -> Lear
     The per-minute value is the chosen forecast at the minute's local weekday and hour, averaged
     over each step (exact on DST days, like every clock rule here).
     """
-    path = home.resolve_path(spec.file)
+    path = home.resolve_path(spec.file, "base_load.file")
     stat = path.stat() if path.is_file() else None
     history, profile, check = _learn(
         str(path), stat.st_mtime_ns if stat else 0, spec.unit, spec.value_column,
