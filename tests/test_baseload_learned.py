@@ -124,7 +124,7 @@ def test_negative_readings_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_short_history_says_it_was_not_checked(tmp_path: Path) -> None:
-    path = write_history(tmp_path / "m.csv", "2026-06-01T00:00:00+02:00", 60, [0.5] * 24 * 8, "power_kw")
+    write_history(tmp_path / "m.csv", "2026-06-01T00:00:00+02:00", 60, [0.5] * 24 * 8, "power_kw")
     home = in_folder(flat_home(base_load={"type": "learned", "file": "m.csv", "unit": "kw"}), tmp_path)
     axis = TimeAxis.from_now(datetime.fromisoformat("2026-06-20T18:00:00+02:00"),
                              tz_name="Europe/Berlin", step_minutes=60, horizon_hours=2)
@@ -152,5 +152,5 @@ def test_a_meter_file_outside_the_home_folder_is_refused(tmp_path: Path) -> None
                      tmp_path)
     axis = TimeAxis.from_now(datetime.fromisoformat("2026-06-20T18:00:00+02:00"),
                              tz_name="Europe/Berlin", step_minutes=60, horizon_hours=2)
-    with pytest.raises(InputError, match="base_load.file"):
+    with pytest.raises(InputError, match=r"base_load\.file"):
         learned_base_load(home.base_load, home, axis)  # type: ignore[arg-type]
