@@ -71,6 +71,7 @@ from agents.session import PlanningSession
 from app.logs import configure_logging
 from app.providers import inputs_builder_for
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
+from app.runner.notify import live_note, live_state, pending_runner_proposal
 from app.standing import StandingOrders
 from app.store import (
     PlanStatusError,
@@ -334,7 +335,8 @@ async def on_chat_start() -> None:
         home = home_from_env()
         store = PlanStore()
         now = now_for(home)
-        conversation = open_conversation(home, store, now)
+        live = live_state(home, store, now)
+        conversation = open_conversation(live.home, store, now)
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
@@ -347,8 +349,34 @@ async def on_chat_start() -> None:
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
     await _say(WELCOME)
+    if live.sources:
+        await _say(live_note(live))
     await show_active_plan(store, home, now)
+    await show_runner_proposal(store, home)
     await standing_ui.show_orders(standing, home)
+
+
+async def show_runner_proposal(store: PlanStore, home: Home) -> None:
+    """The runner's re-plan that needs the homeowner (a notification with Approve / Reject)."""
+    pending = pending_runner_proposal(store)
+    if pending is None:
+        return
+    plan_id, plan = pending.record.id, pending.record.plan
+    summary = plan_summary(plan, (), home.timezone, title=f"Proposed change (plan {plan_id})")
+    payload = {"plan_id": plan_id}
+    message = await _say(
+        f"**The running plan needs your decision.** While carrying it out ({pending.reason}), "
+        f"Hearth found that {pending.why}. The current plan keeps running until you decide."
+        f"\n\n{summary}",
+        actions=[
+            cl.Action(id=f"approve-{plan_id}", name="approve_plan", payload=payload,
+                      label="Approve", icon="check", tooltip="Make this the active plan"),
+            cl.Action(id=f"reject-{plan_id}", name="reject_plan", payload=payload,
+                      label="Reject", icon="x", tooltip="Keep the current plan"),
+        ],
+    )
+    proposals: dict[int, cl.Message] = _state("proposals")
+    proposals[plan_id] = message
 
 
 @cl.on_chat_end

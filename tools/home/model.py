@@ -13,6 +13,7 @@ from tools.files import confined_path
 from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
 from tools.home.clock import Frozen, check_label
 from tools.home.devices import Appliance, Battery, Ev
+from tools.home.integration import DeviceKind, Integration, check_roles
 from tools.home.site import GridConnection, Location, OpenMeteoWeather, PvArray, PvSettings
 from tools.home.tariffs import Tariff
 
@@ -39,6 +40,9 @@ class Home(Frozen):
     base_load: BaseLoadSpec
     weather: OpenMeteoWeather | None = Field(
         default=None, description="Weather forecast provider; none = clear sky."
+    )
+    integration: Integration = Field(
+        default=Integration(), description="How the runner reaches the devices (hearth run)."
     )
     source_dir: str | None = Field(default=None, exclude=True, description="Set by load_home.")
 
@@ -72,7 +76,19 @@ class Home(Frozen):
                         f"of this home ({', '.join(sorted(appliance_ids))})"
                     )
         self._check_acyclic()
+        self._check_integration()
         return self
+
+    def _check_integration(self) -> None:
+        for device_id, link in self.integration.devices.items():
+            try:
+                device = self.device(device_id)
+            except KeyError:
+                known = ", ".join(d.id for d in self.devices()) or "none"
+                raise ValueError(
+                    f"integration.devices: {device_id!r} is not a device of this home ({known})"
+                ) from None
+            check_roles(f"integration.devices.{device_id}", self.kind_of(device), link)
 
     def _device_labels(self) -> Iterator[tuple[str, str]]:
         if self.battery:
@@ -123,6 +139,12 @@ class Home(Frozen):
         except KeyError:
             return device_id.replace("_", " ")
         return device.name or device_id.replace("_", " ")
+
+    def kind_of(self, device: Battery | Ev | Appliance) -> DeviceKind:
+        """``battery``, ``ev`` or ``appliance``."""
+        if isinstance(device, Battery):
+            return "battery"
+        return "ev" if isinstance(device, Ev) else "appliance"
 
     def ev(self, device_id: str) -> Ev:
         return next(ev for ev in self.evs if ev.id == device_id)
