@@ -337,7 +337,7 @@ def test_open_meteo_weather_feeds_the_pv_model(tmp_path: Path, http_mock: respon
     plan_axis = axis(now=morning, hours=8)
     inputs = builder(tmp_path)(home, plan_axis)
     assert inputs.cloud_cover_pct == pytest.approx([50.0] * 8)
-    assert inputs.air_temperature_c == pytest.approx([5.0] * 8)
+    assert inputs.outdoor_temp_c == pytest.approx([5.0] * 8)
     assert inputs.wind_speed_m_s == pytest.approx([3.0] * 8)
     expected = pv_forecast_kw(home, plan_axis, cloud_cover_pct=np.full(8, 50.0),
                               air_temperature_c=np.full(8, 5.0))
@@ -356,20 +356,21 @@ def test_open_meteo_error_answer(tmp_path: Path, http_mock: responses.RequestsMo
     http_mock.get(OPEN_METEO_URL, status=400, body=answer("open-meteo-error.json"))
     inputs = builder(tmp_path)(weather_home(), axis())
     assert inputs.cloud_cover_pct is None
-    assert inputs.air_temperature_c == pytest.approx([15.0] * 6)
+    assert inputs.outdoor_temp_c is None  # no forecast, no climate profile, no heat pump
     note = inputs.sources["weather"].note
     assert "live Open-Meteo forecast unavailable since 13:00 — the server answered 400: Cannot initialize" in note
 
 
 def test_open_meteo_missing_hours_end_the_forecast(tmp_path: Path, http_mock: responses.RequestsMock) -> None:
     """The last 12 of 48 hours are null: the forecast ends 2026-11-25T12:00Z = 13:00 Berlin;
-    a plan from 08:00 gets 50 % cloud until 13:00 and clear sky at 15 °C after."""
+    a plan from 08:00 gets 50 % cloud until 13:00, then clear sky at the PV model's assumed 15 °C
+    (the home has no climate profile)."""
     http_mock.get(OPEN_METEO_URL, body=answer("open-meteo-2026-11-24-short.json"))
     start = datetime.fromisoformat("2026-11-25T08:00:00+01:00")
     inputs = builder(tmp_path)(weather_home(), axis(now=start, hours=8))
     assert inputs.cloud_cover_pct == pytest.approx([50.0] * 5 + [0.0] * 3)
-    assert inputs.air_temperature_c == pytest.approx([5.0] * 5 + [15.0] * 3)
-    assert inputs.sources["weather"].note == "the forecast ends 13:00; clear sky at 15 °C assumed after that"
+    assert inputs.outdoor_temp_c == pytest.approx([5.0] * 5 + [15.0] * 3)
+    assert inputs.sources["weather"].note == "the forecast ends 13:00; clear sky assumed after that"
 
 
 def test_a_stale_forecast_is_refreshed_and_kept_when_the_refresh_fails(
@@ -389,7 +390,7 @@ def test_a_stale_forecast_is_refreshed_and_kept_when_the_refresh_fails(
     clock.now = FETCH_TIME + timedelta(minutes=90)
     inputs = build(weather_home(), axis())
     assert len(http_mock.calls) == 1
-    assert inputs.air_temperature_c == pytest.approx([5.0] * 6)
+    assert inputs.outdoor_temp_c == pytest.approx([5.0] * 6)
     source = inputs.sources["weather"]
     assert source.source == "Open-Meteo forecast fetched 13:00"
     assert source.fetched_at == FETCH_TIME
@@ -417,7 +418,7 @@ def test_inputs_without_providers_name_the_home_file() -> None:
         "base_load": "the home file's hourly profile",
     }
     assert all(s.note is None and s.fetched_at is None for s in inputs.sources.values())
-    assert np.all(inputs.air_temperature_c == 15.0)
+    assert inputs.outdoor_temp_c is None and inputs.cloud_cover_pct is None
 
 
 def test_price_windows_follow_the_calendar_on_dst_days() -> None:

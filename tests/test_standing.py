@@ -115,7 +115,7 @@ def test_orders_share_the_plan_store_file(tmp_path: Path) -> None:
 
 def test_orders_are_checked_against_the_home(tmp_path: Path) -> None:
     orders = StandingOrders(tmp_path / "plans.sqlite3")
-    with pytest.raises(RequestError, match="not the battery"):
+    with pytest.raises(RequestError, match="not Home battery"):
         orders.propose(StandingOrderSpec(device="battery", deadline="07:00"), HOME)
     with pytest.raises(RequestError, match="no charge target"):
         orders.propose(StandingOrderSpec(device="dishwasher", deadline="07:00", target_soc_pct=80), HOME)

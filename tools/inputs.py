@@ -27,7 +27,7 @@ from datetime import datetime
 
 import numpy as np
 
-from tools.baseload import base_load_kw
+from tools.baseload import base_load_kw, hourly_profile_kw
 from tools.errors import InputError
 from tools.home import (
     FlatPrice,
@@ -44,6 +44,7 @@ from tools.series import Series, align_mean_where_covered
 from tools.solar import pv_forecast_kw
 from tools.tariff import co2_g_per_kwh, price_on_axis, retail_price_per_kwh
 from tools.timeaxis import TimeAxis
+from tools.wind import turbine_power_kw
 
 #: How each provider is named to a homeowner.
 PROVIDER_LABELS = {
@@ -110,10 +111,16 @@ class PlanningInputs:
         Inflexible household load, mean over the step [kW].
     co2_g_per_kwh:
         Grid carbon intensity [gCO2/kWh], or ``None`` when the home gives none.
-    air_temperature_c, wind_speed_m_s:
-        Outdoor air temperature [°C] and wind speed at 10 m [m/s] per step: the forecast where
-        one was delivered, else the home file's assumed values (``pv_settings``). ``None`` only in
-        inputs built by hand.
+    wind_kw:
+        Wind turbine power available, mean over the step [kW] (zeros without turbines).
+    outdoor_temp_c:
+        Outdoor air temperature [°C] for the thermal models (and the forecast in chat): the
+        weather forecast or series where there is one, else the home file's climate profile;
+        ``None`` when the home has neither.
+    outdoor_temp_source, wind_speed_source:
+        Where the outdoor temperature and the wind speed came from, in plain words.
+    wind_speed_m_s:
+        Wind speed at 10 m [m/s] per step from the weather forecast or a series, else ``None``.
     cloud_cover_pct:
         Total cloud cover [%] per step, or ``None`` for clear sky throughout.
     sources:
@@ -130,7 +137,10 @@ class PlanningInputs:
     currency: str
     demand_charge_per_kw: float = 0.0
     co2_price_per_kg: float = 0.0
-    air_temperature_c: np.ndarray | None = None
+    wind_kw: np.ndarray | None = None
+    outdoor_temp_c: np.ndarray | None = None
+    outdoor_temp_source: str | None = None
+    wind_speed_source: str | None = None
     wind_speed_m_s: np.ndarray | None = None
     cloud_cover_pct: np.ndarray | None = None
     sources: dict[str, InputSource] = field(default_factory=dict)
@@ -140,10 +150,16 @@ class PlanningInputs:
         for name in ("import_price_per_kwh", "export_price_per_kwh", "pv_kw", "base_load_kw"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"{name} has {len(getattr(self, name))} values for {n} steps")
-        for name in ("co2_g_per_kwh", "air_temperature_c", "wind_speed_m_s", "cloud_cover_pct"):
+        for name in ("co2_g_per_kwh", "wind_kw", "outdoor_temp_c", "wind_speed_m_s",
+                     "cloud_cover_pct"):
             values = getattr(self, name)
             if values is not None and len(values) != n:
                 raise ValueError(f"{name} has {len(values)} values for {n} steps")
+
+    @property
+    def generation_kw(self) -> np.ndarray:
+        """On-site generation available per step, PV plus wind [kW]."""
+        return self.pv_kw if self.wind_kw is None else self.pv_kw + self.wind_kw
 
 
 def build_inputs(
@@ -152,17 +168,20 @@ def build_inputs(
     *,
     cloud_cover_pct: np.ndarray | None = None,
     air_temperature_c: np.ndarray | None = None,
+    wind_speed_m_s: np.ndarray | None = None,
     provided: Provided | None = None,
 ) -> PlanningInputs:
-    """Prices, PV, base load, weather and CO2 for ``home`` on ``axis``, each with its source.
+    """Prices, PV, wind, base load, CO2 and outdoor temperature for ``home`` on ``axis``, each
+    with its source.
 
     Parameters
     ----------
     home, axis:
         The home and the planning axis.
-    cloud_cover_pct, air_temperature_c:
-        Weather per step [%, °C] given explicitly (e.g. from files); they take precedence over a
-        delivered forecast.
+    cloud_cover_pct, air_temperature_c, wind_speed_m_s:
+        Weather per step [%, °C, m/s at 10 m] given explicitly (e.g. from files); they take
+        precedence over a delivered forecast. Temperature feeds the PV and thermal models, wind
+        speed the wind turbines; without either, the home file's ``climate`` profiles are used.
     provided:
         What the providers delivered (``app/providers/``); ``None`` means nothing was fetched.
 
@@ -180,7 +199,9 @@ def build_inputs(
         home, axis, home.tariff.export_price, provided.export_prices,
         provided.unavailable.get("export_prices"), name="tariff.export",
     )
-    weather = _weather(home, axis, provided, cloud_cover_pct, air_temperature_c)
+    weather = _weather(home, axis, provided, cloud_cover_pct, air_temperature_c, wind_speed_m_s)
+    outdoor, outdoor_source = _outdoor_temp(home, axis, weather.air_temperature_c)
+    wind, wind_source = _wind(home, axis, weather.wind_speed_m_s)
     base_kw, base_source = _base_load(home, axis)
     return PlanningInputs(
         axis=axis,
@@ -195,7 +216,10 @@ def build_inputs(
         currency=home.tariff.currency,
         demand_charge_per_kw=home.tariff.demand_charge_per_kw,
         co2_price_per_kg=home.tariff.co2_price_per_kg,
-        air_temperature_c=weather.air_temperature_c,
+        wind_kw=wind,
+        outdoor_temp_c=outdoor,
+        outdoor_temp_source=outdoor_source,
+        wind_speed_source=wind_source,
         wind_speed_m_s=weather.wind_speed_m_s,
         cloud_cover_pct=weather.cloud_cover_pct,
         sources={
@@ -294,9 +318,11 @@ def _prices(
 
 @dataclass(frozen=True)
 class _Weather:
+    """Weather for the axis: ``None`` where neither a forecast nor a series gives it."""
+
     cloud_cover_pct: np.ndarray | None
-    air_temperature_c: np.ndarray
-    wind_speed_m_s: np.ndarray
+    air_temperature_c: np.ndarray | None
+    wind_speed_m_s: np.ndarray | None
     source: InputSource
 
 
@@ -306,45 +332,98 @@ def _weather(
     provided: Provided,
     cloud_cover_pct: np.ndarray | None,
     air_temperature_c: np.ndarray | None,
+    wind_speed_m_s: np.ndarray | None,
 ) -> _Weather:
     assumed_c = home.pv_settings.air_temperature_c
-    assumed_wind = home.pv_settings.wind_speed_m_s
-    wind = np.full(axis.n_steps, assumed_wind)
-    if cloud_cover_pct is not None or air_temperature_c is not None:
-        temperature = (
-            np.asarray(air_temperature_c, dtype=float) if air_temperature_c is not None
-            else np.full(axis.n_steps, assumed_c)
-        )
-        given = [w for w, v in (("cloud cover", cloud_cover_pct),
-                                ("air temperature", air_temperature_c)) if v is not None]
+    given = {"cloud cover": cloud_cover_pct, "air temperature": air_temperature_c,
+             "wind speed": wind_speed_m_s}
+    if any(v is not None for v in given.values()):
+        names = [w for w, v in given.items() if v is not None]
+        def array(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else np.asarray(values, dtype=float)
+
         return _Weather(
-            None if cloud_cover_pct is None else np.asarray(cloud_cover_pct, dtype=float),
-            temperature, wind, InputSource(source=f"the {' and '.join(given)} series given"),
+            array(cloud_cover_pct), array(air_temperature_c), array(wind_speed_m_s),
+            InputSource(source=f"the {' and '.join(names)} series given"),
         )
     forecast = provided.weather
     if forecast is not None:
         cloud, covered = align_mean_where_covered(forecast.cloud_cover_pct, axis)
         temperature, _ = align_mean_where_covered(forecast.air_temperature_c, axis)
         speed, _ = align_mean_where_covered(forecast.wind_speed_m_s, axis)
+        if covered.all():
+            return _Weather(cloud, temperature, speed, forecast.source)
         if covered.any():
-            cloud = np.where(covered, cloud, 0.0)
-            temperature = np.where(covered, temperature, assumed_c)
-            speed = np.where(covered, speed, assumed_wind)
-            source = forecast.source
-            if not covered.all():
-                gap = axis.time_at(int(np.flatnonzero(~covered)[0]))
-                source = source.model_copy(update={
-                    "note": f"the forecast ends {_clock(gap, axis)}; clear sky at "
-                    f"{assumed_c:g} °C assumed after that",
-                })
-            return _Weather(cloud, temperature, speed, source)
+            # beyond the forecast: clear sky at the PV model's assumed temperature, and the
+            # climate profile's (or the PV model's) wind; said in the note
+            fill_c = _profile(home.climate.outdoor_temp_c, axis, assumed_c)
+            fill_wind = _profile(home.climate.wind_speed_10m_m_s, axis,
+                                 home.pv_settings.wind_speed_m_s)
+            gap = axis.time_at(int(np.flatnonzero(~covered)[0]))
+            return _Weather(
+                np.where(covered, cloud, 0.0), np.where(covered, temperature, fill_c),
+                np.where(covered, speed, fill_wind),
+                forecast.source.model_copy(update={
+                    "note": f"the forecast ends {_clock(gap, axis)}; clear sky assumed after that",
+                }),
+            )
     note = provided.unavailable.get("weather")
     if home.weather is not None and note is None:
         note = "no forecast covers this period"
     return _Weather(
-        None, np.full(axis.n_steps, assumed_c), wind,
+        None, None, None,
         InputSource(source=f"clear sky at {assumed_c:g} °C (no weather forecast)", note=note),
     )
+
+
+def _profile(hourly: tuple[float, ...] | None, axis: TimeAxis, constant: float) -> np.ndarray:
+    """A 24-hour profile on the axis, or ``constant`` without one."""
+    if hourly is None:
+        return np.full(axis.n_steps, constant)
+    return hourly_profile_kw(hourly, axis)
+
+
+FORECAST_SOURCE = "weather forecast"
+PROFILE_SOURCE = "the home file's climate profile"
+
+
+def _outdoor_temp(
+    home: Home, axis: TimeAxis, air_temperature_c: np.ndarray | None
+) -> tuple[np.ndarray | None, str | None]:
+    if air_temperature_c is not None:
+        return np.asarray(air_temperature_c, dtype=float), FORECAST_SOURCE
+    if home.climate.outdoor_temp_c is not None:
+        return hourly_profile_kw(home.climate.outdoor_temp_c, axis), PROFILE_SOURCE
+    if home.heat_pumps:
+        raise InputError(
+            "climate.outdoor_temp_c",
+            "a home with a heat pump needs the outdoor temperature: give 24 hourly values in "
+            "climate.outdoor_temp_c, a weather series (--air-temperature) or weather: "
+            "{type: open_meteo}",
+        )
+    return None, None
+
+
+def _wind(
+    home: Home, axis: TimeAxis, wind_speed_m_s: np.ndarray | None
+) -> tuple[np.ndarray | None, str | None]:
+    if not home.wind_turbines:
+        return None, None
+    if wind_speed_m_s is not None:
+        speed, source = np.asarray(wind_speed_m_s, dtype=float), FORECAST_SOURCE
+    elif home.climate.wind_speed_10m_m_s is not None:
+        speed, source = hourly_profile_kw(home.climate.wind_speed_10m_m_s, axis), PROFILE_SOURCE
+    else:
+        raise InputError(
+            "climate.wind_speed_10m_m_s",
+            "a home with a wind turbine needs the wind speed: give 24 hourly values in "
+            "climate.wind_speed_10m_m_s, a weather series (--wind-speed) or weather: "
+            "{type: open_meteo}",
+        )
+    total = np.zeros(axis.n_steps)
+    for turbine in home.wind_turbines:
+        total += turbine_power_kw(turbine, speed)
+    return total, source
 
 
 # ----------------------------------------------------------------------------- base load

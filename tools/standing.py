@@ -25,7 +25,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tools.errors import RequestError
-from tools.home import Appliance, Battery, ClockTime, Ev, Home, parse_clock_minutes
+from tools.home import Appliance, ClockTime, Ev, Home, parse_clock_minutes
 from tools.requests import DeviceRequest, Objective, kind_for
 from tools.timeaxis import TimeAxis
 
@@ -72,12 +72,13 @@ class StandingOrderSpec(BaseModel):
         try:
             device = home.device(self.device)
         except KeyError:
-            known = ", ".join(d.id for d in home.devices() if kind_for(d) != "battery_target")
+            known = ", ".join(d.id for d in home.devices() if isinstance(d, Ev | Appliance))
             raise RequestError("device", f"unknown device {self.device!r} (this home has: {known})") from None
-        kind = kind_for(device)
-        if kind == "battery_target":
-            raise RequestError("device", "a standing order is for an EV or an appliance, not the battery")
-        if kind == "appliance_run" and (self.target_soc_pct is not None or self.energy_kwh is not None):
+        if not isinstance(device, Ev | Appliance):
+            raise RequestError(
+                "device", f"a standing order is for an EV or an appliance, not {home.label(self.device)}"
+            )
+        if isinstance(device, Appliance) and (self.target_soc_pct is not None or self.energy_kwh is not None):
             raise RequestError("target_soc_pct", f"{self.device} is an appliance: it runs its cycle, "
                                "it has no charge target")
 
@@ -164,11 +165,13 @@ def standing_requests(
     return list(requests.values())
 
 
-def _device(home: Home, device_id: str) -> Battery | Ev | Appliance | None:
+def _device(home: Home, device_id: str) -> Ev | Appliance | None:
+    """The EV or appliance ``device_id``; ``None`` for any other device or an unknown id."""
     try:
-        return home.device(device_id)
+        device = home.device(device_id)
     except KeyError:
         return None
+    return device if isinstance(device, Ev | Appliance) else None
 
 
 def _local(day: date, minute_of_day: int, axis: TimeAxis) -> datetime:

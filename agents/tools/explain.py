@@ -36,7 +36,7 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
     forecast_weather = inputs.cloud_cover_pct is not None or (
         weather is not None and weather.fetched_at is not None
     )
-    temperature = inputs.air_temperature_c if forecast_weather else None
+    temperature = inputs.outdoor_temp_c if forecast_weather else None
     return ForecastSummary(
         horizon_start=axis.start, horizon_end=axis.end, horizon_hours=round(axis.hours, 2),
         currency=inputs.currency,

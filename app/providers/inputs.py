@@ -145,10 +145,11 @@ class ProviderInputs:
         *,
         cloud_cover_pct: np.ndarray | None = None,
         air_temperature_c: np.ndarray | None = None,
+        wind_speed_m_s: np.ndarray | None = None,
     ) -> PlanningInputs:
         return build_inputs(
             home, axis, cloud_cover_pct=cloud_cover_pct, air_temperature_c=air_temperature_c,
-            provided=self.provided(home, axis),
+            wind_speed_m_s=wind_speed_m_s, provided=self.provided(home, axis),
         )
 
     @property
