@@ -191,6 +191,10 @@ def build_inputs(
         A provider tariff's prices are missing for some steps and the tariff has no fallback.
     """
     provided = provided or Provided()
+    # weather first: a home that cannot be planned without it says so before anything else
+    weather = _weather(home, axis, provided, cloud_cover_pct, air_temperature_c, wind_speed_m_s)
+    outdoor, outdoor_source = _outdoor_temp(home, axis, weather.air_temperature_c)
+    wind, wind_source = _wind(home, axis, weather.wind_speed_m_s)
     import_price, import_source = _prices(
         home, axis, home.tariff.import_price, provided.prices,
         provided.unavailable.get("prices"), name="tariff.import",
@@ -199,9 +203,6 @@ def build_inputs(
         home, axis, home.tariff.export_price, provided.export_prices,
         provided.unavailable.get("export_prices"), name="tariff.export",
     )
-    weather = _weather(home, axis, provided, cloud_cover_pct, air_temperature_c, wind_speed_m_s)
-    outdoor, outdoor_source = _outdoor_temp(home, axis, weather.air_temperature_c)
-    wind, wind_source = _wind(home, axis, weather.wind_speed_m_s)
     base_kw, base_source = _base_load(home, axis)
     return PlanningInputs(
         axis=axis,
