@@ -33,3 +33,4 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/run.py --repeat 5
+	$(BIN)/python bench/providers.py --repeat 7

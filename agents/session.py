@@ -12,9 +12,9 @@ so the final status is computed from facts, not from the wording of a reply.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -24,9 +24,14 @@ from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
 from tools.results import Commitment, Plan, ScheduleOutcome
+from tools.standing import StandingOrder, StandingOrderSpec, standing_requests
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
+
+#: Builds the planning inputs of a home on an axis. ``app/`` injects one backed by the price and
+#: weather providers (``app.providers.ProviderInputs``); the default reads the home file only.
+InputsBuilder = Callable[[Home, TimeAxis], PlanningInputs]
 
 
 @runtime_checkable
@@ -51,6 +56,28 @@ class Clarification(BaseModel):
     question: str = Field(description="The one question asked.")
     missing: list[MissingFact] = Field(description="Which facts the question is about.")
     asked_at: AwareDatetime = Field(description="Session clock when it was asked.")
+
+
+@runtime_checkable
+class StandingOrdersHandle(Protocol):
+    """What the team may do with the standing orders (``app/standing.py``).
+
+    :class:`app.standing.StandingOrders` satisfies it. Approving is deliberately not part of this
+    protocol: an agent can propose a standing order, and pause, resume or cancel one when the
+    homeowner says so, but only a human approves one.
+    """
+
+    def list(self, *, include_cancelled: bool = False) -> list[StandingOrder]: ...
+
+    def propose(
+        self, spec: StandingOrderSpec, home: Home, *, text: str | None = None
+    ) -> StandingOrder: ...
+
+    def pause(self, order_id: int, until: date | None = None) -> StandingOrder: ...
+
+    def resume(self, order_id: int) -> StandingOrder: ...
+
+    def cancel(self, order_id: int) -> StandingOrder: ...
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,12 @@ class PlanningSession:
     events:
         Demand-response events the home has been offered (from the runner, the HTTP API or
         MQTT); every proposal then plans taking part and says what it costs and earns.
+    inputs_builder:
+        Builds prices, PV, weather and base load for the axis; injected by ``app/`` (live
+        providers with their cache and fallbacks), :func:`tools.inputs.build_inputs` by default.
+    standing:
+        The standing orders (``app/standing.py``), or ``None``: their requests join every plan
+        for the devices the draft does not cover.
     """
 
     home: Home
@@ -137,6 +170,8 @@ class PlanningSession:
     pending: Clarification | None = None
     what_if: WhatIf | None = None
     events: list[DemandResponseEvent] = field(default_factory=list)
+    inputs_builder: InputsBuilder = build_inputs
+    standing: StandingOrdersHandle | None = None
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
@@ -170,8 +205,22 @@ class PlanningSession:
         """Prices, PV, base load and CO2 on :meth:`axis`, computed once per clock and axis."""
         axis = self.axis()
         if self._inputs is None or self._inputs.axis != axis:
-            self._inputs = build_inputs(self.home, axis)
+            self._inputs = self.inputs_builder(self.home, axis)
         return self._inputs
+
+    def with_standing(self, requests: list[DeviceRequest]) -> list[DeviceRequest]:
+        """``requests`` plus the standing orders' requests for the devices they do not cover."""
+        return [*requests, *(r for _, r in self.standing_for(requests))]
+
+    def standing_for(self, requests: list[DeviceRequest]) -> list[tuple[StandingOrder, DeviceRequest]]:
+        """The standing orders (with their request for this plan) that join ``requests``."""
+        if self.standing is None:
+            return []
+        orders = self.standing.list()
+        extra = standing_requests(orders, self.home, self.now, self.axis())
+        asked = {r.device for r in requests}
+        by_device = {o.device: o for o in reversed(orders)}
+        return [(by_device[r.device], r) for r in extra if r.device not in asked]
 
     def active_plan(self) -> Plan | None:
         """The approved plan from the store, or ``None`` without a store or an active plan."""

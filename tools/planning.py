@@ -29,7 +29,7 @@ from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
 from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
-from tools.inputs import PlanningInputs, build_inputs, horizon_axis
+from tools.inputs import PlanningInputs, build_inputs, horizon_axis, input_notes
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
     Commitment,
@@ -190,6 +190,9 @@ def schedule(
         summary = demand_response_summary(problem, found, plan, reference)
         plan = plan.model_copy(update={"demand_response": summary})
         message += "; " + summary.message
+    notes = input_notes(plan.inputs)
+    if notes:
+        message += "; " + "; ".join(notes)
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
@@ -376,6 +379,7 @@ def make_plan(
         series=series,
         heat=heat_summary(problem, found),
         device_names={d.id: problem.home.label(d.id) for d in problem.home.devices()},
+        inputs=dict(inputs.sources),
     )
 
 

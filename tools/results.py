@@ -176,6 +176,22 @@ class CostBreakdown(Strict):
         )
 
 
+class InputSource(Strict):
+    """Where one planning input came from, and when it was fetched.
+
+    ``source`` names it in plain words ("aWATTar day-ahead prices", "the home file's fallback
+    prices", "Open-Meteo forecast", "standard household profile (BDEW H0, 3500 kWh/a)");
+    ``fetched_at`` is when a provider delivered it (``None`` for data from the home file);
+    ``note`` says what a homeowner should know, e.g. "live prices unavailable since 14:00".
+    """
+
+    source: str = Field(description="Where the input came from, in plain words.")
+    fetched_at: AwareDatetime | None = Field(
+        default=None, description="When a provider delivered it; None for home-file data."
+    )
+    note: str | None = Field(default=None, description="What the homeowner should know about it.")
+
+
 class Plan(Strict):
     """A proposed schedule: what runs when, what it costs, and what doing nothing smart costs."""
 
@@ -198,6 +214,11 @@ class Plan(Strict):
     devices: dict[str, list[Segment]]
     runs: list[DeviceRun]
     series: StepSeries
+    inputs: dict[str, InputSource] = Field(
+        default={},
+        description="Source and fetch time of each input: prices, export_prices, weather, "
+        "base_load (and others that parts of Hearth add).",
+    )
     heat: HeatSummary | None = Field(
         default=None, description="Tanks, heat pumps, weather and modes; None without them."
     )

@@ -85,12 +85,16 @@ def _session(args: argparse.Namespace) -> tuple[PlanningSession, PlanStore, Clie
     now = now_arg(args, home)
     from agents.models import make_client_factory
     from agents.session import PlanningSession
+    from app.providers import inputs_builder_for
+    from app.standing import StandingOrders
     from app.store import PlanStore
 
     factory = make_client_factory()
+    builder = inputs_builder_for(home)
     store = PlanStore(args.db)
     session = PlanningSession(
         home=home, now=now, store=store, step_minutes=args.step, horizon_hours=args.horizon,
+        inputs_builder=builder, standing=StandingOrders(store.path),
     )
     return session, store, factory
 

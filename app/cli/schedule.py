@@ -109,8 +109,9 @@ def run_schedule(args: argparse.Namespace) -> int:
         if getattr(args, flag) is not None:
             check_file_arg(getattr(args, flag), "--" + flag.replace("_", "-"))
 
+    from app.providers import inputs_builder_for
     from tools.commitments import plan_commitments
-    from tools.inputs import build_inputs, horizon_axis
+    from tools.inputs import horizon_axis
     from tools.planning import schedule
     from tools.scheduler import ScheduleOptions
     from tools.solar import (
@@ -120,7 +121,8 @@ def run_schedule(args: argparse.Namespace) -> int:
     )
 
     axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
-    inputs = build_inputs(
+    builder = inputs_builder_for(home)
+    inputs = builder(
         home,
         axis,
         cloud_cover_pct=cloud_cover_pct_on_axis(args.cloud_cover, axis)
@@ -213,7 +215,9 @@ def heat_lines(plan: Plan) -> list[str]:
 
 
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
-    """A plain-text plan: runs, costs and conflicts (or the diagnosis)."""
+    """A plain-text plan: runs, costs, notes on its inputs and conflicts (or the diagnosis)."""
+    from tools.inputs import input_notes
+
     lines: list[str] = []
     plan = outcome.plan
     if plan is not None:
@@ -235,6 +239,7 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             f"{plan.currency} · saving {plan.saving:.2f} {plan.currency}"
         )
         lines += heat_lines(plan)
+        lines.extend(f"Note: {note}" for note in input_notes(plan.inputs))
     else:
         lines.append(f"No plan: {outcome.message}")
         if outcome.diagnosis is not None:

@@ -58,8 +58,11 @@ from agents.run import Conversation as TeamConversation
 from agents.session import PlanningSession
 from app.logs import configure_logging
 from app.paths import default_home_path
+from app.providers import inputs_builder_for
 from app.runner.notify import live_note, live_state
+from app.standing import StandingOrders
 from app.store import PlanStore
+from app.ui import standing as standing_ui  # registers the standing-order buttons
 from app.ui.chat import (
     Conversation,
     author,
@@ -116,7 +119,10 @@ def model_label(provider: str, model: str | None) -> str:
 def open_conversation(home: Home, store: PlanStore, now: datetime) -> Conversation:
     """A per-chat team from the agents' factories; the model client is chosen by configuration
     (``HEARTH_LLM``, default offline) and streams its tokens to the UI."""
-    session = PlanningSession(home=home, now=now, store=store)
+    session = PlanningSession(
+        home=home, now=now, store=store, inputs_builder=inputs_builder_for(home),
+        standing=StandingOrders(store.path),
+    )
     return TeamConversation(session, make_client_factory(), stream=True)
 
 
@@ -183,12 +189,15 @@ async def on_chat_start() -> None:
     except HearthError as err:
         await say(f"Hearth cannot start: {err}")
         return
+    standing = StandingOrders(store.path)
     factory = getattr(conversation, "_factory", None)
     label = model_label(getattr(factory, "provider", "offline"), getattr(factory, "model", None))
     cl.user_session.set("author", f"Hearth · {label}")
     cl.user_session.set("model_label", label)
     cl.user_session.set("home", home)
     cl.user_session.set("store", store)
+    cl.user_session.set("standing", standing)
+    cl.user_session.set("clock", lambda: now_for(home))
     cl.user_session.set("conversation", conversation)
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
@@ -199,6 +208,7 @@ async def on_chat_start() -> None:
     if home.thermal_devices():
         await cl.ChatSettings([mode_select(home)]).send()
     await show_runner_proposal(store, home)
+    await standing_ui.show_orders(standing, home)
 
 
 @cl.on_chat_end

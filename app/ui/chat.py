@@ -25,6 +25,7 @@ from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card, reque
 from app.render import card_markdown, infeasible_markdown, planned_summary
 from app.runner.notify import pending_runner_proposal
 from app.store import PlanStore, PlanStoreError
+from app.ui import standing as standing_ui
 from app.ui.messages import (
     active_plan_text,
     cancel_actions,
@@ -168,6 +169,9 @@ async def run_request(text: str) -> None:
         cl.user_session.set("busy", False)
     await steps.close()
     await send_result(result, based_on_active, "what_if" in steps.tool_names)
+    standing = state("standing")
+    if result is not None and standing is not None:
+        await standing_ui.offer_approval(conversation.session, standing, home)
 
 
 def readings_of(requests: list[DeviceRequest], home: Home) -> list[str]:
