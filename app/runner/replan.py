@@ -15,8 +15,8 @@ from datetime import datetime
 import numpy as np
 
 from app.drivers.base import Readings
-from app.runner.commitments import Decision, OpenCommitments, decide, open_commitments
 from app.providers import inputs_builder_for
+from app.runner.commitments import Decision, OpenCommitments, decide, open_commitments
 from app.runner.live import LiveHome, live_home
 from tools.devices import cycle_kw_per_step
 from tools.errors import InputError
