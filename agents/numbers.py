@@ -40,7 +40,7 @@ _WORD_TIMES = {"noon": 720, "midday": 720, "midnight": 0}
 _WORD_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
 _DAY_MONTH = re.compile(rf"(?<![\w])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w])", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")  # a decimal comma (German replies) too
 
 _UNIT_WORDS = {"kwh", "kw", "wh", "w", "h", "min", "ct", "g", "kg", "am", "pm", "st", "nd", "rd",
                "th", "x"}
@@ -120,7 +120,7 @@ def extract_mentions(text: str, *, strict: bool = True) -> list[Mention]:
             continue
         if _inside_identifier(text, m.start(), m.end()):
             continue
-        raw = m.group(0)
+        raw = m.group(0).replace(",", ".")
         value = float(raw)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         after = text[m.end():]

@@ -41,6 +41,11 @@ class DeviceRequest(BaseModel):
         default=None, gt=0, le=500, description="Energy to add to the EV battery [kWh]."
     )
     objective: Objective = Field(default="cost", description="cost, co2 (greenest) or asap.")
+    defaulted: list[str] = Field(
+        default_factory=list,
+        description="Names of the fields a default filled rather than the homeowner "
+        "(e.g. target_soc_pct from the car's usual target, deadline from the horizon end).",
+    )
 
 
 def kind_for(device: Battery | Ev | Appliance) -> RequestKind:
@@ -69,13 +74,25 @@ class ResolvedRequest:
         return self.request.device
 
     def filled(self, now: datetime, axis: TimeAxis) -> DeviceRequest:
-        """The request with its defaults made explicit (start, deadline, EV target)."""
+        """The request with its defaults made explicit (start, deadline, EV target).
+
+        Fields a default filled are added to ``defaulted`` (the start "now", the deadline "the
+        horizon end", the EV's usual target).
+        """
+        defaulted = list(self.request.defaulted)
         update: dict[str, object] = {
             "earliest_start": (self.request.earliest_start or now).astimezone(axis.tz),
             "deadline": (self.request.deadline or axis.end).astimezone(axis.tz),
         }
+        if self.request.earliest_start is None and "earliest_start" not in defaulted:
+            defaulted.append("earliest_start")
+        if self.request.deadline is None and "deadline" not in defaulted:
+            defaulted.append("deadline")
         if self.request.kind == "ev_charge" and self.request.energy_kwh is None:
             update["target_soc_pct"] = self.target_soc_pct
+            if self.request.target_soc_pct is None and "target_soc_pct" not in defaulted:
+                defaulted.append("target_soc_pct")
+        update["defaulted"] = defaulted
         return self.request.model_copy(update=update)
 
 
