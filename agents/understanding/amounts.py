@@ -1,0 +1,88 @@
+"""Amounts in one clause: a charge level, energy, "full", "half full", a distance, a power.
+
+Numbers arrive as digits (:mod:`text_to_num` turned "fifteen kilowatt hours" into
+"15 kilowatt hours"). The conventions: "full" is the device's charge limit, "half full" 50%,
+"enough for N km" N × the car's consumption per 100 km / 100 (asked when the home file has no
+consumption), a vague amount ("a bit") is asked, "don't charge above 80%" is a target of 80%.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agents.understanding.language import Words
+
+Span = tuple[int, int]
+
+
+@dataclass
+class AmountReading:
+    target_soc_pct: float | None = None
+    energy_kwh: float | None = None
+    charge_full: bool = False
+    distance_km: float | None = None
+    vague: str | None = None
+    power_kw: float | None = None
+    floor_pct: float | None = None
+    no_ev_discharge: bool = False
+    used: list[Span] = field(default_factory=list)
+
+    def has_amount(self) -> bool:
+        return self.target_soc_pct is not None or self.energy_kwh is not None or self.charge_full
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def read_amounts(seg: str, words: Words) -> AmountReading:
+    """The amount facts of one normalised clause."""
+    a = AmountReading()
+
+    def search(pattern: str) -> re.Match[str] | None:
+        return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
+
+    if (m := search(words.no_ev_discharge)):
+        a.no_ev_discharge = True
+        a.used.append(m.span())
+    if (m := re.search(words.floor, seg)):
+        a.floor_pct = _number(m.group("n"))
+        a.used.append(m.span())
+    if (m := re.search(words.at_most, seg)):
+        a.target_soc_pct = _number(m.group("n"))
+        a.used.append(m.span())
+    if (m := re.search(words.distance, seg)):
+        a.distance_km = _number(m.group("n") or m.group("m") or m.group("k"))
+        a.used.append(m.span())
+    for m in re.finditer(words.energy, seg):
+        if a.energy_kwh is None:
+            a.energy_kwh = _number(m.group("n"))
+        a.used.append(m.span())
+        add = re.search(rf"(?:{words.add_energy})\s*$", seg[: m.start()])
+        if add:
+            a.used.append(add.span())
+        more = re.match(rf"\s*(?:{words.add_energy})\b", seg[m.end():])
+        if more:
+            a.used.append((m.end(), m.end() + more.end()))
+    for m in re.finditer(words.power, seg):
+        a.power_kw = _number(m.group("n"))
+        a.used.append(m.span())
+    for m in re.finditer(words.percent, seg):
+        if any(s <= m.start() < e for s, e in a.used):
+            continue
+        value = _number(m.group("n"))
+        if a.target_soc_pct is None and a.floor_pct is None:
+            a.target_soc_pct = value
+        a.used.append(m.span())
+    if a.target_soc_pct is None and a.energy_kwh is None and (m := search(words.half)):
+        if "full" in m.group(0) or "voll" in m.group(0) or re.search(r"\b(charge|lade|laden|fill|auf)\b", seg):
+            a.target_soc_pct = 50.0
+            a.used.append(m.span())
+    if (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None:
+        a.charge_full = True
+        a.used.append(m.span())
+    if not a.has_amount() and a.distance_km is None and (m := search(words.vague_amount)):
+        a.vague = m.group(0)
+        a.used.append(m.span())
+    return a

@@ -1,0 +1,198 @@
+"""The home's devices as the reader knows them, and finding them in a message.
+
+A :class:`Vocabulary` holds each device's id, kind, names and the facts of the home file that
+change a reading (charger power, charge limits, the usual target, consumption, battery floors,
+quiet hours, allowed windows). It is built from the coordinator prompt's device table
+(:func:`Vocabulary.from_prompt`, what the offline model reads) or from the home itself
+(:func:`Vocabulary.from_home`, what the tools check with): the same facts either way.
+
+Device names are found with :mod:`rapidfuzz` (typos and compounds: "dishwaser" and
+"dish washer" are the dishwasher), German words through :data:`~agents.understanding.language.
+DEVICE_WORDS`. A name of the home wins over a generic word ("car"); when two devices are about
+equally close, the mention is ambiguous and the reader asks which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from agents.understanding.language import DEVICE_WORDS, GENERIC_KINDS
+
+#: A token n-gram matches a name when their similarity (rapidfuzz ratio, 0–100) reaches this.
+FUZZY_MIN_SCORE = 86.0
+#: Two devices whose best scores differ by less than this are "about equally close".
+AMBIGUOUS_MARGIN = 4.0
+#: Words shorter than this match names exactly only (no typo tolerance).
+FUZZY_MIN_LENGTH = 5
+
+_STOP = frozenset({
+    "the", "my", "our", "a", "an", "it", "is", "to", "by", "at", "and", "or", "of", "on", "in",
+    "for", "with", "then", "die", "der", "das", "den", "dem", "ein", "eine", "und", "mein",
+    "meine", "bis", "um", "auf", "vor", "nach", "ab", "mit", "home", "house", "family", "main",
+    "machine", "new", "old", "big", "small", "water", "hot", "electric",
+})
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One device: id, request kind, names, ``after`` dependencies and home-file facts."""
+
+    id: str
+    kind: str  # ev_charge | appliance_run | battery_target
+    names: tuple[str, ...]
+    after: tuple[str, ...] = ()
+    facts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.names[0] if self.names else self.id.replace("_", " ")
+
+    def number(self, key: str) -> float | None:
+        value = self.facts.get(key)
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+
+    def windows(self, key: str) -> list[tuple[int, int]]:
+        """Daily windows ``HH:MM-HH:MM`` of a fact as (start, end) minutes of the day."""
+        out = []
+        for part in (self.facts.get(key) or "").split("+"):
+            m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*", part)
+            if m:
+                a, b, c, d = (int(x) for x in m.groups())
+                out.append((a * 60 + b, c * 60 + d))
+        return out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The devices of a home, and whether it has CO2 data."""
+
+    devices: tuple[DeviceInfo, ...]
+    has_co2: bool = False
+    max_horizon_hours: float = 72.0
+
+    def get(self, device_id: str) -> DeviceInfo | None:
+        return next((d for d in self.devices if d.id == device_id), None)
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [d.id for d in self.devices if d.kind == kind]
+
+    @classmethod
+    def from_prompt(cls, prompt: str) -> Vocabulary:
+        """Read the device table of a filled coordinator prompt (see :mod:`agents.prompts`)."""
+        from agents.prompts import parse_devices
+
+        devices = tuple(
+            DeviceInfo(e.id, e.kind, e.names, e.after, dict(e.facts)) for e in parse_devices(prompt)
+        )
+        has_co2 = bool(re.search(r"^CO2 data: yes", prompt, re.MULTILINE))
+        return cls(devices=devices, has_co2=has_co2)
+
+    @classmethod
+    def from_home(cls, home: object) -> Vocabulary:
+        """The same vocabulary straight from a :class:`tools.home.Home`."""
+        from agents.prompts import device_entries
+
+        devices = tuple(
+            DeviceInfo(e.id, e.kind, e.names, e.after, dict(e.facts)) for e in device_entries(home)  # type: ignore[arg-type]
+        )
+        return cls(devices=devices, has_co2=getattr(getattr(home, "tariff", None), "co2", None) is not None)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A device named in the normalised text: ``device`` or, when ambiguous, ``candidates``."""
+
+    start: int
+    end: int
+    device: str | None
+    candidates: tuple[str, ...] = ()
+    unknown: str | None = None
+    generic: bool = False
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-zäöüß0-9]", "", text.lower())
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-zäöüß0-9][a-zäöüß0-9\-]*", text)]
+
+
+def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
+    """Device mentions in normalised ``text``, longest names first, in text order."""
+    names: list[tuple[str, str]] = []  # (key without spaces, device id)
+    for device in vocab.devices:
+        for name in (*device.names, device.id.replace("_", " ")):
+            if _key(name):
+                names.append((_key(name), device.id))
+    tokens = _tokens(text)
+    taken: list[tuple[int, int]] = []
+    found: list[Mention] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size + 1):
+            start, end = tokens[i][0], tokens[i + size - 1][1]
+            if not free(start, end):
+                continue
+            words = [t[2] for t in tokens[i:i + size]]
+            if words[0] in _STOP or words[-1] in _STOP:
+                continue
+            phrase = " ".join(words)
+            keys = [_key(phrase)]
+            keys += [_key(w) for w in DEVICE_WORDS.get(phrase, ())]
+            scores: dict[str, float] = {}
+            for key in keys:
+                for name_key, device_id in names:
+                    if len(key) < FUZZY_MIN_LENGTH or len(name_key) < FUZZY_MIN_LENGTH:
+                        score = 100.0 if key == name_key else 0.0
+                    else:
+                        score = fuzz.ratio(key, name_key)
+                    if score > scores.get(device_id, 0.0):
+                        scores[device_id] = score
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+            if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
+                continue
+            close = [d for d, s in ranked if s >= FUZZY_MIN_SCORE and ranked[0][1] - s < AMBIGUOUS_MARGIN]
+            taken.append((start, end))
+            if len(close) == 1:
+                found.append(Mention(start, end, close[0]))
+            else:
+                found.append(Mention(start, end, None, candidates=tuple(close)))
+    # generic words for a kind ("car", "Auto", "battery") where no name of the home matched
+    for size in (2, 1):
+        for i in range(len(tokens) - size + 1):
+            start, end = tokens[i][0], tokens[i + size - 1][1]
+            if not free(start, end):
+                continue
+            phrase = " ".join(t[2] for t in tokens[i:i + size])
+            english = DEVICE_WORDS.get(phrase, (phrase,))
+            kind = next((GENERIC_KINDS[w] for w in english if w in GENERIC_KINDS), None)
+            if kind is None:
+                continue
+            if _glued(text, start, found):
+                continue
+            taken.append((start, end))
+            ids = tuple(vocab.of_kind(kind))
+            if len(ids) == 1:
+                found.append(Mention(start, end, ids[0], generic=True))
+            elif ids:
+                found.append(Mention(start, end, None, candidates=ids, generic=True))
+            else:
+                found.append(Mention(start, end, None, unknown=phrase, generic=True))
+    specific = {m.device for m in found if m.device and not m.generic}
+    found = [m for m in found if m.device or not (set(m.candidates) & specific)]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _glued(text: str, start: int, found: list[Mention]) -> bool:
+    """'car battery': a generic word right after a device name is part of that name."""
+    return any(m.end <= start and not text[m.end:start].strip() for m in found)
