@@ -24,7 +24,7 @@ from tools.requests import kind_for
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 ROLES = ("coordinator", "forecaster", "scheduler", "auditor")
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 DEVICE_LINE = re.compile(
     r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target); "
     r"names: (?P<names>[^;\n]*)(?:; runs after: (?P<after>[^;\n]*))?(?:; facts: (?P<facts>[^;\n]*))?$",
@@ -133,7 +133,7 @@ def prompt_values(home: Home) -> dict[str, str]:
         "timezone": home.timezone,
         "currency": home.tariff.currency,
         "devices": device_table(home),
-        "co2": "yes" if home.tariff.co2 is not None else "none (plan greenest requests for cost, and say so)",
+        "co2_data": "yes" if home.tariff.co2 is not None else "none (plan greenest requests for cost, and say so)",
     }
 
 

@@ -42,7 +42,8 @@ from agents.accounting import LlmLedger, LlmUsage
 from agents.offline.render import render_fallback
 from agents.session import Clarification, PlanningSession
 from agents.team import ModelClientFactory, build_team
-from agents.tools import ConflictReport, NoArgs, ReplyCheck, verify_reply
+from agents.tools import ConflictReport, NoArgs, Option, ReplyCheck, verify_reply
+from tools.reading import reading_line
 from tools.requests import DeviceRequest
 from tools.results import Conflict, Diagnosis, Plan
 
@@ -80,6 +81,15 @@ class RunResult(BaseModel):
     audit: ReplyAudit | None = None
     errors: list[str] = Field(default_factory=list, description="Tool failures left unresolved.")
     stop_reason: str | None = None
+    language: str = Field(default="en", description="The language of the message and the reply.")
+    readings: list[str] = Field(
+        default_factory=list,
+        description="One line per request, rendered from the typed request: how Hearth read it.",
+    )
+    options: list[Option] = Field(
+        default_factory=list,
+        description="Alternatives offered in this reply, each with the request change it stands for.",
+    )
 
     def machine_json(self) -> dict:
         """The JSON object ``hearth plan --json`` prints."""
@@ -132,6 +142,14 @@ class Conversation:
         """Stop the running team after the current turn (the UI's stop button)."""
         self._stop.set()
 
+    async def choose(self, number: int, *, now: datetime | None = None) -> RunResult:
+        """The homeowner presses the button of offered alternative ``number`` (1-based).
+
+        It is said to the team as "option N", so any model handles it from the memory's list
+        of options, like a homeowner who typed it.
+        """
+        return await self.ask(f"option {number}", now=now)
+
     async def ask(self, text: str, *, now: datetime | None = None) -> RunResult:
         """Run one homeowner message and return its result."""
         result: RunResult | None = None
@@ -149,7 +167,7 @@ class Conversation:
         Raises :class:`~agents.models.ModelConfigError` when the model cannot be used (unreachable
         server, refused key, unknown model); the conversation stays usable.
         """
-        self.session.begin_run(now)
+        self.session.begin_run(now, text)
         self.ledger.begin_run()
         checkpoint = await self.team.save_state()
         task = [
@@ -215,10 +233,17 @@ class Conversation:
             if proposal is not None and len(proposal.requests) == len(session.draft)
             else list(session.draft)
         )
+        language = run.language if run.language in ("en", "de") else "en"
+        readings: list[str] = []
+        if status in ("proposed", "infeasible"):
+            readings = [reading_line(r, session.home, lang=language) for r in requests]  # type: ignore[arg-type]
+            message = "\n".join([*readings, "", message]) if readings else message
         return RunResult(
             status=status, message=message, requests=requests, plan=plan,
             conflicts=conflicts, llm=self.ledger.usage("run"), diagnosis=diagnosis,
             clarification=run.question, audit=audit, errors=errors, stop_reason=stop_reason,
+            language=language, readings=readings,
+            options=[o for o in run.options if isinstance(o, Option)],
         )
 
     def _audit(self, reply: str | None) -> ReplyAudit | None:

@@ -12,9 +12,11 @@ so the final status is computed from facts, not from the wording of a reply.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -25,6 +27,9 @@ from tools.results import Plan, ScheduleOutcome
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
+#: Homeowner messages kept for the memory, and characters kept of each.
+MEMORY_MESSAGES = 6
+MEMORY_CHARS = 160
 
 
 @runtime_checkable
@@ -46,6 +51,9 @@ class Clarification(BaseModel):
     question: str = Field(description="The one question asked.")
     missing: list[MissingFact] = Field(description="Which facts the question is about.")
     asked_at: AwareDatetime = Field(description="Session clock when it was asked.")
+    about: list[str] = Field(
+        default_factory=list, description="The homeowner's messages the question is about."
+    )
 
 
 @dataclass(frozen=True)
@@ -59,9 +67,19 @@ class ToolRecord:
 
 @dataclass
 class RunState:
-    """What happened during the current run (one homeowner message through the team)."""
+    """What happened during the current run (one homeowner message through the team).
+
+    ``text`` is the homeowner's message, ``language`` its language, ``memory`` the summary of the
+    conversation before it (what the coordinator reads instead of older turns) and ``facts``
+    what the message states explicitly, for :func:`~agents.tools.update_requests` to check.
+    """
 
     now: datetime
+    text: str = ""
+    language: str = "en"
+    memory: str = ""
+    facts: Any = None
+    options: list[BaseModel] = field(default_factory=list)
     records: list[ToolRecord] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     question: Clarification | None = None
@@ -111,6 +129,12 @@ class PlanningSession:
     draft: list[DeviceRequest] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
+    language: str = "en"
+    focus: list[str] = field(default_factory=list)
+    options: list[BaseModel] = field(default_factory=list)
+    what_if: dict[str, Any] | None = None
+    reported_soc_pct: dict[str, float] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 
@@ -120,12 +144,64 @@ class PlanningSession:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def begin_run(self, now: datetime | None = None) -> RunState:
-        """Start a new run, optionally moving the clock to ``now``; returns the fresh run state."""
+    def begin_run(self, now: datetime | None = None, text: str = "") -> RunState:
+        """Start a new run, optionally moving the clock to ``now``; returns the fresh run state.
+
+        With the homeowner's ``text``: its language, the memory of the conversation before it,
+        and the facts it states are recorded for the run.
+        """
         if now is not None:
             self.now = require_aware(now, "now")
-        self.run = RunState(now=self.now)
+        from agents.understanding.facts import message_facts  # the reader is imported lazily
+
+        memory = self.memory()
+        self.run = RunState(now=self.now, text=text, memory=json.dumps(memory, ensure_ascii=False))
+        if text:
+            facts = message_facts(text, self.home, self.now, memory)
+            self.run.facts = facts
+            self.run.language = self.language = facts.language
+            self.history = [*self.history, text][-MEMORY_MESSAGES:]
         return self.run
+
+    def memory(self) -> dict[str, Any]:
+        """The conversation so far, summarised from tool state (what a model reads, not replays)."""
+        tz = self.home.timezone
+        memory: dict[str, Any] = {
+            "language": self.language,
+            "draft": [_request_summary(r, tz) for r in self.draft],
+            "focus": list(self.focus),
+        }
+        if self.pending is not None:
+            memory["pending"] = {
+                "question": self.pending.question, "missing": list(self.pending.missing),
+                "texts": list(self.pending.about),
+            }
+        if self.options:
+            memory["options"] = [
+                {"number": i, **o.model_dump(mode="json", exclude_none=True)}
+                for i, o in enumerate(self.options, start=1)
+            ]
+        if self.what_if is not None:
+            memory["what_if"] = self.what_if
+        if self.reported_soc_pct:
+            memory["state"] = dict(self.reported_soc_pct)
+        plan = self.latest_plan()
+        if plan is not None:
+            memory["proposal"] = {"status": self.proposal.status if self.proposal else None, "plan_id": plan.id}
+        elif self.proposal is not None:
+            memory["proposal"] = {"status": self.proposal.status}
+        if self.history:
+            memory["earlier_messages"] = [h[:MEMORY_CHARS] for h in self.history[-3:]]
+        return memory
+
+    def report_soc(self, device_id: str, soc_pct: float) -> None:
+        """A charge level the homeowner reported: true for the rest of this conversation."""
+        home = self.home
+        if home.battery is not None and device_id == home.battery.id:
+            self.home = home.with_state(battery_soc_pct=soc_pct)
+        else:
+            self.home = home.with_state(ev_soc_pct={device_id: soc_pct})
+        self.reported_soc_pct[device_id] = soc_pct
 
     def record(self, tool: str, result: BaseModel, *, ok: bool) -> None:
         """Remember a tool result of the current run."""
@@ -158,3 +234,19 @@ class PlanningSession:
     def latest_plan(self) -> Plan | None:
         """The plan of the latest proposal, if it has one."""
         return self.proposal.plan if self.proposal is not None else None
+
+
+def _request_summary(request: DeviceRequest, tz: str) -> dict[str, Any]:
+    """A draft request in few tokens: local ISO times, fields that are set."""
+    zone = ZoneInfo(tz)
+    out: dict[str, Any] = {"device": request.device, "kind": request.kind}
+    for name in ("earliest_start", "deadline"):
+        value = getattr(request, name)
+        if value is not None:
+            out[name] = value.astimezone(zone).isoformat(timespec="minutes")
+    for name in ("target_soc_pct", "energy_kwh"):
+        value = getattr(request, name)
+        if value is not None:
+            out[name] = value
+    out["objective"] = request.objective
+    return out

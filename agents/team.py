@@ -72,14 +72,26 @@ _DIGIT = re.compile(r"\d")
 
 
 class CoordinatorContext(BufferedChatCompletionContext):
-    """The last messages, with superseded clock lines, proposals, forecasts and audits left out.
+    """The current run's messages after a memory of the conversation, not a replay of it.
 
-    Every tool result is current state (``get_plan`` gives the proposal again), so an older
-    proposal only costs tokens. Tool calls and their results stay paired.
+    Older turns are summarised from tool state by the session (:meth:`PlanningSession.memory`:
+    draft, open question, alternatives offered, reported charge levels, the last few homeowner
+    messages) in one ``memory`` message; every tool result is current state (``get_plan`` gives
+    the proposal again), so replaying older turns would only cost tokens. Within the run,
+    superseded clock lines, proposals, forecasts and audits are left out; tool calls and their
+    results stay paired.
     """
+
+    session: PlanningSession | None = None
 
     async def get_messages(self) -> list[LLMMessage]:
         messages = await super().get_messages()
+        starts = [i for i, m in enumerate(messages) if isinstance(m, UserMessage) and m.source == "clock"]
+        if starts and self.session is not None:
+            messages = [
+                UserMessage(source="memory", content=self.session.run.memory or "{}"),
+                *messages[starts[-1]:],
+            ]
         latest: dict[str, int] = {}
         for i, message in enumerate(messages):
             if isinstance(message, UserMessage) and message.source in LATEST_ONLY:
@@ -88,6 +100,14 @@ class CoordinatorContext(BufferedChatCompletionContext):
             m for i, m in enumerate(messages)
             if not (isinstance(m, UserMessage) and m.source in LATEST_ONLY and latest[m.source] != i)
         ]
+
+
+def _context(role: str, session: PlanningSession) -> BufferedChatCompletionContext:
+    if role != "coordinator":
+        return BufferedChatCompletionContext(buffer_size=CONTEXT_MESSAGES[role])
+    context = CoordinatorContext(buffer_size=CONTEXT_MESSAGES[role])
+    context.session = session
+    return context
 
 
 def needs_audit(session: PlanningSession, reply: str) -> bool:
@@ -218,9 +238,7 @@ def build_team(
                 model_client=client(role),
                 workbench=workbench_for(role, session),
                 handoffs=["forecaster"] if role == "coordinator" else None,
-                model_context=(CoordinatorContext if role == "coordinator" else BufferedChatCompletionContext)(
-                    buffer_size=CONTEXT_MESSAGES[role]
-                ),
+                model_context=_context(role, session),
                 description=DESCRIPTIONS[role],
                 system_message=system_prompt(role, session.home),
                 model_client_stream=stream,

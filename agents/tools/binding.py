@@ -26,6 +26,8 @@ from agents.tools.models import (
     PlanView,
     QuestionRecorded,
     ReplyCheck,
+    StateArgs,
+    StateRecorded,
     StrictModel,
     ToolFailure,
     UpdateRequestsArgs,
@@ -33,7 +35,7 @@ from agents.tools.models import (
     WhatIfResult,
 )
 from agents.tools.planning import get_plan, propose_plan, what_if
-from agents.tools.requests import ask_homeowner, update_requests
+from agents.tools.requests import ask_homeowner, record_state, update_requests
 from tools.errors import HearthError
 
 ToolFn = Callable[[PlanningSession, Any], BaseModel]
@@ -58,6 +60,9 @@ SPECS: dict[str, ToolSpec] = {
         ToolSpec("ask_homeowner", ask_homeowner, AskArgs, QuestionRecorded,
                  "Ask the homeowner ONE clarifying question when a device, a deadline or a target "
                  "is missing or ambiguous. Ends your turn; the answer comes in the next message."),
+        ToolSpec("record_state", record_state, StateArgs, StateRecorded,
+                 "Record a charge level the homeowner reports ('my car is at 50%'); it holds for "
+                 "the rest of this conversation. It is not a target."),
         ToolSpec("get_plan", get_plan, NoArgs, PlanView,
                  "The latest proposal (runs, cost, saving, conflicts), or the active plan."),
         ToolSpec("explain", explain, ExplainArgs, Explanation,
@@ -82,7 +87,7 @@ SPECS: dict[str, ToolSpec] = {
 }
 
 ROLE_TOOLS: dict[str, tuple[str, ...]] = {
-    "coordinator": ("update_requests", "ask_homeowner", "get_plan", "explain", "what_if"),
+    "coordinator": ("update_requests", "ask_homeowner", "record_state", "get_plan", "explain", "what_if"),
     "forecaster": ("get_forecast",),
     "scheduler": ("propose_plan",),
     "auditor": ("check_conflicts", "verify_reply"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.numbers import verify_numbers
+from agents.prompts import device_table
 from agents.session import PlanningSession
 from agents.tools.models import ConflictReport, NoArgs, ReplyCheck
 from agents.tools.planning import get_plan
@@ -48,6 +49,9 @@ def verify_reply(session: PlanningSession, args: NoArgs) -> ReplyCheck:
         r.model_dump(mode="json") for r in session.run.tool_results if not isinstance(r, ReplyCheck)
     ]
     references.append(get_plan(session, NoArgs()).model_dump(mode="json"))
+    # the home file's facts (the prompt's device table) and the homeowner's own words may be repeated
+    references.append(device_table(session.home))
+    references.append(session.run.text)
     check = verify_numbers(reply, references, session.home.timezone)
     result = ReplyCheck(
         checked=check.checked, unverified=check.unverified, verified=not check.unverified

@@ -36,6 +36,7 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
         import_price_min_per_kwh=round_price(price.min()), import_price_min_at=times[int(np.argmin(price))],
         import_price_max_per_kwh=round_price(price.max()), import_price_max_at=times[int(np.argmax(price))],
         import_price_mean_per_kwh=round_price(price.mean()),
+        import_price_now_per_kwh=round_price(price[0]),
         export_price_min_per_kwh=round_price(inputs.export_price_per_kwh.min()),
         export_price_max_per_kwh=round_price(inputs.export_price_per_kwh.max()),
         pv_energy_kwh=round_qty(pv.sum() * h), pv_peak_kw=round_qty(pv.max()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.session import PlanningSession
-from agents.tools.models import NoArgs, PlanView, WhatIfArgs, WhatIfResult
+from agents.tools.models import NoArgs, Option, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
@@ -30,7 +30,29 @@ def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
     session.proposal = outcome
     session.run.proposal = outcome
     session.pending = None
-    return plan_view(session.home, outcome)
+    session.what_if = None
+    view = plan_view(session.home, outcome)
+    session.options = options_of(view)
+    session.run.options = list(session.options)
+    binding = [b.device for b in (outcome.diagnosis.binding if outcome.diagnosis else []) if b.device]
+    session.focus = binding or [r.device for r in session.draft]
+    return view
+
+
+def options_of(view: PlanView) -> list[Option]:
+    """The diagnosis's alternatives as options the homeowner can choose, with their changes."""
+    options: list[Option] = []
+    for binding in view.diagnosis.binding if view.diagnosis else []:
+        for alternative in binding.alternatives:
+            if alternative.device is None:
+                continue
+            options.append(Option(
+                label=alternative.description, device=alternative.device,
+                deadline=alternative.deadline.isoformat() if alternative.deadline else None,
+                earliest_start=alternative.earliest_start.isoformat() if alternative.earliest_start else None,
+                target_soc_pct=alternative.target_soc_pct, energy_kwh=alternative.energy_kwh,
+            ))
+    return options
 
 
 def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
@@ -54,6 +76,9 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
         session.draft = draft
         session.proposal = outcome
         session.run.proposal = outcome
+        session.what_if = None
+    else:
+        session.what_if = args.model_dump(mode="json", exclude={"adopt"}, exclude_defaults=True)
     return WhatIfResult(
         **view.model_dump(), compared_with=current.id if current is not None else None,
         cost_difference=difference, adopted=args.adopt,

@@ -58,7 +58,13 @@ def diagnosis_view(diagnosis: Diagnosis | None) -> DiagnosisView | None:
         binding=[
             BindingView(
                 kind=b.kind, device=b.device, message=b.message,
-                alternatives=[AlternativeView(description=a.description) for a in b.alternatives],
+                alternatives=[
+                    AlternativeView(
+                        description=a.description, device=a.device, target_soc_pct=a.target_soc_pct,
+                        energy_kwh=a.energy_kwh, deadline=a.deadline, earliest_start=a.earliest_start,
+                    )
+                    for a in b.alternatives
+                ],
             )
             for b in diagnosis.binding
         ],

@@ -81,7 +81,10 @@ class Memory:
             focus=tuple(data.get("focus", [])),
             pending_texts=tuple(pending.get("texts", [])),
             pending_missing=(pending.get("missing") or [None])[0],
-            options=tuple(o.get("change", {}) for o in data.get("options", []) if isinstance(o, dict)),
+            options=tuple(
+                {k: v for k, v in o.items() if k not in ("label", "number")}
+                for o in data.get("options", []) if isinstance(o, dict)
+            ),
             what_if=data.get("what_if"),
             state={k: float(v) for k, v in (data.get("state") or {}).items()},
             lang=data.get("language", "en") if data.get("language") in ("en", "de") else "en",

@@ -152,7 +152,7 @@ def find_clocks(seg: str, lang: Language, words: Words) -> list[Clock]:
         for m in re.finditer(r"\b(\d{1,2}) (?:minutes )?(past|after|to|before|of) (\d{1,2})(?!\d)(?: ?(am|pm))?"
                              + _UNIT_AFTER, seg):
             minutes = int(m.group(1))
-            if not 1 <= minutes <= 30 or m.group(2) in ("after", "before") and not m.group(4):
+            if not 1 <= minutes <= 30 or (m.group(2) in ("after", "before") and not m.group(4)):
                 continue
             h, bare = hour_bare(int(m.group(3)), m.group(4), False)
             add(m, h * 60 + (minutes if m.group(2) in ("past", "after") else -minutes), bare)
@@ -304,7 +304,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         used((c.start, c.end))
         if len(moments) == 2:
             if r.ambiguous is None:
-                r.ambiguous = (seg[c.start:c.end], *sorted(moments))  # type: ignore[assignment]
+                r.ambiguous = (seg[c.start:c.end], moments[0], moments[1])
                 r.ambiguous_span = (c.start, c.end)
             continue
         moment = moments[0]

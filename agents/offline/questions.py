@@ -1,0 +1,150 @@
+"""The offline model's questions and limit answers, in English and German, from a reading.
+
+Every question quotes the homeowner's words where a word is the reason for asking ("'7': in
+the morning or in the evening?"). Numbers in limit answers come from the home file's facts
+(the prompt's device table), which the auditor accepts as a source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from agents.offline.render import when
+from agents.understanding import Ask, Limit, Reading, Vocabulary
+
+Q: dict[str, dict[str, str]] = {
+    "en": {
+        "which_of": "Which one do you mean: {options}?",
+        "which": "Which device do you mean: {options}?",
+        "unknown": "This home has no device called '{quote}'. Which device do you mean: {options}?",
+        "bare_hour": "By '{quote}' do you mean {am} in the morning or {pm} in the evening?",
+        "start_or_done": "Should the {name} start charging at {quote}, or be charged by then?",
+        "unclear": "By what time exactly should the {name} be {done}? I cannot plan for '{quote}'; please give a clock time.",
+        "battery_level": "To what level should the {name} be charged (a percentage, or full)?",
+        "after_only": "And by when should the {name} be {done}?",
+        "missing": "By when should the {name} be {done}?",
+        "vague": "How much should I charge the {name}: '{quote}' could be anything. A percentage, kWh or full?",
+        "no_consumption": "The home file does not say how much energy the {name} uses per km, so I cannot turn '{quote}' into a charge. What percentage or how many kWh?",
+        "rule": "The {name} has {rule} {window} in the home file, so it cannot start at {at}. Start at {allowed} instead (the nearest allowed time), or pick another time?",
+        "unused": "I did not use '{quote}' from your message. What should I do with it?",
+        "beyond": "I plan up to 72 hours ahead, and {at} is further away. By when within the next 72 hours should the {name} be {done}?",
+        "choose_which": "Which alternative do you mean: {options}?",
+        "done": "done", "charged": "charged", "quiet_hours": "quiet hours", "allowed_windows": "allowed times",
+        "or": " or ",
+    },
+    "de": {
+        "which_of": "Welches Gerät meinen Sie: {options}?",
+        "which": "Welches Gerät meinen Sie: {options}?",
+        "unknown": "Dieses Haus hat kein Gerät namens '{quote}'. Welches meinen Sie: {options}?",
+        "bare_hour": "Meinen Sie mit '{quote}' {am} morgens oder {pm} abends?",
+        "start_or_done": "Soll {name} um {quote} mit dem Laden beginnen, oder bis dahin geladen sein?",
+        "unclear": "Bis wann genau soll {name} {done} sein? Mit '{quote}' kann ich nicht planen; bitte nennen Sie eine Uhrzeit.",
+        "battery_level": "Auf welchen Stand soll {name} geladen werden (Prozent oder voll)?",
+        "after_only": "Und bis wann soll {name} {done} sein?",
+        "missing": "Bis wann soll {name} {done} sein?",
+        "vague": "Wie viel soll ich {name} laden: '{quote}' kann vieles heißen. Prozent, kWh oder voll?",
+        "no_consumption": "Die Hausdatei sagt nicht, wie viel Energie {name} pro km braucht, deshalb kann ich '{quote}' nicht umrechnen. Wie viel Prozent oder kWh?",
+        "rule": "{name} hat laut Hausdatei {rule} {window}, kann also nicht um {at} starten. Stattdessen um {allowed} starten (die nächste erlaubte Zeit), oder eine andere Zeit?",
+        "unused": "'{quote}' aus Ihrer Nachricht habe ich nicht verwendet. Was soll ich damit tun?",
+        "beyond": "Ich plane höchstens 72 Stunden voraus, und {at} liegt weiter weg. Bis wann innerhalb der nächsten 72 Stunden soll {name} {done} sein?",
+        "choose_which": "Welche Möglichkeit meinen Sie: {options}?",
+        "done": "fertig", "charged": "geladen", "quiet_hours": "Ruhezeiten", "allowed_windows": "erlaubte Zeiten",
+        "or": " oder ",
+    },
+}
+
+L: dict[str, dict[str, str]] = {
+    "en": {
+        "power": "The {name}'s charger delivers at most {limit} kW, so it cannot charge at {value}. Hearth sets the power itself, up to that limit. Tell me a target and a time instead.",
+        "above_max": "The {name} can be charged to at most {limit}%, so {value} is not possible. Shall I charge it to {limit}%?",
+        "below_floor": "The {name} never goes below {floor}% (minimum {min}%, backup reserve {reserve}%), so I cannot drain it to {value}.",
+        "past": "{at} has already passed. Please give a time that is still ahead.",
+        "rules": "The {rule} of the {name} ({window}) come from the home file and I cannot ignore them. To change them, edit {key} of the {id} in the home file.",
+        "rules_none": "House rules such as quiet hours come from the home file and I cannot ignore them. To change them, edit the home file.",
+    },
+    "de": {
+        "power": "Das Ladegerät von {name} liefert höchstens {limit} kW, also nicht {value}. Hearth stellt die Leistung selbst ein, bis zu dieser Grenze. Nennen Sie mir lieber ein Ziel und eine Uhrzeit.",
+        "above_max": "{name} lässt sich höchstens auf {limit}% laden, {value} geht also nicht. Soll ich auf {limit}% laden?",
+        "below_floor": "{name} geht nie unter {floor}% (Minimum {min}%, Notstromreserve {reserve}%), deshalb kann ich nicht auf {value} entladen.",
+        "past": "{at} ist schon vorbei. Bitte nennen Sie eine Zeit, die noch vor uns liegt.",
+        "rules": "Die {rule} von {name} ({window}) stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich dort unter {key} von {id}.",
+        "rules_none": "Hausregeln wie Ruhezeiten stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich in der Hausdatei.",
+    },
+}
+
+
+def _name(vocab: Vocabulary, device: str | None, lang: str) -> str:
+    info = vocab.get(device) if device else None
+    label = info.label if info else (device or "")
+    return label if lang == "en" else label[:1].upper() + label[1:]
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def _article(name: str, lang: str) -> str:
+    return f"the {name}" if lang == "en" else name
+
+
+def question(ask: Ask, reading: Reading, vocab: Vocabulary, lang: str) -> str:
+    """The one question for ``ask``."""
+    q = Q[lang]
+    request = reading.requests[ask.index] if ask.index < len(reading.requests) else None
+    device = request.device if request else None
+    info = vocab.get(device) if device else None
+    name = _name(vocab, device, lang)
+    done = q["done"] if info is None or info.kind == "appliance_run" else q["charged"]
+    every = ", ".join(_article(d.label, lang) for d in vocab.devices)
+    if ask.slot == "device":
+        if ask.extra:
+            options = q["or"].join(_article(_name(vocab, d, lang), lang) for d in ask.extra)
+            return q["which_of"].format(options=options)
+        if ask.reason == "unknown":
+            return q["unknown"].format(quote=ask.quote, options=every)
+        return q["which"].format(options=every)
+    if ask.reason == "bare_hour":
+        am, pm = ask.extra
+        return q["bare_hour"].format(quote=ask.quote, am=_clock(am), pm=_clock(pm))
+    if ask.reason == "rule":
+        rule, window, at, allowed = ask.extra
+        return q["rule"].format(name=name if lang == "de" else name, rule=q[rule], window=window,
+                                at=when(at.astimezone(allowed.tzinfo), lang), allowed=when(allowed, lang))
+    if ask.reason == "unused":
+        return q["unused"].format(quote=ask.quote)
+    return q[ask.reason].format(name=name, done=done, quote=ask.quote)
+
+
+def limit_text(limit: Limit, vocab: Vocabulary, lang: str, *, tz: Any) -> str:
+    """The answer to an impossible or unsafe ask, naming the limit that stops it."""
+    text = L[lang]
+    info = vocab.get(limit.device) if limit.device else None
+    name = _name(vocab, limit.device, lang)
+    if limit.kind == "power" and info is not None:
+        charger = info.number("charger_max_kw") or info.number("max_charge_kw") or 0.0
+        return text["power"].format(name=name, limit=f"{charger:g}", value=f"{limit.value:g} kW")
+    if limit.kind == "above_max":
+        maximum = (info.number("max_soc_pct") if info else None) or 100.0
+        return text["above_max"].format(name=name, limit=f"{maximum:g}", value=f"{limit.value:g}%")
+    if limit.kind == "below_floor" and info is not None:
+        low, reserve = info.number("min_soc_pct") or 0.0, info.number("backup_reserve_pct") or 0.0
+        return text["below_floor"].format(name=name, floor=f"{max(low, reserve):g}", min=f"{low:g}",
+                                          reserve=f"{reserve:g}", value=f"{limit.value:g}%")
+    if limit.kind == "past":
+        return text["past"].format(at=when(limit.value.astimezone(tz), lang))
+    return ""
+
+
+def rules_text(device: str | None, vocab: Vocabulary, lang: str) -> str:
+    """"Ignore the quiet hours": the home file's rule stands, and where to change it."""
+    q, text = Q[lang], L[lang]
+    candidates = [vocab.get(device)] if device else [d for d in vocab.devices if d.facts.get("quiet_hours")]
+    for info in candidates:
+        if info is None:
+            continue
+        for key in ("quiet_hours", "allowed_windows"):
+            if info.facts.get(key):
+                return text["rules"].format(rule=q[key], name=_name(vocab, info.id, lang),
+                                            window=info.facts[key].replace("-", "–"), key=key, id=info.id)
+    return text["rules_none"]
