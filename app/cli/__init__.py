@@ -10,6 +10,7 @@ import os
 import sys
 
 from app.cli.conversation import add_chat_parser, add_plan_parser
+from app.cli.evaluate import add_eval_parser
 from app.cli.plans import add_store_parsers
 from app.cli.schedule import add_schedule_parser
 from app.cli.ui import add_ui_parser
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_chat_parser(subparsers)
     add_ui_parser(subparsers)
     add_store_parsers(subparsers)
+    add_eval_parser(subparsers)
     return parser
 
 

@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
 from agents.session import PlanningSession
+from app.cli.evaluate import run_batch
 from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
 from app.render import diff_section
 from app.store import PlanStore, PlanStoreError
+from tools.errors import InputError
 from tools.home import Home
 
 APPROVE = re.compile(r"^\s*(approve|approve it|approve the plan|approve plan)\s*[.!]?\s*$", re.IGNORECASE)
@@ -50,9 +52,14 @@ def add_plan_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Turn one request in plain words into a plan with the agent team "
         "(model from HEARTH_LLM; the offline model by default).",
     )
-    parser.add_argument("text", help='what you need, e.g. "charge my car cheaply by 7am"')
+    parser.add_argument("text", nargs="?", help='what you need, e.g. "charge my car cheaply by 7am"')
     _common(parser)
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
+    parser.add_argument(
+        "--batch", metavar="FILE",
+        help='JSON lines {"text": ..., "now": optional ISO 8601}: one --json object per line, '
+        "in order, each in a fresh conversation",
+    )
     parser.set_defaults(run=run_plan)
 
 
@@ -106,8 +113,14 @@ def render_result(result: RunResult, session: PlanningSession, store_id: int | N
 
 
 def run_plan(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """``hearth plan TEXT``: one request through a fresh team."""
+    """``hearth plan TEXT``: one request through a fresh team (``--batch FILE``: many)."""
     out = out or sys.stdout
+    if args.batch is not None:
+        if args.text is not None:
+            raise InputError("--batch", "give either TEXT or --batch FILE, not both")
+        return run_batch(args, out)
+    if args.text is None or not args.text.strip():
+        raise InputError("text", "say what you need, or give --batch FILE")
     store = PlanStore(args.db)
     session = _session(args, store)
     based_on = store.active_id()
