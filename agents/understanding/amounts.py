@@ -75,10 +75,18 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
         if a.target_soc_pct is None and a.floor_pct is None:
             a.target_soc_pct = value
         a.used.append(m.span())
+    fraction = search(r"three quarters(?: full)?|3 quarters(?: full)?|dreiviertel(?: voll)?|"
+                      r"a quarter full|quarter full|viertel voll")
+    if a.target_soc_pct is None and a.energy_kwh is None and fraction is not None:
+        a.target_soc_pct = 25.0 if fraction.group(0).endswith(("quarter full", "viertel voll")) and not \
+            fraction.group(0).startswith(("three", "3", "drei")) else 75.0
+        a.used.append(fraction.span())
     if a.target_soc_pct is None and a.energy_kwh is None and (m := search(words.half)):
-        if "full" in m.group(0) or "voll" in m.group(0) or re.search(r"\b(charge|lade|laden|fill|auf)\b", seg):
-            a.target_soc_pct = 50.0
-            a.used.append(m.span())
+        a.target_soc_pct = 50.0
+        a.used.append(m.span())
+        after = re.match(r"\s*(?:full|voll|charged|geladen)\b", seg[m.end():])
+        if after:
+            a.used.append((m.end(), m.end() + after.end()))
     if (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None:
         a.charge_full = True
         a.used.append(m.span())

@@ -32,7 +32,7 @@ _STOP = frozenset({
     "the", "my", "our", "a", "an", "it", "is", "to", "by", "at", "and", "or", "of", "on", "in",
     "for", "with", "then", "die", "der", "das", "den", "dem", "ein", "eine", "und", "mein",
     "meine", "bis", "um", "auf", "vor", "nach", "ab", "mit", "home", "house", "family", "main",
-    "machine", "new", "old", "big", "small", "water", "hot", "electric",
+    "machine", "new", "old", "big", "small", "electric",
 })
 
 
@@ -147,8 +147,9 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
             if words[0] in _STOP or words[-1] in _STOP:
                 continue
             phrase = " ".join(words)
-            keys = [_key(phrase)]
-            keys += [_key(w) for w in DEVICE_WORDS.get(phrase, ())]
+            translated = DEVICE_WORDS.get(phrase, ())
+            keys = [_key(phrase)] if len(_key(phrase)) >= FUZZY_MIN_LENGTH or not translated else []
+            keys += [_key(w) for w in translated]
             scores: dict[str, float] = {}
             for key in keys:
                 for name_key, device_id in names:

@@ -181,8 +181,7 @@ EN = Words(
     relative=r"(?:in|within|in the next|over the next|during the next)\s+(?P<n>\d+(?:\.\d+)?|an|a)"
     r"(?P<half> and a half)?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b",
     relative_half_hour=r"(?:in|within) (?:half an hour|a half hour|30 min)",
-    open_time=r"(?:whenever|any ?time|no rush|no hurry|at some point|when it is cheapest|"
-    r"when it is cheap|when it is greenest|when power is cheap|in the next day|sometime)",
+    open_time=r"(?:whenever|any ?time|no rush|no hurry|at some point|in the next day|sometime)",
     unclear_time=r"(?:(?:by|before|until|for|after) (?P<what>work|school|lunch|dinner|breakfast|later|"
     r"soon|then|the evening|evening|next week|tomorrow|the weekend|this week)|"
     r"(?P<later>later|soon|at some point today|some time soon)|"
@@ -192,13 +191,13 @@ EN = Words(
     energy=r"(?P<n>\d+(?:\.\d+)?)\s*(?:kwh\b|kilowatt[ -]?hours?\b|kw h\b)",
     add_energy=r"(?:add|another|extra|plus|an additional|put in|give it|more)",
     power=r"(?P<n>\d+(?:\.\d+)?)\s*(?:kw\b|kilowatts?\b)(?![ -]?h)",
-    full=r"(?:full(?:y)?(?! by)|completely|fill (?:it|her|the car) up|fill up|to the max(?:imum)?|"
+    full=r"(?:full(?:y)?|completely|fill (?:it|her|the car) up|fill up|to the max(?:imum)?|"
     r"top(?:ped)? (?:it |her )?up completely|all the way|max(?:imum)? charge|100 ?% full)",
     half=r"(?:half full|half charged|to half|halfway|half way|half(?! past)(?! an hour)(?! hour))",
     distance=r"(?:enough (?:charge |range )?for (?:a |about |around )?(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?:km|kilometers?|kilometres?|miles?)|(?P<m>\d+(?:\.\d+)?)\s*(?:km|kilometers?|kilometres?)"
     r" (?:of )?range|(?:range|drive|trip) of (?P<k>\d+(?:\.\d+)?)\s*(?:km|kilometers?|kilometres?))",
-    vague_amount=r"(?:a bit(?: more)?|a little(?: bit)?(?: more)?|some(?: more)?(?= (?:charge|energy|juice|power)| by|$)|somewhat|"
+    vague_amount=r"(?:enough(?! for \d)(?: charge| range| juice)?(?: to| for)|a bit(?: more)?|a little(?: bit)?(?: more)?|some(?: more)?(?= (?:charge|energy|juice|power)| by|$)|somewhat|"
     r"a few percent|a touch)",
     at_most=r"(?:do not charge (?:it |the car )?(?:above|over|beyond|more than)|not (?:above|over|"
     r"beyond|more than)|no more than|at most|max(?:imum)?|up to|only to|cap(?:ped)? at|limit(?:ed)? to)"
@@ -243,7 +242,8 @@ EN = Words(
     r"good time to|is it cheap (?:now|right now)|cheapest (?:time|hour|hours)|"
     r"(?:electricity|power) prices?|how much is (?:electricity|power)|what does electricity cost|"
     r"price (?:now|right now|tonight|tomorrow)|when should i run|when is the best time|"
-    r"best time to)",
+    r"best time to|now or (?:later|tonight|tomorrow|overnight|wait)|is it cheaper|cheaper to|"
+    r"should i (?:run|charge|start|wait)[a-z ]* (?:now|later|wait)|instead of now|or wait)",
     q_forecast=r"(?:weather|forecast|sunny|will it (?:rain|be sunny)|how much (?:sun|solar|pv)|"
     r"sun (?:tomorrow|today)|solar (?:tomorrow|today|production|forecast|output)|clouds?|cloudy|"
     r"rain|how is the sun|the sun like|base ?load)",
@@ -328,11 +328,11 @@ DE = Words(
     power=r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:kw\b|kilowatt\b)(?!stunde)",
     full=r"(?:vollständig|komplett|ganz voll|randvoll|voll(?:laden|machen|geladen)?|ganz aufladen|"
     r"auf maximum|aufs maximum)",
-    half=r"(?:halb voll|zur hälfte|halbvoll|halb)",
+    half=r"(?:halb voll|zur hälfte|halbvoll|halb(?! ?\d)(?! stunde))",
     distance=r"(?:(?:genug )?für (?:etwa |ungefähr |rund )?(?P<n>\d+(?:[.,]\d+)?)\s*(?:km|kilometer)|"
     r"(?P<m>\d+(?:[.,]\d+)?)\s*(?:km|kilometer) reichweite|reichweite (?:von|für) (?P<k>\d+(?:[.,]\d+)?)"
     r"\s*(?:km|kilometer))",
-    vague_amount=r"(?:ein bisschen|1 bisschen|ein wenig|etwas(?! anderes)|ein paar prozent|bisschen)",
+    vague_amount=r"(?:genug(?! für \d)(?: strom| reichweite)?(?: für| um)|ein bisschen|1 bisschen|ein wenig|etwas(?! anderes)|ein paar prozent|bisschen)",
     at_most=r"(?:nicht (?:über|mehr als|höher als)|höchstens|maximal|max\.?|bis maximal|nur bis)"
     r"\s*(?:auf )?(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|prozent)",
     floor=r"(?:nicht unter|nie unter|mindestens|über|nicht weniger als|mindestens bei)\s*(?:auf )?"
@@ -348,7 +348,7 @@ DE = Words(
     r"vom dach|mit eigenem strom|eigenstrom)",
     asap=r"(?:so schnell wie möglich|so bald wie möglich|möglichst schnell|sofort|jetzt|gleich|"
     r"umgehend|schnellstmöglich)",
-    cancel=r"(?:abbrechen|absagen|streichen|stornieren|vergiss|löschen|entfernen|doch nicht|"
+    cancel=r"(?:lassen wir|brauchen wir nicht|abbrechen|absagen|streichen|stornieren|vergiss|löschen|entfernen|doch nicht|"
     r"nicht mehr|brauche (?:ich )?nicht|muss nicht|nicht nötig|weglassen|lass (?:[a-zäöüß]+ ){0,3}weg)",
     negation=r"(?:nicht|kein|keine|keinen|keinem|ohne|nie|niemals)",
     exclude=r"(?:nicht den|nicht die|nicht das|aber nicht|ohne den|ohne die|ohne das|außer|ohne|"
@@ -366,7 +366,8 @@ DE = Words(
     q_price=r"(?:wann ist (?:der )?strom (?:am )?(?:günstigsten|billigsten|günstig|billig)|"
     r"ist (?:jetzt|gerade) (?:ein )?gute[rn]? zeit|guter zeitpunkt|strompreis|"
     r"wann ist es am (?:günstigsten|billigsten)|wie teuer ist (?:der )?strom|"
-    r"was kostet (?:der )?strom|wann sollte ich|beste zeit)",
+    r"was kostet (?:der )?strom|wann sollte ich|beste zeit|jetzt oder (?:später|heute nacht|morgen)|"
+    r"ist es günstiger|lohnt es sich|oder (?:lieber )?warten)",
     q_forecast=r"(?:wetter|sonnig|scheint (?:morgen |heute )?die sonne|wie ?viel (?:sonne|solar|pv)|"
     r"sonne (?:morgen|heute)|solar(?:ertrag|prognose)?(?: morgen| heute)|regnet|regen|wolken|"
     r"bewölkt|prognose|vorhersage)",
@@ -408,7 +409,9 @@ DEVICE_WORDS: dict[str, tuple[str, ...]] = {
     "heimspeicher": ("home battery", "battery"), "warmwasser": ("hot water",),
     "warmwasserspeicher": ("water heater",), "boiler": ("boiler",),
     "wasserboiler": ("water heater",), "heißwasser": ("hot water",),
-    "durchlauferhitzer": ("water heater",),
+    "durchlauferhitzer": ("water heater",), "water": ("hot water",), "wash": ("washing machine",),
+    "dry": ("dryer",), "tumble dry": ("tumble dryer",), "waschen": ("washing machine",),
+    "trocknen": ("dryer",),
 }
 
 #: Generic words that name a kind of device when no name of the home matches.

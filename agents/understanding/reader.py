@@ -36,6 +36,7 @@ Span = tuple[int, int]
 
 _COORDINATED = re.compile(
     r"^\s*(?:[,;]\s*)?(?:and|or|&|plus|und|oder|sowie)?\s*(?:also\s+|auch\s+)?"
+    r"(?:(?:charge|run|heat|start|do|wash|dry|put on|lade|starte|heize)\s+)?"
     r"(?:the |my |our |den |die |das |dem |meine |meinen |unsere )?$"
 )
 _ALL = re.compile(r"\b(both|all of them|everything|all|beide|beides|alle|alles)\b")
@@ -211,9 +212,13 @@ def _strip_injection(t: str, words: Words, reading: Reading) -> str:
         while (m := re.search(pattern, t)) is not None:
             reading.refused = True
             start = m.start()
-            before = re.search(r"(?:,|\band\b|\bund\b|\bthen\b|\bdann\b|\bplease\b|\bbitte\b)\s*$", t[:start])
-            if before:
-                start = before.start()
+            sentence = max(t.rfind(c, 0, start) for c in ".!?;")
+            joints = list(re.finditer(r"(?:,|\band\b|\bund\b|\bthen\b|\bdann\b|\bplease\b|\bbitte\b)",
+                                      t[sentence + 1:start]))
+            if joints:
+                start = sentence + 1 + joints[-1].start()
+            elif sentence >= 0:
+                start = sentence + 1
             end_match = re.search(r"[.!?;]", t[m.end():])
             end = m.end() + end_match.end() if end_match else len(t)
             t = t[:start] + " " * (end - start) + t[end:]
@@ -354,7 +359,8 @@ def _requests(
         for mention, (lo, hi) in zip(mentions, spans, strict=True):
             requests.append(_clause(t[lo:hi], lo, mention, words, lang, vocab, clock, reading))
             reading.used.append((mention.start, mention.end))
-        _share(requests, [t[lo:m.start] for m, (lo, _) in zip(mentions, spans, strict=True)], vocab)
+        between = [""] + [t[a.end:b.start] for a, b in zip(mentions, mentions[1:], strict=False)]
+        _share(requests, between, vocab)
         unknown = _UNKNOWN[lang].search(t)
         if unknown is not None:
             start, end = unknown.span(1)

@@ -189,7 +189,7 @@ def find_clocks(seg: str, lang: Language, words: Words) -> list[Clock]:
 def _markers(words: Words) -> str:
     return "|".join(
         p for p in (words.not_before, words.not_after, words.leave, words.deadline, words.earliest,
-                    words.at, r"(?:and|und|to|-)")
+                    words.at, r"(?:and|und|to|-|between|zwischen|from|von)")
     )
 
 
@@ -278,6 +278,10 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         if len(inside) >= 2:
             roles[inside[0].start], roles[inside[1].start] = "earliest", "deadline"
             used(between.span())
+            first, second = inside[0], inside[1]
+            if first.bare and not second.bare:  # "between 1 and 5am", "zwischen 1 und 5 Uhr"
+                settled = first.minutes % 720 + (720 if second.minutes >= 720 and first.minutes % 720 + 720 < second.minutes else 0)
+                clocks = [Clock(c.start, c.end, settled, False) if c is first else c for c in clocks]
     for c in clocks:
         role = roles.get(c.start)
         if role is None:
