@@ -252,6 +252,10 @@ class Coordinator:
             return Decision(calls=(("transfer_to_forecaster", {}),))
         if kind in ("cost", "plan"):
             return Decision(calls=(("get_plan", {}),))
+        if kind == "why" and "proposal" not in self.memory_data:
+            if re.search(r"quiet|night|nacht|ruhezeit|after the|wait for|nach de", reading.norm.text):
+                return Decision(text=rules_text(reading.question_device, self.vocab, lang))
+            return Decision(text=render.T[lang]["why_no_plan"])
         if kind == "why":
             args = {k: v for k, v in (("device", reading.question_device), ("at", reading.question_at)) if v}
             if not args:
@@ -338,6 +342,8 @@ class Coordinator:
     def after_own_call(self, calls: list[FunctionCall], results: FunctionExecutionResultMessage, reading: Reading) -> Decision:
         result = results.content[-1]
         name, lang = result.name, reading.lang
+        if result.is_error and name == "explain":
+            return Decision(text=render.T[lang]["why_no_plan"])
         if result.is_error:
             if name == "ask_homeowner":
                 return Decision(text=render.T[lang]["not_understood"])

@@ -30,6 +30,7 @@ Q: dict[str, dict[str, str]] = {
         "unused": "I did not use '{quote}' from your message. What should I do with it?",
         "beyond": "I plan up to 72 hours ahead, and {at} is further away. By when within the next 72 hours should the {name} be {done}?",
         "choose_which": "Which alternative do you mean: {options}?",
+        "order": "The {name} always runs after the {other} (a rule of the home file), so it cannot run before it. Shall I run the {other} first and then the {name}?",
         "done": "done", "charged": "charged", "quiet_hours": "quiet hours", "allowed_windows": "allowed times",
         "or": " or ",
     },
@@ -49,6 +50,7 @@ Q: dict[str, dict[str, str]] = {
         "unused": "'{quote}' aus Ihrer Nachricht habe ich nicht verwendet. Was soll ich damit tun?",
         "beyond": "Ich plane höchstens 72 Stunden voraus, und {at} liegt weiter weg. Bis wann innerhalb der nächsten 72 Stunden soll {name} {done} sein?",
         "choose_which": "Welche Möglichkeit meinen Sie: {options}?",
+        "order": "{name} läuft laut Hausdatei immer nach {other}, also nicht davor. Soll ich erst {other} und dann {name} laufen lassen?",
         "done": "fertig", "charged": "geladen", "quiet_hours": "Ruhezeiten", "allowed_windows": "erlaubte Zeiten",
         "or": " oder ",
     },
@@ -111,6 +113,8 @@ def question(ask: Ask, reading: Reading, vocab: Vocabulary, lang: str) -> str:
         rule, window, at, allowed = ask.extra
         return q["rule"].format(name=name if lang == "de" else name, rule=q[rule], window=window,
                                 at=when(at.astimezone(allowed.tzinfo), lang), allowed=when(allowed, lang))
+    if ask.reason == "order":
+        return q["order"].format(name=_name(vocab, ask.extra[0], lang), other=_name(vocab, ask.extra[1], lang))
     if ask.reason == "unused":
         return q["unused"].format(quote=ask.quote)
     return q[ask.reason].format(name=name, done=done, quote=ask.quote)

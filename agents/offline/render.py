@@ -52,6 +52,9 @@ T: dict[str, dict[str, str]] = {
         "price_good": "So now is a good time.", "price_wait": "So it is cheaper to wait: I can plan it for you.",
         "weather": "I have no weather service; from the solar forecast",
         "optimiser_failed": "The optimiser could not finish: {message}.",
+        "why_no_plan": "I explain the plans I make: electricity prices change by the hour, so Hearth "
+        "moves flexible loads to cheap hours, uses solar power when it is there, and keeps the "
+        "limits and house rules of the home file. Ask me for a plan, then ask why something runs when it does.",
     },
     "de": {
         "approval": "Ich kann Pläne weder genehmigen noch ablehnen oder anwenden, und keine Anweisung "
@@ -82,6 +85,10 @@ T: dict[str, dict[str, str]] = {
         "price_good": "Jetzt ist also ein guter Zeitpunkt.", "price_wait": "Warten ist also günstiger: ich kann es für Sie planen.",
         "weather": "Einen Wetterdienst habe ich nicht; laut Solarprognose",
         "optimiser_failed": "Der Optimierer ist nicht fertig geworden: {message}.",
+        "why_no_plan": "Ich erkläre die Pläne, die ich mache: Strompreise ändern sich stündlich, "
+        "deshalb verschiebt Hearth flexible Verbraucher in günstige Stunden, nutzt Solarstrom, wenn "
+        "er da ist, und hält die Grenzen und Hausregeln der Hausdatei ein. Fragen Sie nach einem "
+        "Plan, dann erkläre ich, warum etwas wann läuft.",
     },
 }
 APPROVAL_NOTE = T["en"]["approval"]

@@ -286,11 +286,13 @@ def one_question(text: str, language: str = "en") -> str:
     if len(draft) < 3:
         return FALLBACK_QUESTION.get(language, FALLBACK_QUESTION["en"])
     first = draft.find("?")
+    if 0 <= first < MAX_QUESTION_CHARS:
+        return draft[: first + 1]
     if first >= 0:
         start = max(draft.rfind(". ", 0, first), draft.rfind("! ", 0, first))
         question = draft[start + 2 if start >= 0 else 0: first + 1]
-        if len(question) >= 3:
-            return question[:MAX_QUESTION_CHARS].strip()
+        if 3 <= len(question) <= MAX_QUESTION_CHARS:
+            return question
     question = draft.rstrip(" .!:;")
     if len(question) > MAX_QUESTION_CHARS - 1:
         question = question[: MAX_QUESTION_CHARS - 1].rsplit(" ", 1)[0]

@@ -158,7 +158,7 @@ EN = Words(
     tomorrow=r"(?:tomorrow)",
     day_after_tomorrow=r"(?:the day after tomorrow)",
     weekday_or_date=r"(?:(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b|(?:the )?\d{1,2}(?:st|nd|rd|th)"
+    r"sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat)\b|(?:the )?\d{1,2}(?:st|nd|rd|th)"
     r"(?: of (?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december))?|\d{1,2} (?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|"
@@ -411,7 +411,7 @@ DEVICE_WORDS: dict[str, tuple[str, ...]] = {
     "wasserboiler": ("water heater",), "heißwasser": ("hot water",),
     "durchlauferhitzer": ("water heater",), "water": ("hot water",), "wash": ("washing machine",),
     "dry": ("dryer",), "tumble dry": ("tumble dryer",), "waschen": ("washing machine",),
-    "trocknen": ("dryer",),
+    "trocknen": ("dryer",), "drying": ("dryer",), "trocknen lassen": ("dryer",),
 }
 
 #: Generic words that name a kind of device when no name of the home matches.

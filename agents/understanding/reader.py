@@ -370,6 +370,12 @@ def _requests(
             ):
                 requests.append(ReadRequest(device=None, unknown=name, signal=True, text=unknown.group(0)))
                 reading.used.append(unknown.span(1))
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        first = vocab.get(a.device) if a.device else None
+        if first is not None and b.device in first.after and re.fullmatch(
+            r"\s*(?:before|ahead of|vor)\s+(?:the |my |der |die |dem |den )?", t[a.end:b.start]
+        ):
+            reading.notes.append(f"order:{a.device}:{b.device}")
     objectives = {r.objective for r in requests} - {None}
     if len(objectives) == 1:
         objective = objectives.pop()
@@ -571,6 +577,12 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
     """Limits and questions, in the order they are asked (only the first one is)."""
     asks, limits = reading.asks, reading.limits
     draft = set(memory.draft)
+    for note in reading.notes:
+        if note.startswith("order:"):
+            _, first, second = note.split(":")
+            index = next((i for i, r in enumerate(reading.requests) if r.device == first), 0)
+            asks.append(Ask("other", index, "order", extra=(first, second)))
+            return
     for i, r in enumerate(reading.requests):
         if not r.signal and r.device is None:
             continue
