@@ -196,10 +196,9 @@ class Coordinator:
     def act(self, reading: Reading) -> Decision:
         lang, memory = reading.lang, self.memory
         t = render.T[lang]
-        if reading.choose is not None:
-            if reading.choose <= len(memory.options):
-                change = {k: v for k, v in memory.options[reading.choose - 1].items() if v is not None}
-                return Decision(calls=(("update_requests", {"upsert": [change]}),))
+        if reading.choose is not None and reading.choose <= len(memory.options):
+            change = {k: v for k, v in memory.options[reading.choose - 1].items() if v is not None}
+            return Decision(calls=(("update_requests", {"upsert": [change]}),))
         if reading.adopt:
             if memory.what_if:
                 return Decision(calls=(("what_if", {**memory.what_if, "adopt": True}),))

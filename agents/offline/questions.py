@@ -111,7 +111,7 @@ def question(ask: Ask, reading: Reading, vocab: Vocabulary, lang: str) -> str:
         return q["bare_hour"].format(quote=ask.quote, am=_clock(am), pm=_clock(pm))
     if ask.reason == "rule":
         rule, window, at, allowed = ask.extra
-        return q["rule"].format(name=name if lang == "de" else name, rule=q[rule], window=window,
+        return q["rule"].format(name=name, rule=q[rule], window=window,
                                 at=when(at.astimezone(allowed.tzinfo), lang), allowed=when(allowed, lang))
     if ask.reason == "order":
         return q["order"].format(name=_name(vocab, ask.extra[0], lang), other=_name(vocab, ask.extra[1], lang))

@@ -21,6 +21,7 @@ the conversation only through a :class:`Memory`; it never looks at a session.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -244,11 +245,10 @@ def _conversation_move(t: str, words: Words, reading: Reading, memory: Memory, v
             reading.choose = index
             reading.used.append((0, len(t)))
             return True
-    if re.search(words.adopt, plain):
-        if memory.what_if or memory.options:
-            reading.adopt = True
-            reading.used.append((0, len(t)))
-            return True
+    if re.search(words.adopt, plain) and (memory.what_if or memory.options):
+        reading.adopt = True
+        reading.used.append((0, len(t)))
+        return True
     if re.search(words.ignore_rules, t):
         reading.ignore_rules = True
         mentions = [m for m in find_devices(t, vocab) if m.device]
@@ -327,12 +327,12 @@ def _segments(t: str, mentions: list[Mention], words: Words) -> list[Span]:
     if not mentions:
         return [(0, len(t))]
     bounds = [0]
-    for prev, nxt in zip(mentions, mentions[1:], strict=False):
+    for prev, nxt in itertools.pairwise(mentions):
         between = t[prev.end:nxt.start]
         seps = list(re.finditer(words.separators, between))
         bounds.append(prev.end + seps[-1].start() if seps else nxt.start)
     bounds.append(len(t))
-    return list(zip(bounds, bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def _requests(
@@ -359,7 +359,7 @@ def _requests(
         for mention, (lo, hi) in zip(mentions, spans, strict=True):
             requests.append(_clause(t[lo:hi], lo, mention, words, lang, vocab, clock, reading))
             reading.used.append((mention.start, mention.end))
-        between = [""] + [t[a.end:b.start] for a, b in zip(mentions, mentions[1:], strict=False)]
+        between = [""] + [t[a.end:b.start] for a, b in itertools.pairwise(mentions)]
         _share(requests, between, vocab)
         unknown = _UNKNOWN[lang].search(t)
         if unknown is not None:
@@ -370,7 +370,7 @@ def _requests(
             ):
                 requests.append(ReadRequest(device=None, unknown=name, signal=True, text=unknown.group(0)))
                 reading.used.append(unknown.span(1))
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    for a, b in itertools.pairwise(mentions):
         first = vocab.get(a.device) if a.device else None
         if first is not None and b.device in first.after and re.fullmatch(
             r"\s*(?:before|ahead of|vor)\s+(?:the |my |der |die |dem |den )?", t[a.end:b.start]

@@ -300,10 +300,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
                 candidates = [base, base + 720]
         moments = []
         for minutes in candidates:
-            if day is not None:
-                moment = clock.on_date(minutes, day)
-            else:
-                moment = clock.next_at(minutes)
+            moment = clock.on_date(minutes, day) if day is not None else clock.next_at(minutes)
             moments.append(moment)
         used((c.start, c.end))
         if len(moments) == 2:

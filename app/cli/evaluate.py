@@ -208,9 +208,9 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
             for key in ("target_soc_pct", "energy_kwh"):
                 if key in w:
                     value = getattr(r, key)
-                    if value is None or w[key] is None or abs(value - w[key]) > 0.5:
-                        if not (value is None and w[key] is None):
-                            problems.append(f"{w['device']}.{key} {value}, expected {w[key]}")
+                    differs = value is None or w[key] is None or abs(value - w[key]) > 0.5
+                    if differs and not (value is None and w[key] is None):
+                        problems.append(f"{w['device']}.{key} {value}, expected {w[key]}")
             for key in ("objective", "kind"):
                 if key in w and getattr(r, key) != w[key]:
                     problems.append(f"{w['device']}.{key} {getattr(r, key)}, expected {w[key]}")
