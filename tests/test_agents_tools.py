@@ -139,9 +139,11 @@ def test_changes_merge_into_the_draft():
     assert (request.device, request.deadline, request.target_soc_pct, request.energy_kwh) == (
         "ev", iso("2026-11-25T07:00:00+01:00"), None, 10.0,
     )
-    upsert(session, device="ev", charge_full=True, objective="co2")
+    result = upsert(session, device="ev", charge_full=True, objective="co2")
     (request,) = session.draft
-    assert (request.target_soc_pct, request.energy_kwh, request.objective) == (100.0, None, "co2")
+    # the flat home has no CO2 data: "greenest" is planned for cost, and the result says so
+    assert (request.target_soc_pct, request.energy_kwh, request.objective) == (100.0, None, "cost")
+    assert any("CO2" in note for note in result.notes)
 
 
 def test_energy_that_does_not_fit_is_refused_atomically():
