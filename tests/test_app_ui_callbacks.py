@@ -177,7 +177,9 @@ async def test_message_shows_steps_then_proposal_then_approve(ui_env: list[Any],
         emitter.stream_start.assert_awaited()  # the coordinator's reply was streamed
 
         proposal = said(emitter)[-1]
-        assert proposal.startswith("Here is my proposal:")
+        # the reading line first ("cheaply by 7am": the car's usual 80% filled by default)
+        assert proposal.startswith("Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"
+                                   "Here is my proposal:")
         assert "### Proposed plan (plan 1)" in proposal
         assert "| ev | Tue 24 Nov 23:00 | Wed 25 Nov 03:00 | 30.0 |" in proposal
         assert "**without planning:**" in proposal
