@@ -131,6 +131,7 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
         for name in (*device.names, device.id.replace("_", " ")):
             if _key(name):
                 names.append((_key(name), device.id))
+    exact = {key for key, _ in names}
     tokens = _tokens(text)
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
@@ -144,9 +145,9 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
             if not free(start, end):
                 continue
             words = [t[2] for t in tokens[i:i + size]]
-            if words[0] in _STOP or words[-1] in _STOP:
-                continue
             phrase = " ".join(words)
+            if (words[0] in _STOP or words[-1] in _STOP) and _key(phrase) not in exact:
+                continue  # "the", "machine" … only inside a name of the home ("washing machine")
             translated = DEVICE_WORDS.get(phrase, ())
             keys = [_key(phrase)] if len(_key(phrase)) >= FUZZY_MIN_LENGTH or not translated else []
             keys += [_key(w) for w in translated]

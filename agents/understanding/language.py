@@ -124,6 +124,11 @@ class Words:
     q_price: str
     q_forecast: str
     q_what_if: str
+    interrogative: str  # how a question begins ("when", "is", "wann", "läuft")
+    polite_request: str  # "can you …?": a request, though it ends with "?"
+    topic_price: str  # a question's topic, when no question pattern above matched
+    topic_forecast: str
+    topic_plan: str
     greeting: str
     state: str  # "my car is at 50%": (?P<pct>N)
     ignore_rules: str
@@ -249,6 +254,12 @@ EN = Words(
     r"rain|how is the sun|the sun like|base ?load)",
     q_what_if=r"(?:what if|what happens if|and if|suppose|supposing|what would happen if|"
     r"what would it cost if)",
+    interrogative=r"^(?:what|when|which|how|is|are|will|would|does|did|any|anything|has|have|"
+    r"where|who)\b",
+    polite_request=r"^(?:(?:can|could|would|will) you|please|pls|kindly)\b",
+    topic_price=r"(?:prices?|rates?|tariffs?|cheap\w*|expensive|costs?|pay)",
+    topic_forecast=r"(?:sun\w*|solar|panels?|pv|produce|generat\w*|weather|rain\w*|cloud\w*)",
+    topic_plan=r"(?:schedul\w*|planned|plan|running|run|on|happening|charging|going on|start\w*)",
     greeting=r"(?:^(?:hi|hello|hey|hiya|good (?:morning|evening|afternoon)|help|thanks|thank you|"
     r"cheers)\b|what can you do|who are you|how does this work)",
     state=r"(?:(?:my |the |our )?(?P<dev>[a-z0-9 ]{2,20}?)(?: battery)? (?:is|is at|is on|is now at|"
@@ -372,6 +383,12 @@ DE = Words(
     r"sonne (?:morgen|heute)|solar(?:ertrag|prognose)?(?: morgen| heute)|regnet|regen|wolken|"
     r"bewölkt|prognose|vorhersage)",
     q_what_if=r"(?:was wäre,? wenn|was ist,? wenn|und wenn|angenommen|was passiert,? wenn)",
+    interrogative=r"^(?:was|wann|wie|welche\w*|ist|sind|wird|werden|läuft|laufen|gibt|hat|haben|"
+    r"lädt|kommt|bekomme|wo|wer)\b",
+    polite_request=r"^(?:kannst du|könntest du|würdest du|können sie|könnten sie|bitte)\b",
+    topic_price=r"(?:preis\w*|tarif\w*|günstig\w*|billig\w*|teuer\w*|kost\w*)",
+    topic_forecast=r"(?:sonne\w*|solar\w*|pv|module|wetter|regen\w*|wolk\w*|ertrag)",
+    topic_plan=r"(?:geplant|plan|läuft|laufen|lädt|startet|an)",
     greeting=r"(?:^(?:hallo|hi|hey|guten (?:tag|morgen|abend)|moin|servus|grüß gott|hilfe|danke)\b|"
     r"was kannst du|wer bist du|wie funktioniert)",
     state=r"(?:(?:mein |meine |das |die |der |unser |unsere )?(?P<dev>[a-zäöüß0-9 ]{2,20}?) "

@@ -40,6 +40,13 @@ _COORDINATED = re.compile(
     r"(?:(?:charge|run|heat|start|do|wash|dry|put on|lade|starte|heize)\s+)?"
     r"(?:the |my |our |den |die |das |dem |meine |meinen |unsere )?$"
 )
+#: A sequence between two devices one of which runs after the other ("washer then dryer",
+#: "the dryer after the washer", "Waschmaschine, dann Trockner"): they are one list too.
+_SEQUENCE = re.compile(
+    r"^\s*(?:[,;]\s*)?(?:on |an )?(?:and |und )?(?:then|after that|afterwards|followed by|after|"
+    r"dann|danach|anschließend|nach)\s*(?:run |start |do |put on )?"
+    r"(?:the |my |our |den |die |das |dem |der |meine |meinen )?$"
+)
 _ALL = re.compile(r"\b(both|all of them|everything|all|beide|beides|alle|alles)\b")
 _UNKNOWN = {
     "en": re.compile(
@@ -296,7 +303,39 @@ def _question(
             reading.question = "cost" if found(words.q_cost) else "plan"
             reading.question_device = device
             return True
-    return False
+    return _open_question(t, words, reading, vocab, clock, memory, device)
+
+
+def _open_question(
+    t: str, words: Words, reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Memory,
+    device: str | None,
+) -> bool:
+    """A question no pattern named ("when will the car be charging?", "any sun this afternoon?").
+
+    A message that asks (it begins like a question, or ends with "?", and is not a polite
+    request such as "can you …?") is answered, not planned, when it asks nothing a request
+    could hold (no time, amount or cancel), or when it names no device and is about prices,
+    the forecast or the plan ("is anything running tonight?"). Its topic picks the answer.
+    """
+    stripped = t.strip()
+    if re.search(words.polite_request, stripped) or not (
+        re.search(words.interrogative, stripped) or stripped.endswith("?")
+    ):
+        return False
+
+    def found(pattern: str) -> bool:
+        return bool(re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", t))
+
+    probe = _requests(t, words, reading.lang, vocab, clock, memory, Reading(text=t, lang=reading.lang, norm=reading.norm))
+    plain = not any(r.has_time() or r.has_amount() or r.action != "set" for r in probe)
+    topic = next((name for name, pattern in (
+        ("price", words.topic_price), ("forecast", words.topic_forecast), ("plan", words.topic_plan),
+    ) if found(pattern)), None)
+    if not plain and (device is not None or topic is None):
+        return False
+    reading.question = topic or ("plan" if device is not None else "help")
+    reading.question_device = device
+    return True
 
 
 def _state(t: str, words: Words, reading: Reading, vocab: Vocabulary, memory: Memory) -> bool:
@@ -456,7 +495,9 @@ def _share(requests: list[ReadRequest], prefixes: list[str], vocab: Vocabulary) 
     """Coordinated mentions ('the washer and the dryer overnight') share facts; so does 'both'."""
     groups: list[list[int]] = []
     for i, prefix in enumerate(prefixes):
-        if i > 0 and _COORDINATED.match(prefix):
+        if i > 0 and (_COORDINATED.match(prefix) or (
+            _SEQUENCE.match(prefix) and _dependent(requests[i - 1].device, requests[i].device, vocab)
+        )):
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -496,6 +537,12 @@ def _share(requests: list[ReadRequest], prefixes: list[str], vocab: Vocabulary) 
             action = actions.pop()
             for r in members:
                 r.action = action
+
+
+def _dependent(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
+    """Whether one of two devices runs after the other by the home's rules."""
+    first, second = vocab.get(a) if a else None, vocab.get(b) if b else None
+    return first is not None and second is not None and (b in first.after or a in second.after)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from agents.models import make_client_factory
 from agents.run import Conversation, RunResult
@@ -109,7 +110,7 @@ def run_batch(args: argparse.Namespace, out: TextIO | None = None) -> int:
             now_text = item.get("now") or default_now
             home = runner.home(home_path)
             now = parse_aware_datetime(now_text, f"{args.batch}:{number}.now") if now_text else datetime.now(
-                tz=__import__("zoneinfo").ZoneInfo(home.timezone)).replace(second=0, microsecond=0)
+                tz=ZoneInfo(home.timezone)).replace(second=0, microsecond=0)
             session = runner.session(home_path, now)
             session.step_minutes, session.horizon_hours = args.step, args.horizon
             conversation = Conversation(session, runner.factory)
@@ -187,14 +188,14 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
     proposed_wrongly = got == "proposed" and allowed and "proposed" not in allowed
     if allowed and got not in allowed:
         return False, bool(proposed_wrongly), f"status {got}, expected {allowed}: {result.message[:160]}"
-    problems: list[str] = []
+    problems: list[str] = []  # every difference from the expectation
+    misread: list[str] = []  # differences in the requests: a silent wrong plan when proposed
     if "requests" in expect and got in ("proposed", "infeasible"):
         want = expect["requests"]
         have = {(r.device, r.kind if r.device == "battery" else None): r for r in result.requests}
-        want_keys = {(w["device"], w.get("kind") if w["device"] == "battery" else None) for w in want}
         have_devices = sorted(r.device for r in result.requests)
         if sorted(w["device"] for w in want) != have_devices:
-            problems.append(f"devices {have_devices}, expected {sorted(w['device'] for w in want)}")
+            misread.append(f"devices {have_devices}, expected {sorted(w['device'] for w in want)}")
         for w in want:
             r = have.get((w["device"], w.get("kind") if w["device"] == "battery" else None)) or next(
                 (x for x in result.requests if x.device == w["device"]), None)
@@ -204,17 +205,17 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
                 if key in w:
                     value = getattr(r, key)
                     if value is None or (w[key] and value.isoformat(timespec="minutes") != _minute(w[key])):
-                        problems.append(f"{w['device']}.{key} {value}, expected {w[key]}")
+                        misread.append(f"{w['device']}.{key} {value}, expected {w[key]}")
             for key in ("target_soc_pct", "energy_kwh"):
                 if key in w:
                     value = getattr(r, key)
                     differs = value is None or w[key] is None or abs(value - w[key]) > 0.5
                     if differs and not (value is None and w[key] is None):
-                        problems.append(f"{w['device']}.{key} {value}, expected {w[key]}")
+                        misread.append(f"{w['device']}.{key} {value}, expected {w[key]}")
             for key in ("objective", "kind"):
                 if key in w and getattr(r, key) != w[key]:
-                    problems.append(f"{w['device']}.{key} {getattr(r, key)}, expected {w[key]}")
-        del want_keys
+                    misread.append(f"{w['device']}.{key} {getattr(r, key)}, expected {w[key]}")
+    problems += misread
     if "asks_about" in expect and got == "needs_clarification":
         missing = result.clarification.missing if result.clarification else []
         if expect["asks_about"] not in missing:
@@ -228,10 +229,7 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
             problems.append(f"does not mention {mention!r}")
     if "language" in expect and result.language != expect["language"]:
         problems.append(f"language {result.language}, expected {expect['language']}")
-    silent = got == "proposed" and any(
-        p.startswith(("devices", "ev.", "dishwasher", "washing", "tumble", "water", "battery", "dryer"))
-        for p in problems
-    ) and "requests" in expect
+    silent = got == "proposed" and bool(misread)
     return not problems, silent, "; ".join(problems)
 
 
