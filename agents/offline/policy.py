@@ -223,6 +223,11 @@ class Coordinator:
             return Decision(text=limit_text(limit, self.vocab, lang, tz=self.tz))
         if reading.state:
             calls = tuple(("record_state", {"device": d, "soc_pct": p}) for d, p in reading.state.items())
+            rest = [r for r in reading.requests if r.signal or r.device]
+            if rest and not reading.asks and not reading.unused and reading.question is None:
+                # "my car is at 50% and needs 80% by 7am": recorded first, then planned from there
+                update = self.update(reading, rest)
+                return Decision(calls=calls + update.calls) if update.calls else Decision(calls=calls)
             return Decision(calls=calls)
         if reading.question is not None and reading.question != "what_if":
             return self.answer(reading)
@@ -294,6 +299,10 @@ class Coordinator:
     def notes(self, reading: Reading, view: PlanView) -> list[str]:
         t = render.T[reading.lang]
         notes = [t[n] for n in dict.fromkeys(reading.notes) if n in ("no_co2", "solar")]
+        for device, pct in reading.state.items():
+            info = self.vocab.get(device)
+            name = info.label if info is not None else device
+            notes.append(t["state_planned"].format(name=name, pct=f"{render._num(pct, 1)}%"))
         for request in view.requests:
             info = self.vocab.get(request.device)
             if info is None or not info.facts.get("quiet_hours") or request.deadline is None:

@@ -47,6 +47,7 @@ T: dict[str, dict[str, str]] = {
         "nothing_to_cancel": "There is no request for the {name} to cancel.",
         "state": "Noted: the {name} is at {pct} now. I use that for the rest of this conversation; "
         "it is not a charging target.",
+        "state_planned": "The {name} is at {pct} now, as you said: I planned from there.",
         "price": "Electricity costs {now} now. Over the next {hours} hours it is cheapest at {min_at} "
         "({min}) and dearest at {max_at} ({max}), {mean} on average.",
         "price_good": "So now is a good time.", "price_wait": "So it is cheaper to wait: I can plan it for you.",
@@ -80,6 +81,7 @@ T: dict[str, dict[str, str]] = {
         "nothing_to_cancel": "Für {name} gibt es keinen Auftrag zum Streichen.",
         "state": "Notiert: {name} steht jetzt bei {pct}. Das gilt für den Rest dieses Gesprächs; "
         "es ist kein Ladeziel.",
+        "state_planned": "{name} steht jetzt bei {pct}, wie Sie sagten: ich habe von dort aus geplant.",
         "price": "Strom kostet jetzt {now}. In den nächsten {hours} Stunden ist er am günstigsten um "
         "{min_at} ({min}) und am teuersten um {max_at} ({max}), im Mittel {mean}.",
         "price_good": "Jetzt ist also ein guter Zeitpunkt.", "price_wait": "Warten ist also günstiger: ich kann es für Sie planen.",

@@ -3,7 +3,8 @@
 Numbers arrive as digits (:mod:`text_to_num` turned "fifteen kilowatt hours" into
 "15 kilowatt hours"). The conventions: "full" is the device's charge limit, "half full" 50%,
 "enough for N km" N × the car's consumption per 100 km / 100 (asked when the home file has no
-consumption), a vague amount ("a bit") is asked, "don't charge above 80%" is a target of 80%.
+consumption), a vague amount ("a bit") is asked, "don't charge above 80%" is a target of 80%,
+"not full" is no amount (and not a cancel).
 """
 
 from __future__ import annotations
@@ -49,9 +50,16 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
     if (m := re.search(words.floor, seg)):
         a.floor_pct = _number(m.group("n"))
         a.used.append(m.span())
-    if (m := re.search(words.at_most, seg)):
-        a.target_soc_pct = _number(m.group("n"))
+    for m in re.finditer(words.at_most, seg):
+        value = _number(m.group("n"))
+        if m.group("unit") is None and value <= 24:
+            continue  # "not past 9" is a clock time; "not past 90" a level
+        a.target_soc_pct = value
         a.used.append(m.span())
+        break
+    negated_full = search(words.not_full)
+    if negated_full is not None:
+        a.used.append(negated_full.span())
     if (m := re.search(words.distance, seg)):
         a.distance_km = _number(m.group("n") or m.group("m") or m.group("k"))
         a.used.append(m.span())
@@ -75,6 +83,11 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
         if a.target_soc_pct is None and a.floor_pct is None:
             a.target_soc_pct = value
         a.used.append(m.span())
+    if a.target_soc_pct is None and a.floor_pct is None and (m := search(words.to_level)):
+        value = _number(m.group("n"))
+        if 24 < value <= 100:  # "to 80" is a level; "to 23" may be a clock time
+            a.target_soc_pct = value
+            a.used.append(m.span())
     fraction = search(r"three quarters(?: full)?|3 quarters(?: full)?|dreiviertel(?: voll)?|"
                       r"a quarter full|quarter full|viertel voll")
     if a.target_soc_pct is None and a.energy_kwh is None and fraction is not None:
@@ -87,7 +100,9 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
         after = re.match(r"\s*(?:full|voll|charged|geladen)\b", seg[m.end():])
         if after:
             a.used.append((m.end(), m.end() + after.end()))
-    if (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None:
+    if (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None and not (
+        negated_full is not None and negated_full.start() <= m.start() < negated_full.end()
+    ):
         a.charge_full = True
         a.used.append(m.span())
     if not a.has_amount() and a.distance_km is None and (m := search(words.vague_amount)):

@@ -28,7 +28,8 @@ _GERMAN = re.compile(
     r"vor|nach|ab|zwischen|mach|nimm|erste|zweite|ja|danke|hallo|wie|plan|geplant|zeig|"
     r"wochenende|mittag|mittags|nachts|abend|morgens|kein|keine|ohne|vergiss|aufladen|"
     r"laufenlassen|startet?|fertig|spätestens|frühestens|prozent|kilowattstunden|hat|bei|noch|"
-    r"mal|doch|lieber|dann|also|es|sie|er|ihn|hier|guten|tag|spülen|waschen|trocknen)(?![\w])"
+    r"mal|doch|lieber|dann|also|es|sie|er|ihn|hier|guten|tag|spülen|waschen|trocknen|alles|"
+    r"abbrechen|streichen|vergiss|nur|aber|lass|lassen|bitte|gerade|noch)(?![\w])"
 )
 _ENGLISH = re.compile(
     r"(?<![\w])(the|by|and|charge|run|my|is|at|to|before|after|tonight|tomorrow|please|car|"
@@ -101,7 +102,10 @@ class Words:
     half: str
     distance: str
     vague_amount: str
-    at_most: str  # "don't charge above N%": a cap read as the target
+    at_most: str  # "don't charge above N%": a cap read as the target ((?P<unit>) may be absent)
+    to_level: str  # "charge it to 80": a level without the % sign (25–100 only)
+    target_words: str  # "must be at", "soll … haben": what makes "at N%" a target, not a report
+    not_full: str  # "not full", "no need to fill it up": a negated amount, not a cancel
     floor: str  # "keep the battery above N%"
     no_ev_discharge: str
     # -- objectives ------------------------------------------------------------------------------
@@ -111,6 +115,8 @@ class Words:
     asap: str
     # -- actions, negation --------------------------------------------------------------------
     cancel: str
+    not_today: str  # "do not run it tonight": an earliest start tomorrow at 00:00
+    not_verb: str  # "don't charge the car", "stop the dishwasher": a cancel if nothing else is said
     negation: str
     exclude: str  # "not the dryer", "without the dryer" + a device right after
     request_verbs: str
@@ -141,13 +147,14 @@ class Words:
 
 EN = Words(
     deadline=r"(?:no later than|not later than|at the latest by|latest by|ready by|ready for|"
-    r"done by|finished by|charged by|full by|by|before|until|till|til)",
+    r"done by|finished by|charged by|full by|by|before|until|till|til|ready at|done at|"
+    r"finished at|full at)",
     earliest=r"(?:no earlier than|not earlier than|starting from|starting at|starting|from|after|"
     r"later than|wait until|wait till)",
     at=r"(?:at|around|about|for)",
     leave=r"(?:i (?:am )?leav(?:e|ing)(?: for work)?(?: at)?|leav(?:e|ing)(?: for work)? at|"
     r"need (?:it|the car|my car)(?: at| by)?|i need to leave at|head(?:ing)? out at|out at|"
-    r"(?:i )?go(?:ing)? to work at|drive(?: off)? at)",
+    r"(?:i )?go(?:ing)? to work at|drive(?: off)? at|(?:i am )?off at)",
     not_after=r"(?:not after|no later than|not later than)",
     not_before=r"(?:not before|do not (?:start|run|charge|begin)(?: [a-z]+){0,4} before|"
     r"not until|no earlier than|not earlier than)",
@@ -204,9 +211,14 @@ EN = Words(
     r" (?:of )?range|(?:range|drive|trip) of (?P<k>\d+(?:\.\d+)?)\s*(?:km|kilometers?|kilometres?))",
     vague_amount=r"(?:enough(?! for \d)(?: charge| range| juice)?(?: to| for)|a bit(?: more)?|a little(?: bit)?(?: more)?|some(?: more)?(?= (?:charge|energy|juice|power)| by|$)|somewhat|"
     r"a few percent|a touch)",
-    at_most=r"(?:do not charge (?:it |the car )?(?:above|over|beyond|more than)|not (?:above|over|"
-    r"beyond|more than)|no more than|at most|max(?:imum)?|up to|only to|cap(?:ped)? at|limit(?:ed)? to)"
-    r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)",
+    at_most=r"(?:do not charge (?:it |the car )?(?:above|over|beyond|past|more than)|"
+    r"do not let (?:it|her|the car|my car) (?:go|get|charge) (?:above|over|beyond|past)|"
+    r"not (?:above|over|beyond|past|more than)|no more than|at most|max(?:imum)?|up to|only to|"
+    r"cap(?:ped)? at|limit(?:ed)? to)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent\b|per cent\b)?",
+    to_level=r"(?:to|at) (?P<n>\d{2,3})(?![\d:.%]| ?(?:am|pm|h\b|hours?|minutes?|kwh|kw|km|miles?|percent))",
+    target_words=r"\b(?:must|should|needs?|has to|have to|want|wanted|ready|by|before|until|to be)\b",
+    not_full=r"(?:not (?:to )?full(?:y)?|not completely|not all the way|no need to (?:fill (?:it |her )?up|"
+    r"charge (?:it )?(?:fully|full|to full))|do not (?:need to )?fill (?:it |her )?up)",
     floor=r"(?:keep (?:it |the battery |the home battery )?(?:above|over|at least at|at least)|"
     r"do not let (?:it|the battery|the home battery) (?:drop|go|fall|get) (?:below|under)|"
     r"not (?:below|under)|never (?:below|under)|at least|minimum of|floor of|reserve of)\s*"
@@ -216,17 +228,22 @@ EN = Words(
     r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home )?battery|"
     r"not from the (?:home )?battery)",
     cost=r"(?:cheapest|cheaply|cheap|cheaper|lowest cost|lowest price|least money|save money|"
-    r"cost-effective|off-peak|off peak|budget|as little as possible|low cost|economical)",
+    r"cost-effective|off-peak|off peak|budget|as little as possible|low cost|economical|"
+    r"avoid(?:ing)? (?:the )?peak|outside (?:the )?peak|not (?:[a-z]+ ){0,4}during (?:the )?peak)",
     co2=r"(?:greenest|green|greener|cleanest|clean energy|cleaner|low carbon|lowest carbon|"
     r"least co2|low co2|lowest co2|eco|environment(?:ally)?(?: friendly)?|carbon)",
     solar=r"(?:with solar|on solar|from solar|using solar|solar power|solar energy|sunshine|"
     r"when the sun (?:shines|is out|is shining)|from the panels|with the panels|from the sun|"
     r"with pv|pv power|own power)",
     asap=r"(?:as soon as possible|asap|right away|right now|immediately|straight away|"
-    r"as fast as possible|quickly|now)",
+    r"as fast as possible|quickly|now|(?:get it |have it )?done fast|"
+    r"do not care about (?:the )?(?:cost|price|money)|(?:cost|price|money) does not matter)",
     cancel=r"(?:cancel|remove|drop|skip|forget(?: about)?|scrap|never ?mind|no need to|"
     r"do not need(?: to)?|no longer need|not needed|stop planning|take (?:out|off)|leave out|"
-    r"delete|call off|withdraw)",
+    r"delete|call off|withdraw|do not bother(?: with| about)?)",
+    not_verb=r"(?:do not|no need to|stop|do not need to) (?:charge|charging|run|running|start|do|wash|"
+    r"dry|heat|bother)|^stop\b|\bstop (?:the|my)\b",
+    not_today=r"(?:(?:do )?not|never) (?:[a-z0-9]+ ){0,5}?(?:tonight|today|this evening)",
     negation=r"(?:not|never|no|without|none|neither|nor|cannot|will not|does not)",
     exclude=r"(?:not the|but not the|without the|except the|except|no|but not|not)",
     request_verbs=r"(?:charge|charging|run|start|wash|dry|heat|switch on|turn on|do the|put on|"
@@ -263,7 +280,8 @@ EN = Words(
     greeting=r"(?:^(?:hi|hello|hey|hiya|good (?:morning|evening|afternoon)|help|thanks|thank you|"
     r"cheers)\b|what can you do|who are you|how does this work)",
     state=r"(?:(?:my |the |our )?(?P<dev>[a-z0-9 ]{2,20}?)(?: battery)? (?:is|is at|is on|is now at|"
-    r"is currently at|currently at|has|has got|is showing|shows|reads|is charged to|sits at|at) "
+    r"is currently at|currently at|has|has got|is showing|shows|reads|is charged to|sits at|at|on|"
+    r"says|is saying|shows only|has only|only has) "
     r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)(?! by| before| until)(?: (?:now|right now|"
     r"charged|full|charge))?)",
     ignore_rules=r"(?:ignore|disregard|skip|forget|override|never ?mind|break|do not care about|"
@@ -345,7 +363,10 @@ DE = Words(
     r"\s*(?:km|kilometer))",
     vague_amount=r"(?:genug(?! für \d)(?: strom| reichweite)?(?: für| um)|ein bisschen|1 bisschen|ein wenig|etwas(?! anderes)|ein paar prozent|bisschen)",
     at_most=r"(?:nicht (?:über|mehr als|höher als)|höchstens|maximal|max\.?|bis maximal|nur bis)"
-    r"\s*(?:auf )?(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|prozent)",
+    r"\s*(?:auf )?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|prozent\b)?",
+    to_level=r"(?:auf) (?P<n>\d{2,3})(?![\d:.%]| ?(?:uhr|h\b|stunden?|minuten?|kwh|kw|km|prozent))",
+    target_words=r"\b(?:soll|sollte|muss|bis|brauche|will|möchte)\b",
+    not_full=r"(?:nicht (?:ganz )?voll|nicht komplett|muss nicht voll(?: sein)?|nicht vollladen)",
     floor=r"(?:nicht unter|nie unter|mindestens|über|nicht weniger als|mindestens bei)\s*(?:auf )?"
     r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|prozent)",
     no_ev_discharge=r"(?:nicht (?:ins|in das|für das|zum laden des) auto entlad\w*|"
@@ -358,7 +379,11 @@ DE = Words(
     solar=r"(?:mit sonne|mit solar|solarstrom|sonnenstrom|pv-strom|mit pv|wenn die sonne scheint|"
     r"vom dach|mit eigenem strom|eigenstrom)",
     asap=r"(?:so schnell wie möglich|so bald wie möglich|möglichst schnell|sofort|jetzt|gleich|"
-    r"umgehend|schnellstmöglich)",
+    r"umgehend|schnellstmöglich|egal was es kostet|kosten (?:sind )?egal|preis (?:ist )?egal)",
+    not_verb=r"(?:nicht|kein) (?:laden|aufladen|laufen|starten|waschen|trocknen|spülen|heizen)|"
+    r"(?:stopp\w*|anhalten|halt)\b",
+    not_today=r"(?:nicht (?:[a-zäöüß0-9]+ ){0,4}?(?:heute abend|heute nacht|heute)|"
+    r"heute (?:abend |nacht )?nicht)",
     cancel=r"(?:lassen wir|brauchen wir nicht|abbrechen|absagen|streichen|stornieren|vergiss|löschen|entfernen|doch nicht|"
     r"nicht mehr|brauche (?:ich )?nicht|muss nicht|nicht nötig|weglassen|lass (?:[a-zäöüß]+ ){0,3}weg)",
     negation=r"(?:nicht|kein|keine|keinen|keinem|ohne|nie|niemals)",
@@ -393,7 +418,7 @@ DE = Words(
     r"was kannst du|wer bist du|wie funktioniert)",
     state=r"(?:(?:mein |meine |das |die |der |unser |unsere )?(?P<dev>[a-zäöüß0-9 ]{2,20}?) "
     r"(?:hat|ist bei|ist auf|steht bei|steht auf|ist gerade bei|ist jetzt bei|hat gerade|hat jetzt|"
-    r"zeigt|liegt bei|ist zu) (?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|prozent)(?! bis)(?: geladen| voll)?)",
+    r"zeigt|liegt bei|ist zu|hat nur noch|hat noch|hat nur) (?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|prozent)(?! bis)(?: geladen| voll)?)",
     ignore_rules=r"(?:ignorier\w*|vergiss|übergeh\w*|egal)\s+(?:die |den |das )?(?:ruhezeit\w*|"
     r"nachtruhe|regeln?|hausregeln?|zeitfenster)|(?:ruhezeit\w*|nachtruhe|regeln?) "
     r"(?:ignorieren|egal|ist mir egal)",

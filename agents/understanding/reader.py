@@ -36,7 +36,7 @@ from agents.understanding.times import Clockwork, TimeReading, find_clocks, read
 Span = tuple[int, int]
 
 _COORDINATED = re.compile(
-    r"^\s*(?:[,;]\s*)?(?:and|or|&|plus|und|oder|sowie)?\s*(?:also\s+|auch\s+)?"
+    r"^\s*(?:(?:charge|charging|run|cycle|load|ladung)\s*)?(?:[,;]\s*)?(?:and|or|&|plus|und|oder|sowie)?\s*(?:also\s+|auch\s+)?"
     r"(?:(?:charge|run|heat|start|do|wash|dry|put on|lade|starte|heize)\s+)?"
     r"(?:the |my |our |den |die |das |dem |meine |meinen |unsere )?$"
 )
@@ -203,8 +203,12 @@ def _read(text: str, vocab: Vocabulary, clock: Clockwork, memory: Memory) -> Rea
         return reading
     if _question(t, words, reading, vocab, clock, memory):
         return reading
-    if _state(t, words, reading, vocab, memory):
-        return reading
+    span = _state(t, words, reading, vocab, memory)
+    if span is not None:
+        # "my car is at 50% and needs 80% by 7am": the report is recorded, the rest is read on
+        t = t[:span[0]] + " " * (span[1] - span[0]) + t[span[1]:]
+        if reading.limits or not re.search(r"[a-zäöüß0-9]", t) or not _has_request(t, words):
+            return reading
     reading.requests = _requests(t, words, lang, vocab, clock, memory, reading)
     _problems(reading, vocab, clock, memory)
     _coverage(t, reading)
@@ -338,10 +342,23 @@ def _open_question(
     return True
 
 
-def _state(t: str, words: Words, reading: Reading, vocab: Vocabulary, memory: Memory) -> bool:
+def _has_request(t: str, words: Words) -> bool:
+    """Whether text left after a state report still asks for something."""
+    return bool(
+        re.search(rf"(?<![\wäöüß])(?:{words.request_verbs}|{words.deadline}|{words.leave})(?![\wäöüß])", t)
+        or re.search(words.percent, t)
+    )
+
+
+def _state(t: str, words: Words, reading: Reading, vocab: Vocabulary, memory: Memory) -> Span | None:
+    """A charge level the homeowner reports ("my car is at 50%"); its span, or ``None``."""
     m = re.search(words.state, t)
     if m is None or re.search(rf"\b(?:{words.charge_verbs})\b", t[: m.start()]):
-        return False
+        return None
+    if re.search(words.target_words, m.group("dev")) or re.search(
+        rf"{words.target_words}[^,.;]*$", t[: m.start()]
+    ):
+        return None  # "the car must be at 80%", "by 7am the car should be at 80%": a target
     mentions = find_devices(t, vocab)
     device = next((x.device for x in mentions if x.device and x.start < m.end()), None)
     if device is None:
@@ -349,14 +366,14 @@ def _state(t: str, words: Words, reading: Reading, vocab: Vocabulary, memory: Me
         focus = [d for d in memory.focus if d in chargeable]
         device = focus[0] if len(focus) == 1 else (chargeable[0] if len(chargeable) == 1 else None)
     if device is None:
-        return False
+        return None
     pct = float(m.group("pct").replace(",", "."))
     if pct > 100:
         reading.limits.append(Limit("above_max", device, pct, f"{m.group('pct')}%"))
-        return True
+        return m.span()
     reading.state[device] = pct
     reading.used.append(m.span())
-    return True
+    return (m.end("dev"), m.end())  # the device's name stays for the rest of the message
 
 
 # ============================================================================ requests
@@ -392,6 +409,12 @@ def _requests(
     requests: list[ReadRequest] = []
     if not mentions:
         r = _clause(t, 0, None, words, lang, vocab, clock, reading)
+        if r.action == "cancel" and (every := _ALL.search(t)):
+            # "cancel everything": each request of the draft (none: the plan is answered)
+            reading.used.append(every.span())
+            if not memory.draft:
+                reading.question = "plan"
+            return [ReadRequest(device=d, action="cancel", signal=True, text=t) for d in memory.draft]
         _infer_device(r, t, words, vocab, clock, memory, reading, bind)
         requests.append(r)
     else:
@@ -442,9 +465,11 @@ def _clause(
     def search(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
 
-    if (m := search(words.cancel)):
-        r.action = "cancel"
-        reading.used.append((offset + m.start(), offset + m.end()))
+    r.amounts = read_amounts(seg, words)
+    cancel = search(words.cancel)
+    if cancel is not None and not any(s <= cancel.start() < e for s, e in r.amounts.used):
+        r.action = "cancel"  # "no need to fill it up" is an amount, not a cancel
+        reading.used.append((offset + cancel.start(), offset + cancel.end()))
     if mention is not None:
         local = mention.start - offset
         before = seg[:max(local, 0)]
@@ -452,7 +477,6 @@ def _clause(
             r.action = "exclude"
             reading.used.append((offset + m.start(), offset + m.end()))
     r.times = read_times(seg, lang, words, clock, kind)
-    r.amounts = read_amounts(seg, words)
     for span in (*r.times.used, *r.amounts.used):
         reading.used.append((offset + span[0], offset + span[1]))
     _apply(r)
@@ -472,6 +496,11 @@ def _clause(
         r.objective = r.objective or "asap"
     if (m := search(words.evening_peak)):
         r.battery = "floor"
+        reading.used.append((offset + m.start(), offset + m.end()))
+    if r.action == "set" and not (r.times.has_time() or r.amounts.has_amount() or r.objective) and (
+        m := search(words.not_verb)
+    ):
+        r.action = "cancel"  # "don't charge the car, just …", "stop the dishwasher", "Auto nicht laden"
         reading.used.append((offset + m.start(), offset + m.end()))
     r.signal = bool(
         search(words.request_verbs) or r.has_time() or r.has_amount() or r.objective
@@ -536,7 +565,8 @@ def _share(requests: list[ReadRequest], prefixes: list[str], vocab: Vocabulary) 
         if len(actions) == 1 and "exclude" not in actions:
             action = actions.pop()
             for r in members:
-                r.action = action
+                if not (r.action == "set" and (r.times.has_time() or r.amounts.has_amount())):
+                    r.action = action  # "drop the car and the dryer"; not "…the car, dishwasher overnight"
 
 
 def _dependent(a: str | None, b: str | None, vocab: Vocabulary) -> bool:

@@ -247,6 +247,12 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
     def search(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
 
+    # -- "not tonight": from tomorrow 00:00, and the day part is not a time of the request -----
+    if (m := search(words.not_today)):
+        r.earliest = clock.on_day(0, 1)
+        used(m)
+        seg = seg[:m.start()] + " " * (m.end() - m.start()) + seg[m.end():]
+
     # -- the day and the half of the day ---------------------------------------------------------
     day: datetime | None = None
     day_word = None
@@ -397,8 +403,8 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         period(clock.on_day(24 * 60, 0), None, m)
 
     # -- open and urgent -------------------------------------------------------------------------
-    if (m := search(words.open_time)):
-        r.open_end = True
+    for m in re.finditer(rf"(?<![\wäöüß])(?:{words.open_time})(?![\wäöüß])", seg):
+        r.open_end = True  # every phrase of it is used: "whenever, no rush"
         used(m)
     if (m := search(words.asap)) and r.deadline is None:
         r.asap = True
