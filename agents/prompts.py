@@ -5,15 +5,20 @@ aliases, ``after`` dependencies); never a number a tool computes. :func:`fill` r
 whose placeholders and values differ, so a prompt can never reach a model half filled.
 
 The device table has one line per device,
-``- <id>: <kind>; names: <a>, <b>[; runs after: <ids>][; facts: key=value, ...]``, where the facts
-are home-file values that decide what can be asked (``charger_max_kw``, ``max_soc_pct``,
-``default_target_soc_pct``, ``soc_now_pct``, ``consumption_kwh_per_100km``, ``min_soc_pct``,
-``backup_reserve_pct``, ``cycle_minutes``, ``quiet_hours``, ``allowed_windows``). It is written for
+``- <id>: <kind>; names: "<a>", "<b>"[; runs after: <ids>][; facts: key=value, ...]``. Names and
+aliases come from the home file, so they are quoted as JSON strings (quotes, backslashes and line
+breaks escaped) on top of the home file's own rule that they hold only letters, digits, spaces and
+``- ' . & ( ) + / _`` (:func:`tools.home.clock.check_label`): no text in a home file can end a line
+of the table or speak outside its quotes. The facts are home-file values that decide what can be
+asked (``charger_max_kw``, ``max_soc_pct``, ``default_target_soc_pct``, ``soc_now_pct``,
+``consumption_kwh_per_100km``, ``min_soc_pct``, ``backup_reserve_pct``, ``cycle_minutes``,
+``quiet_hours``, ``allowed_windows``): numbers and clock windows only. The table is written for
 the model to read and is also what the offline model parses (:func:`parse_devices`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +30,14 @@ from tools.requests import kind_for
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 ROLES = ("coordinator", "forecaster", "scheduler", "auditor")
 PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
 DEVICE_LINE = re.compile(
     r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target); "
-    r"names: (?P<names>[^;\n]*)(?:; runs after: (?P<after>[^;\n]*))?(?:; facts: (?P<facts>[^;\n]*))?$",
+    rf"names: (?P<names>(?:{_QUOTED}(?:, {_QUOTED})*)?)"
+    r"(?:; runs after: (?P<after>[a-z0-9_, ]*))?(?:; facts: (?P<facts>[a-z0-9_=.:+\-, ]*))?$",
     re.MULTILINE,
 )
+QUOTED_NAME = re.compile(_QUOTED)
 
 
 class PromptError(InputError):
@@ -102,7 +110,8 @@ def device_entries(home: Home) -> list[DeviceEntry]:
 def device_table(home: Home) -> str:
     lines = []
     for entry in device_entries(home):
-        line = f"- {entry.id}: {entry.kind}; names: {', '.join(entry.names)}"
+        quoted = ", ".join(json.dumps(name, ensure_ascii=False) for name in entry.names)
+        line = f"- {entry.id}: {entry.kind}; names: {quoted}"
         if entry.after:
             line += f"; runs after: {', '.join(entry.after)}"
         if entry.facts:
@@ -115,7 +124,9 @@ def parse_devices(prompt: str) -> list[DeviceEntry]:
     """The device table of a filled prompt."""
     entries = []
     for m in DEVICE_LINE.finditer(prompt):
-        names = tuple(n.strip() for n in m.group("names").split(",") if n.strip())
+        names = tuple(
+            name for name in (json.loads(q) for q in QUOTED_NAME.findall(m.group("names"))) if name
+        )
         after = tuple(a.strip() for a in (m.group("after") or "").split(",") if a.strip())
         facts = tuple(
             (k.strip(), v.strip())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from app.cli.evaluate import Runner, evaluate, format_report, read_lines
+from app.cli.corpus import Runner, evaluate, format_report, read_lines
 
 pytest_plugins = ["agents_conftest"]
 

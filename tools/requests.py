@@ -8,16 +8,20 @@ naming the request and the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from tools.dates import parse_aware_datetime
 from tools.errors import RequestError
 from tools.home import Appliance, Battery, Ev, Home
-from tools.timeaxis import TimeAxis, parse_aware_datetime
+
+if TYPE_CHECKING:  # the axis is only passed through here; importing it would load pandas
+    from tools.timeaxis import TimeAxis
 
 RequestKind = Literal["ev_charge", "appliance_run", "battery_target"]
 Objective = Literal["cost", "co2", "asap"]
@@ -26,7 +30,7 @@ Objective = Literal["cost", "co2", "asap"]
 class DeviceRequest(BaseModel):
     """One thing to get done by a deadline."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device: str = Field(description="Device id from the home file.")
     kind: RequestKind = Field(description="ev_charge, appliance_run or battery_target.")
@@ -216,23 +220,33 @@ _KEYS = {
 }
 
 
+#: Longest ``--request`` text [characters].
+MAX_SPEC_CHARS = 500
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``repr`` of ``text``, cut to ``limit`` characters first (user text of any length)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     """Parse ``'ev:target_soc=80,deadline=07:00'`` into a :class:`DeviceRequest`.
 
     The device may be an id or an alias. Times are ``HH:MM`` (the next such local time after
     ``now``) or ISO 8601 with offset.
     """
+    field = f"--request {_short(spec)}"
+    if len(spec) > MAX_SPEC_CHARS:
+        raise RequestError(field, f"is {len(spec):,} characters long; at most {MAX_SPEC_CHARS}")
     name, _, rest = spec.partition(":")
+    if not name.strip():
+        raise RequestError(field, "names no device: write device:key=value,… e.g. ev:deadline=07:00")
     matches = home.find_device(name)
     if not matches:
         known = ", ".join(d.id for d in home.devices()) or "none"
-        raise RequestError(
-            f"--request {spec!r}", f"unknown device {name.strip()!r} (this home has: {known})"
-        )
+        raise RequestError(field, f"unknown device {_short(name.strip())} (this home has: {known})")
     if len(matches) > 1:
-        raise RequestError(
-            f"--request {spec!r}", f"{name.strip()!r} could mean {' or '.join(matches)}"
-        )
+        raise RequestError(field, f"{_short(name.strip())} could mean {' or '.join(matches)}")
     device = home.device(matches[0])
     fields: dict[str, object] = {"device": device.id, "kind": kind_for(device)}
     for item in filter(None, (part.strip() for part in rest.split(","))):
@@ -240,29 +254,30 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
         key = key.strip().lower()
         if not sep or key not in _KEYS:
             raise RequestError(
-                f"--request {spec!r}",
-                f"cannot read {item!r}; use key=value with keys target_soc, energy_kwh, deadline, "
-                "earliest, objective",
+                field,
+                f"cannot read {_short(item)}; use key=value with keys target_soc, energy_kwh, "
+                "deadline, earliest, objective",
             )
         target = _KEYS[key]
         value = value.strip()
         if target in ("deadline", "earliest_start"):
-            fields[target] = resolve_clock(value, now, home.timezone, f"--request {spec!r} {key}")
+            fields[target] = resolve_clock(value, now, home.timezone, f"{field} {key}")
         elif target == "objective":
             fields[target] = value.lower()
         else:
             try:
-                fields[target] = float(value.rstrip("%"))
+                number = float(value.rstrip("%"))
             except ValueError:
-                raise RequestError(
-                    f"--request {spec!r}", f"{key} must be a number, got {value!r}"
-                ) from None
+                raise RequestError(field, f"{key} must be a number, got {_short(value)}") from None
+            if not math.isfinite(number):
+                raise RequestError(field, f"{key} is not a number ({value}); give a finite value")
+            fields[target] = number
     try:
         return DeviceRequest.model_validate(fields)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise RequestError(f"--request {spec!r}", f"{where}: {first['msg'].lower()}") from None
+        raise RequestError(field, f"{where}: {first['msg'].lower()}") from None
 
 
 def resolve_clock(text: str, now: datetime, tz_name: str, field: str) -> datetime:

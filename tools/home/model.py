@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from tools.files import confined_path
 from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
-from tools.home.clock import Frozen
+from tools.home.clock import Frozen, check_label
 from tools.home.devices import Appliance, Battery, Ev
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import Tariff
+
+#: Longest home name [characters].
+MAX_HOME_NAME_CHARS = 80
 
 
 class Home(Frozen):
     """Everything Hearth knows about one home."""
 
-    name: str = "Home"
+    name: Annotated[str, AfterValidator(lambda text: check_label(text, MAX_HOME_NAME_CHARS, comma=True))] = "Home"
     timezone: str = Field(description="IANA time zone, e.g. Europe/Berlin.")
     location: Location
     grid: GridConnection
@@ -161,9 +166,11 @@ class Home(Frozen):
         update: dict[str, object] = {"evs": tuple(evs), "battery": battery}
         return self.model_copy(update=update)
 
-    def resolve_path(self, relative: str) -> Path:
-        """A file path from the home file, relative to the file's own folder."""
-        path = Path(relative)
-        if not path.is_absolute() and self.source_dir:
-            path = Path(self.source_dir) / path
-        return path
+    def resolve_path(self, relative: str, field: str = "file") -> Path:
+        """A file named in the home file, relative to the file's own folder and confined to it.
+
+        Without a home file (a home built in code) the folder is the working directory. An
+        absolute path outside the folder, ``..`` leaving it, or a symbolic link pointing out of
+        it raise :class:`~tools.errors.InputError` naming ``field``.
+        """
+        return confined_path(Path(self.source_dir or "."), relative, field)
