@@ -213,13 +213,12 @@ class Coordinator:
         if reading.limits:
             limit = reading.limits[0]
             if limit.kind == "beyond_horizon":
-                request = next((r for r in reading.requests if r.device == limit.device), None)
                 info = self.vocab.get(limit.device) if limit.device else None
                 done = Q[lang]["done"] if info is None or info.kind == "appliance_run" else Q[lang]["charged"]
                 name = info.label if info else ""
                 at = render.when(limit.value.astimezone(self.tz), lang)
-                del request
-                return self.ask(Q[lang]["beyond"].format(at=at, name=name, done=done), "deadline")
+                template = Q[lang]["beyond_quoted" if limit.quote else "beyond"]
+                return self.ask(template.format(at=at, name=name, done=done, quote=limit.quote), "deadline")
             return Decision(text=limit_text(limit, self.vocab, lang, tz=self.tz))
         if reading.state:
             calls = tuple(("record_state", {"device": d, "soc_pct": p}) for d, p in reading.state.items())

@@ -36,6 +36,11 @@ _STOP = frozenset({
 })
 
 
+#: Words before a generic device word that mean another one than the home's ("my second car").
+_OTHER = frozenset({"2nd", "second", "other", "another", "3rd", "third", "new", "zweite", "zweiten",
+                    "zweites", "anderen", "andere", "neuen", "neue"})
+
+
 @dataclass(frozen=True)
 class DeviceInfo:
     """One device: id, request kind, names, ``after`` dependencies and home-file facts."""
@@ -183,6 +188,9 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
             if _glued(text, start, found):
                 continue
             taken.append((start, end))
+            if i > 0 and tokens[i - 1][2] in _OTHER:  # "my second car": not the home's car
+                found.append(Mention(tokens[i - 1][0], end, None, unknown=text[tokens[i - 1][0]:end], generic=True))
+                continue
             ids = tuple(vocab.of_kind(kind))
             if len(ids) == 1:
                 found.append(Mention(start, end, ids[0], generic=True))
@@ -190,6 +198,10 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
                 found.append(Mention(start, end, None, candidates=ids, generic=True))
             else:
                 found.append(Mention(start, end, None, unknown=phrase, generic=True))
+    for k, m in enumerate(found):  # "my second car", "die andere Maschine": not the home's one
+        before = [t for t in tokens if t[1] <= m.start]
+        if m.device and before and before[-1][2] in _OTHER and not text[before[-1][1]:m.start].strip():
+            found[k] = Mention(before[-1][0], m.end, None, unknown=text[before[-1][0]:m.end], generic=True)
     specific = {m.device for m in found if m.device and not m.generic}
     found = [m for m in found if m.device or not (set(m.candidates) & specific)]
     return sorted(found, key=lambda m: m.start)

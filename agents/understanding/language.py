@@ -123,6 +123,7 @@ class Words:
     charge_verbs: str
     leave_verbs: str
     pronouns: str
+    filler: str  # words that never name a device: what is left of a message names an unknown one
     # -- conversation ---------------------------------------------------------------------------
     q_why: str
     q_cost: str
@@ -171,6 +172,7 @@ EN = Words(
     day_after_tomorrow=r"(?:the day after tomorrow)",
     weekday_or_date=r"(?:(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat)\b|(?:the )?\d{1,2}(?:st|nd|rd|th)"
+    r"(?! (?!of\b|at\b|by\b|in\b|before\b|until\b|morning\b|evening\b)[a-z])"
     r"(?: of (?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december))?|\d{1,2} (?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|"
@@ -251,6 +253,18 @@ EN = Words(
     charge_verbs=r"(?:charge|charging|charged|top up|top it up|fill up|fill it)",
     leave_verbs=r"(?:leave|leaving|drive|driving|commute|head out|go to work)",
     pronouns=r"(?:it|them|that one|this one|that|this|both|her)",
+    filler=r"(?:a|an|the|my|our|your|its|his|her|their|this|that|these|those|it|them|i|we|you|me|us|"
+    r"and|or|but|so|then|also|too|just|only|please|pls|plz|kindly|hey|hi|hello|ok|okay|yes|no|"
+    r"sure|thanks|thank|oh|well|actually|instead|rather|sorry|again|now|still|really|"
+    r"can|could|would|will|shall|should|must|may|might|need|needs|needed|want|wants|like|"
+    r"have|has|had|got|get|gets|be|is|are|was|were|been|being|am|do|does|did|done|make|"
+    r"sure|let|lets|us|to|for|of|on|off|in|at|by|up|out|with|from|into|before|after|until|"
+    r"till|about|around|some|any|all|every|more|less|much|many|bit|little|lot|"
+    r"charge|charged|charging|run|running|ran|start|started|starting|turn|switch|put|"
+    r"plan|planned|schedule|scheduled|finish|finished|ready|go|going|fill|top|heat|heating|"
+    r"wash|washing|dry|drying|cook|defrost|preheat|warm|program|programme|cycle|cycles|load|"
+    r"loads|machine|machines|appliance|appliances|device|devices|thing|things|one|stuff|"
+    r"cheap|cheaply|cheapest|time|times|times?|when|which|what|how|why|where|who|hearth)",
     q_why=r"(?:\bwhy\b|how come|what is the reason)",
     q_cost=r"(?:what will (?:it|this|that|the plan) cost|how much (?:will|does|would|is) (?:it|this|that|"
     r"the plan)(?: cost)?|what does (?:it|this|that|the plan) cost|what is the cost|cost me|"
@@ -394,6 +408,15 @@ DE = Words(
     charge_verbs=r"(?:laden|lade|lädt|aufladen|volltanken|nachladen)",
     leave_verbs=r"(?:fahre|fahren|losfahren|los|abfahrt)",
     pronouns=r"(?:es|sie|ihn|das|beide|die)",
+    filler=r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|mein|meine|meinen|meinem|"
+    r"unser|unsere|unseren|es|sie|ihn|ich|wir|du|mir|mich|uns|und|oder|aber|dann|auch|nur|"
+    r"bitte|mal|doch|noch|ja|nein|ok|okay|hallo|hey|danke|jetzt|gleich|bis|um|ab|vor|nach|"
+    r"an|auf|aus|in|im|am|zum|zur|für|mit|von|über|soll|sollte|muss|kann|kannst|könntest|"
+    r"will|möchte|würde|ist|sind|war|hat|haben|wird|werden|sein|lass|lassen|laufen|läuft|"
+    r"lade|laden|lädt|aufladen|starte|starten|startet|schalte|schalten|einschalten|anmachen|"
+    r"mach|machen|macht|vorheizen|heizen|heize|aufheizen|waschen|trocknen|spülen|plane|"
+    r"planen|fertig|voll|gerät|geräte|maschine|maschinen|ding|ladung|programm|zeit|wann|"
+    r"was|wie|warum|welche|welches|welcher|günstig|günstigsten|hearth)",
     q_why=r"(?:warum|wieso|weshalb|aus welchem grund)",
     q_cost=r"(?:was kostet|wie ?viel kostet|wie teuer|was spare ich|wie ?viel spare ich|"
     r"kosten(?: das| die)?\?|was zahle ich|wie ?viel zahle ich)",

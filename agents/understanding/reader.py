@@ -614,9 +614,14 @@ def _infer_device(
     focus = [d for d in memory.focus if vocab.get(d)]
     pronoun = re.search(rf"\b(?:{words.pronouns})\b", t)
     chosen: str | None = None
+    leftover = _unknown_object(t, words, reading)
     if pronoun and len(focus) == 1:
         chosen = focus[0]
         reading.used.append(pronoun.span())
+    elif leftover is not None and r.signal:
+        r.unknown = reading.norm.quote(*leftover)  # "charge the e-bike", "Backofen um 17 Uhr"
+        reading.used.append(leftover)
+        return
     elif re.search(rf"\b(?:{words.leave_verbs})\b", t):
         ids = vocab.of_kind("ev_charge")
         if len(ids) == 1:
@@ -647,6 +652,27 @@ def _infer_device(
         r.signal = True
 
 
+def _unknown_object(t: str, words: Words, reading: Reading) -> Span | None:
+    """The words left when a message's facts and filler words are taken out: an unknown device.
+
+    "charge the e-bike by 7am" leaves "e-bike", "run the pool pump this afternoon" "pool pump";
+    "charge up to 80% by 7am" leaves nothing. Returns the span of the first run of such words.
+    """
+    run: Span | None = None
+    for m in re.finditer(r"[a-zäöüß][a-zäöüß0-9\-]*", t):
+        taken = any(s < m.end() and m.start() < e for s, e in reading.used)
+        if taken or re.fullmatch(words.filler, m.group(0)) or _NUMBER.fullmatch(m.group(0)):
+            if run is not None:
+                return run
+            continue
+        if re.fullmatch(rf"(?:{words.request_verbs}|{words.charge_verbs}|{words.leave_verbs})", m.group(0)):
+            if run is not None:
+                return run
+            continue
+        run = (run[0], m.end()) if run is not None else m.span()
+    return run
+
+
 # ============================================================================ problems
 
 
@@ -667,7 +693,8 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
             if r.candidates:
                 asks.append(Ask("device", i, "which", extra=r.candidates))
             elif r.unknown:
-                asks.append(Ask("device", i, "unknown", quote=reading.norm.quote(*_find(reading, r.unknown))))
+                span = _find(reading, r.unknown)
+                asks.append(Ask("device", i, "unknown", quote=reading.norm.quote(*span) if span[1] else r.unknown))
             else:
                 asks.append(Ask("device", i, "which"))
             continue
@@ -752,7 +779,8 @@ def _limits(r: ReadRequest, info: Any, reading: Reading, clock: Clockwork) -> No
     if t.past is not None and r.deadline is None and r.earliest is None:
         limits.append(Limit("past", r.device, t.past))
     if t.beyond is not None and r.deadline is None:
-        limits.append(Limit("beyond_horizon", r.device, t.beyond))
+        quote = reading.norm.quote(*_shift(t.beyond_span, r.offset)) if t.beyond_span else ""
+        limits.append(Limit("beyond_horizon", r.device, t.beyond, quote))
 
 
 def _house_rule(r: ReadRequest, info: Any, clock: Clockwork) -> tuple[Any, ...] | None:

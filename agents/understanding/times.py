@@ -54,6 +54,7 @@ class TimeReading:
     unclear_span: Span | None = None
     past: datetime | None = None
     beyond: datetime | None = None
+    beyond_span: Span | None = None  # the words of a time beyond the longest horizon
     used: list[Span] = field(default_factory=list)
 
     def has_time(self) -> bool:
@@ -319,7 +320,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
             r.past = moment
             continue
         if moment > now + timedelta(hours=clock.max_hours):
-            r.beyond = moment
+            r.beyond, r.beyond_span = moment, (day_word.start() if day_word else c.start, c.end)
             continue
         if role == "at":
             if kind == "appliance_run":
@@ -338,6 +339,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         used(weekday)
     if day is not None and day > local + timedelta(hours=clock.max_hours) and r.beyond is None and not clocks:
         r.beyond = day
+        r.beyond_span = day_word.span() if day_word is not None else None
 
     # -- relative times --------------------------------------------------------------------------
     if (m := re.search(words.relative, seg)) and r.deadline is None:
@@ -395,7 +397,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         if local.weekday() == 6:
             saturday, end = now, min(clock.on_day(24 * 60, 0), now + timedelta(hours=clock.max_hours))
         if saturday > now + timedelta(hours=clock.max_hours):
-            r.beyond = saturday
+            r.beyond, r.beyond_span = saturday, m.span()
             used(m)
         else:
             period(end, saturday if saturday > now else None, m)
@@ -411,7 +413,13 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         used(m)
     if not r.has_time() and r.ambiguous is None and r.unclear is None and not r.asap:
         m = re.search(words.unclear_time, seg)
-        if m:
+        monday = clock.on_day(0, 7 - local.weekday())
+        if m and m.groupdict().get("what") in ("next week", "nächste woche") and (
+            monday > now + timedelta(hours=clock.max_hours)
+        ):
+            r.beyond, r.beyond_span = monday, m.span()  # "for next week": beyond the 72 h
+            used(m)
+        elif m:
             r.unclear, r.unclear_span = m.group(0), m.span()
             used(m)
     return r
