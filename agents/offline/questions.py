@@ -64,6 +64,8 @@ L: dict[str, dict[str, str]] = {
         "above_max": "The {name} can be charged to at most {limit}%, so {value} is not possible. Shall I charge it to {limit}%?",
         "below_floor": "The {name} never goes below {floor}% (minimum {min}%, backup reserve {reserve}%), so I cannot drain it to {value}.",
         "past": "{at} has already passed. Please give a time that is still ahead.",
+        "energy": "The {name} is at {soc}% of its {battery} kWh and charges to at most {max}%, so {value} does not fit. Ask for 'full' or a smaller amount.",
+        "energy_more": "{kwh} kWh more", "energy_km": "enough for {km} km ({per} kWh per 100 km)",
         "rules": "The {rule} of the {name} ({window}) come from the home file and I cannot ignore them. To change them, edit {key} of the {id} in the home file.",
         "rules_none": "House rules such as quiet hours come from the home file and I cannot ignore them. To change them, edit the home file.",
     },
@@ -72,6 +74,8 @@ L: dict[str, dict[str, str]] = {
         "above_max": "{name} lässt sich höchstens auf {limit}% laden, {value} geht also nicht. Soll ich auf {limit}% laden?",
         "below_floor": "{name} geht nie unter {floor}% (Minimum {min}%, Notstromreserve {reserve}%), deshalb kann ich nicht auf {value} entladen.",
         "past": "{at} ist schon vorbei. Bitte nennen Sie eine Zeit, die noch vor uns liegt.",
+        "energy": "{name} steht bei {soc}% von {battery} kWh und lädt höchstens bis {max}%, deshalb ist {value} nicht möglich. Sagen Sie 'voll' oder eine kleinere Menge.",
+        "energy_more": "{kwh} kWh mehr", "energy_km": "Strom für {km} km ({per} kWh pro 100 km)",
         "rules": "Die {rule} von {name} ({window}) stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich dort unter {key} von {id}.",
         "rules_none": "Hausregeln wie Ruhezeiten stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich in der Hausdatei.",
     },
@@ -137,6 +141,12 @@ def limit_text(limit: Limit, vocab: Vocabulary, lang: str, *, tz: Any) -> str:
         low, reserve = info.number("min_soc_pct") or 0.0, info.number("backup_reserve_pct") or 0.0
         return text["below_floor"].format(name=name, floor=f"{max(low, reserve):g}", min=f"{low:g}",
                                           reserve=f"{reserve:g}", value=f"{limit.value:g}%")
+    if limit.kind == "energy" and info is not None:
+        soc, battery, maximum, energy, km, per = limit.value
+        value = (text["energy_km"].format(km=f"{km:g}", per=f"{per:g}") if km is not None
+                 else text["energy_more"].format(kwh=f"{energy:g}"))
+        return text["energy"].format(name=name, soc=f"{soc:g}", battery=f"{battery:g}",
+                                     max=f"{maximum:g}", value=value)
     if limit.kind == "past":
         return text["past"].format(at=when(limit.value.astimezone(tz), lang))
     return ""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from agents.understanding.language import Words
 
 Span = tuple[int, int]
+#: One mile [km].
+MILE_KM = 1.609344
 
 
 @dataclass
@@ -37,9 +39,14 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def read_amounts(seg: str, words: Words) -> AmountReading:
-    """The amount facts of one normalised clause."""
+def read_amounts(seg: str, words: Words, kind: str | None = None) -> AmountReading:
+    """The amount facts of one normalised clause for a device of ``kind`` (``None``: not known).
+
+    An appliance takes no charge level: "a full load", "half" and "to 80" are not amounts for it
+    (a stated "80%" still is, and is asked about as a fact the reading cannot use).
+    """
     a = AmountReading()
+    chargeable = kind != "appliance_run"
 
     def search(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
@@ -61,7 +68,9 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
     if negated_full is not None:
         a.used.append(negated_full.span())
     if (m := re.search(words.distance, seg)):
-        a.distance_km = _number(m.group("n") or m.group("m") or m.group("k"))
+        # any distance in a charging request: "enough for 100 km", "I drive 150 km", "60 miles"
+        miles = m.group("unit").startswith(("mi", "meile"))
+        a.distance_km = round(_number(m.group("n")) * (MILE_KM if miles else 1.0), 1)
         a.used.append(m.span())
     for m in re.finditer(words.energy, seg):
         if a.energy_kwh is None:
@@ -83,24 +92,24 @@ def read_amounts(seg: str, words: Words) -> AmountReading:
         if a.target_soc_pct is None and a.floor_pct is None:
             a.target_soc_pct = value
         a.used.append(m.span())
-    if a.target_soc_pct is None and a.floor_pct is None and (m := search(words.to_level)):
+    if chargeable and a.target_soc_pct is None and a.floor_pct is None and (m := search(words.to_level)):
         value = _number(m.group("n"))
         if 24 < value <= 100:  # "to 80" is a level; "to 23" may be a clock time
             a.target_soc_pct = value
             a.used.append(m.span())
     fraction = search(r"three quarters(?: full)?|3 quarters(?: full)?|dreiviertel(?: voll)?|"
                       r"a quarter full|quarter full|viertel voll")
-    if a.target_soc_pct is None and a.energy_kwh is None and fraction is not None:
+    if chargeable and a.target_soc_pct is None and a.energy_kwh is None and fraction is not None:
         a.target_soc_pct = 25.0 if fraction.group(0).endswith(("quarter full", "viertel voll")) and not \
             fraction.group(0).startswith(("three", "3", "drei")) else 75.0
         a.used.append(fraction.span())
-    if a.target_soc_pct is None and a.energy_kwh is None and (m := search(words.half)):
+    if chargeable and a.target_soc_pct is None and a.energy_kwh is None and (m := search(words.half)):
         a.target_soc_pct = 50.0
         a.used.append(m.span())
         after = re.match(r"\s*(?:full|voll|charged|geladen)\b", seg[m.end():])
         if after:
             a.used.append((m.end(), m.end() + after.end()))
-    if (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None and not (
+    if chargeable and (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None and not (
         negated_full is not None and negated_full.start() <= m.start() < negated_full.end()
     ):
         a.charge_full = True

@@ -36,6 +36,8 @@ _STOP = frozenset({
 })
 
 
+#: Device words that are verbs too: before another device they name none ("wash the dishes").
+_VERBS = frozenset({"wash", "dry", "tumble dry", "waschen", "trocknen", "spülen"})
 #: Words before a generic device word that mean another one than the home's ("my second car").
 _OTHER = frozenset({"2nd", "second", "other", "another", "3rd", "third", "new", "zweite", "zweiten",
                     "zweites", "anderen", "andere", "neuen", "neue"})
@@ -121,8 +123,31 @@ class Mention:
     generic: bool = False
 
 
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[^a-zäöüß0-9]", "", text.lower())
+    """A name to compare: lower case, letters and digits only, umlauts spelled out ("ue")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower().translate(_ASCII))
+
+
+#: :data:`DEVICE_WORDS` by key, so "Spuelmaschine" finds "spülmaschine".
+_WORD_KEYS: dict[str, tuple[str, ...]] = {_key(word): english for word, english in DEVICE_WORDS.items()}
+
+
+def _translate(phrase: str) -> tuple[str, ...]:
+    """The English words a home file would use for a German or generic device word.
+
+    Exact first; then, for words long enough, the closest word of :data:`DEVICE_WORDS` by
+    rapidfuzz ratio ("Waschmaschiene" → "waschmaschine"), when it is close enough.
+    """
+    key = _key(phrase)
+    if key in _WORD_KEYS:
+        return _WORD_KEYS[key]
+    if len(key) < FUZZY_MIN_LENGTH + 3:
+        return ()
+    best = max(_WORD_KEYS, key=lambda word: fuzz.ratio(key, word))
+    return _WORD_KEYS[best] if fuzz.ratio(key, best) >= FUZZY_MIN_SCORE else ()
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -153,7 +178,7 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
             phrase = " ".join(words)
             if (words[0] in _STOP or words[-1] in _STOP) and _key(phrase) not in exact:
                 continue  # "the", "machine" … only inside a name of the home ("washing machine")
-            translated = DEVICE_WORDS.get(phrase, ())
+            translated = _translate(phrase)
             keys = [_key(phrase)] if len(_key(phrase)) >= FUZZY_MIN_LENGTH or not translated else []
             keys += [_key(w) for w in translated]
             scores: dict[str, float] = {}
@@ -181,7 +206,7 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
             if not free(start, end):
                 continue
             phrase = " ".join(t[2] for t in tokens[i:i + size])
-            english = DEVICE_WORDS.get(phrase, (phrase,))
+            english = _translate(phrase) or (phrase,)
             kind = next((GENERIC_KINDS[w] for w in english if w in GENERIC_KINDS), None)
             if kind is None:
                 continue
@@ -202,6 +227,12 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
         before = [t for t in tokens if t[1] <= m.start]
         if m.device and before and before[-1][2] in _OTHER and not text[before[-1][1]:m.start].strip():
             found[k] = Mention(before[-1][0], m.end, None, unknown=text[before[-1][0]:m.end], generic=True)
+    found.sort(key=lambda m: m.start)
+    found = [  # "wash the dishes": a verb before its object names no device
+        m for k, m in enumerate(found)
+        if not (text[m.start:m.end] in _VERBS and k + 1 < len(found) and re.fullmatch(
+            r"\s*(?:the |my |our |die |den |das |meine )?", text[m.end:found[k + 1].start]))
+    ]
     specific = {m.device for m in found if m.device and not m.generic}
     found = [m for m in found if m.device or not (set(m.candidates) & specific)]
     return sorted(found, key=lambda m: m.start)

@@ -193,7 +193,7 @@ EN = Words(
     weekend=r"(?:(?:at|over|on|during) the weekend|this weekend|at weekend)",
     evening_peak=r"(?:evening peak|for the evening|for tonight's peak|peak this evening)",
     relative=r"(?:in|within|in the next|over the next|during the next)\s+(?P<n>\d+(?:\.\d+)?|an|a)"
-    r"(?P<half> and a half)?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b",
+    r"(?P<half> and a half)?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b(?P<half_after> and a half)?",
     relative_half_hour=r"(?:in|within) (?:half an hour|a half hour|30 min)",
     open_time=r"(?:whenever|any ?time|no rush|no hurry|at some point|in the next day|sometime)",
     unclear_time=r"(?:(?:by|before|until|for|after) (?P<what>work|school|lunch|dinner|breakfast|later|"
@@ -208,10 +208,9 @@ EN = Words(
     full=r"(?:full(?:y)?|completely|fill (?:it|her|the car) up|fill up|to the max(?:imum)?|"
     r"top(?:ped)? (?:it |her )?up completely|all the way|max(?:imum)? charge|100 ?% full)",
     half=r"(?:half full|half charged|to half|halfway|half way|half(?! past)(?! an hour)(?! hour))",
-    distance=r"(?:enough (?:charge |range )?for (?:a |about |around )?(?P<n>\d+(?:\.\d+)?)\s*"
-    r"(?:km|kilometers?|kilometres?|miles?)|(?P<m>\d+(?:\.\d+)?)\s*(?:km|kilometers?|kilometres?)"
-    r" (?:of )?range|(?:range|drive|trip) of (?P<k>\d+(?:\.\d+)?)\s*(?:km|kilometers?|kilometres?))",
-    vague_amount=r"(?:enough(?! for \d)(?: charge| range| juice)?(?: to| for)|a bit(?: more)?|a little(?: bit)?(?: more)?|some(?: more)?(?= (?:charge|energy|juice|power)| by|$)|somewhat|"
+    distance=r"(?:(?:enough (?:charge |range |juice )?(?:in [a-z ]+? )?for (?:a |an |about |around )?)?"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kilometers?|kilometres?|miles?|mi)\b(?: (?:of )?range| drive| trip)?)",
+    vague_amount=r"(?:enough(?! for \d)(?: charge| range| juice)?(?: to| for)(?! (?:a |an )?\d)|a bit(?: more)?|a little(?: bit)?(?: more)?|some(?: more)?(?= (?:charge|energy|juice|power)| by|$)|somewhat|"
     r"a few percent|a touch)",
     at_most=r"(?:do not charge (?:it |the car )?(?:above|over|beyond|past|more than)|"
     r"do not let (?:it|her|the car|my car) (?:go|get|charge) (?:above|over|beyond|past)|"
@@ -264,7 +263,8 @@ EN = Words(
     r"plan|planned|schedule|scheduled|finish|finished|ready|go|going|fill|top|heat|heating|"
     r"wash|washing|dry|drying|cook|defrost|preheat|warm|program|programme|cycle|cycles|load|"
     r"loads|machine|machines|appliance|appliances|device|devices|thing|things|one|stuff|"
-    r"cheap|cheaply|cheapest|time|times|times?|when|which|what|how|why|where|who|hearth)",
+    r"cheap|cheaply|cheapest|time|times|when|which|what|how|why|where|who|hearth|full|half|"
+    r"quick|eco|normal|short|long|hot|cold|wash|usual|today|tonight|tomorrow|morning|evening)",
     q_why=r"(?:\bwhy\b|how come|what is the reason)",
     q_cost=r"(?:what will (?:it|this|that|the plan) cost|how much (?:will|does|would|is) (?:it|this|that|"
     r"the plan)(?: cost)?|what does (?:it|this|that|the plan) cost|what is the cost|cost me|"
@@ -357,7 +357,7 @@ DE = Words(
     weekend=r"(?:am wochenende|übers wochenende|dieses wochenende|am kommenden wochenende)",
     evening_peak=r"(?:abendspitze|für den abend|für heute abend|spitze am abend)",
     relative=r"(?:in|innerhalb von|innerhalb|in den nächsten|binnen)\s+(?P<n>\d+(?:[.,]\d+)?|einer|"
-    r"eine|ein)(?P<half> ?einhalb)?\s*(?P<unit>stunden?|std\.?|h|minuten?|min\.?)(?![a-zäöü])",
+    r"eine|ein)(?P<half> ?einhalb)?\s*(?P<unit>stunden?|std\.?|h|minuten?|min\.?)(?![a-zäöü])(?P<half_after>)",
     relative_half_hour=r"(?:in|innerhalb) (?:einer halben stunde|30 min)",
     open_time=r"(?:irgendwann|egal wann|wann immer|keine eile|hat zeit|eilt nicht|"
     r"wenn es am günstigsten ist|wenn (?:der )?strom (?:am )?(?:günstig|billig)(?:sten)? ist)",
@@ -372,9 +372,8 @@ DE = Words(
     full=r"(?:vollständig|komplett|ganz voll|randvoll|voll(?:laden|machen|geladen)?|ganz aufladen|"
     r"auf maximum|aufs maximum)",
     half=r"(?:halb voll|zur hälfte|halbvoll|halb(?! ?\d)(?! stunde))",
-    distance=r"(?:(?:genug )?für (?:etwa |ungefähr |rund )?(?P<n>\d+(?:[.,]\d+)?)\s*(?:km|kilometer)|"
-    r"(?P<m>\d+(?:[.,]\d+)?)\s*(?:km|kilometer) reichweite|reichweite (?:von|für) (?P<k>\d+(?:[.,]\d+)?)"
-    r"\s*(?:km|kilometer))",
+    distance=r"(?:(?:(?:genug )?(?:reichweite )?(?:für|von) (?:etwa |ungefähr |rund |eine )?)?"
+    r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometern?|meilen)\b(?: reichweite| fahrt)?)",
     vague_amount=r"(?:genug(?! für \d)(?: strom| reichweite)?(?: für| um)|ein bisschen|1 bisschen|ein wenig|etwas(?! anderes)|ein paar prozent|bisschen)",
     at_most=r"(?:nicht (?:über|mehr als|höher als)|höchstens|maximal|max\.?|bis maximal|nur bis)"
     r"\s*(?:auf )?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|prozent\b)?",
@@ -416,7 +415,8 @@ DE = Words(
     r"lade|laden|lädt|aufladen|starte|starten|startet|schalte|schalten|einschalten|anmachen|"
     r"mach|machen|macht|vorheizen|heizen|heize|aufheizen|waschen|trocknen|spülen|plane|"
     r"planen|fertig|voll|gerät|geräte|maschine|maschinen|ding|ladung|programm|zeit|wann|"
-    r"was|wie|warum|welche|welches|welcher|günstig|günstigsten|hearth)",
+    r"was|wie|warum|welche|welches|welcher|günstig|günstigsten|hearth|halb|kurz|lang|eco|"
+    r"normal|heute|morgen|abend|früh)",
     q_why=r"(?:warum|wieso|weshalb|aus welchem grund)",
     q_cost=r"(?:was kostet|wie ?viel kostet|wie teuer|was spare ich|wie ?viel spare ich|"
     r"kosten(?: das| die)?\?|was zahle ich|wie ?viel zahle ich)",
@@ -468,7 +468,9 @@ DEVICE_WORDS: dict[str, tuple[str, ...]] = {
     "geschirr": ("dishes",), "waschmaschine": ("washing machine", "washer"),
     "wäsche": ("laundry", "washing"), "trockner": ("dryer", "tumble dryer"),
     "wäschetrockner": ("tumble dryer", "dryer"), "auto": ("car",), "e-auto": ("car",),
-    "elektroauto": ("car",), "wagen": ("car",), "fahrzeug": ("car",), "batterie": ("battery",),
+    "elektroauto": ("car",), "wagen": ("car",), "fahrzeug": ("car",), "karre": ("car",),
+    "kiste": ("car",), "drier": ("dryer",), "tumble drier": ("tumble dryer",),
+    "batteriespeicher": ("home battery", "battery"), "akku": ("battery",), "batterie": ("battery",),
     "hausbatterie": ("home battery", "battery"), "speicher": ("battery",),
     "stromspeicher": ("battery",), "hausspeicher": ("home battery", "battery"),
     "heimspeicher": ("home battery", "battery"), "warmwasser": ("hot water",),

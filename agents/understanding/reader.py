@@ -145,7 +145,7 @@ class Ask:
 class Limit:
     """An impossible or unsafe ask and the home-file limit that stops it."""
 
-    kind: str  # power | above_max | below_floor | past | beyond_horizon
+    kind: str  # power | above_max | below_floor | past | beyond_horizon | energy
     device: str | None
     value: Any
     quote: str = ""
@@ -429,7 +429,7 @@ def _requests(
             name = unknown.group(1).strip()
             if not any(m.start < end and start < m.end for m in mentions) and not re.fullmatch(
                 words.pronouns, name
-            ):
+            ) and not all(re.fullmatch(words.filler, word) for word in name.split()):
                 requests.append(ReadRequest(device=None, unknown=name, signal=True, text=unknown.group(0)))
                 reading.used.append(unknown.span(1))
     for a, b in itertools.pairwise(mentions):
@@ -465,7 +465,7 @@ def _clause(
     def search(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
 
-    r.amounts = read_amounts(seg, words)
+    r.amounts = read_amounts(seg, words, kind)
     cancel = search(words.cancel)
     if cancel is not None and not any(s <= cancel.start() < e for s, e in r.amounts.used):
         r.action = "cancel"  # "no need to fill it up" is an amount, not a cancel
@@ -607,7 +607,9 @@ def _infer_device(
 ) -> None:
     """No device named: an unknown name, a pronoun, a verb, or the request under discussion."""
     unknown = _UNKNOWN[reading.lang].search(t)
-    if unknown is not None and not re.fullmatch(words.pronouns, unknown.group(1).strip()):
+    if unknown is not None and not re.fullmatch(words.pronouns, unknown.group(1).strip()) and not all(
+        re.fullmatch(words.filler, word) for word in unknown.group(1).split()
+    ):
         r.unknown, r.signal = unknown.group(1).strip(), True
         reading.used.append(unknown.span(1))
         return
@@ -730,6 +732,12 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
                 asks.append(Ask("target", i, "no_consumption", quote=f"{amounts.distance_km:g} km"))
                 continue
             r.energy_kwh = round(amounts.distance_km * consumption / 100, 2)
+        if _too_much(r, info, memory):
+            distance = amounts.distance_km if amounts.energy_kwh is None else None
+            soc = memory.state.get(info.id, info.number("soc_now_pct") or 0.0)
+            facts = (soc, info.number("battery_kwh"), info.number("max_soc_pct") or 100.0)
+            limits.append(Limit("energy", r.device, (*facts, r.energy_kwh, distance, info.number("consumption_kwh_per_100km"))))
+            return
         if r.deadline is None and not r.open_end and r.device not in draft and r.battery in (None, "target"):
             asks.append(Ask("deadline", i, "after_only" if r.earliest else "missing"))
             continue
@@ -742,6 +750,15 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
             if r.objective == "co2":
                 r.objective = "cost"
         reading.notes.append("no_co2")
+
+
+def _too_much(r: ReadRequest, info: Any, memory: Memory) -> bool:
+    """An energy the car cannot take: more than its battery holds above the charge it has."""
+    battery = info.number("battery_kwh")
+    if info.kind != "ev_charge" or r.energy_kwh is None or battery is None:
+        return False
+    soc = memory.state.get(info.id, info.number("soc_now_pct") or 0.0)
+    return r.energy_kwh > battery * ((info.number("max_soc_pct") or 100.0) - soc) / 100 + 1e-9
 
 
 def _battery(r: ReadRequest, info: Any, clock: Clockwork) -> None:

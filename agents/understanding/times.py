@@ -36,6 +36,7 @@ class Clock:
     end: int
     minutes: int
     bare: bool  # 1–12 without am/pm or a 24-hour form: morning or evening?
+    spelled_de: bool = False  # "halb sieben", "viertel nach sieben": read 24-hour unless a word settles it
 
 
 @dataclass
@@ -102,14 +103,14 @@ def find_clocks(seg: str, lang: Language, words: Words) -> list[Clock]:
     found: list[Clock] = []
     taken: list[Span] = []
 
-    def add(m: re.Match[str], minutes: int, bare: bool) -> None:
+    def add(m: re.Match[str], minutes: int, bare: bool, spelled_de: bool = False) -> None:
         span = m.span()
         if any(span[0] < b and a < span[1] for a, b in taken):
             return
         if not 0 <= minutes <= 1440:
             return
         taken.append(span)
-        found.append(Clock(span[0], span[1], minutes, bare))
+        found.append(Clock(span[0], span[1], minutes, bare, spelled_de))
 
     def hour_bare(h: int, ampm: str | None, zero: bool) -> tuple[int, bool]:
         if ampm:
@@ -125,19 +126,19 @@ def find_clocks(seg: str, lang: Language, words: Words) -> list[Clock]:
         for m in re.finditer(marker + r"(\d{1,2}) ?uhr", seg):
             add(m, int(m.group(1)) * 60, False)
         for m in re.finditer(r"\bdreiviertel (\d{1,2})(?!\d)", seg):
-            add(m, (int(m.group(1)) - 1) * 60 + 45, int(m.group(1)) <= 12)
+            add(m, (int(m.group(1)) - 1) * 60 + 45, int(m.group(1)) <= 12, True)
         for m in re.finditer(r"\bviertel nach (\d{1,2})(?!\d)", seg):
-            add(m, int(m.group(1)) * 60 + 15, int(m.group(1)) <= 12)
+            add(m, int(m.group(1)) * 60 + 15, int(m.group(1)) <= 12, True)
         for m in re.finditer(r"\bviertel vor (\d{1,2})(?!\d)", seg):
-            add(m, (int(m.group(1)) - 1) * 60 + 45, int(m.group(1)) <= 12)
+            add(m, (int(m.group(1)) - 1) * 60 + 45, int(m.group(1)) <= 12, True)
         for m in re.finditer(r"\b(\d{1,2}) (nach|vor) (halb )?(\d{1,2})(?!\d)" + _UNIT_AFTER, seg):
             minutes, hour = int(m.group(1)), int(m.group(4))
             base = (hour - 1) * 60 + 30 if m.group(3) else hour * 60
             if 1 <= minutes <= 29:
-                add(m, base + (minutes if m.group(2) == "nach" else -minutes), hour <= 12)
+                add(m, base + (minutes if m.group(2) == "nach" else -minutes), hour <= 12, True)
         for m in re.finditer(r"\bhalb (\d{1,2})(?!\d)" + _UNIT_AFTER, seg):
             hour = int(m.group(1))
-            add(m, (hour - 1) * 60 + 30, hour <= 12)
+            add(m, (hour - 1) * 60 + 30, hour <= 12, True)
         for m in re.finditer(r"\b(mittags?|mitternacht)\b", seg):
             add(m, 720 if m.group(1).startswith("mittag") else 1440, False)
     else:
@@ -299,8 +300,8 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         candidates = [c.minutes]
         if c.bare:
             base = c.minutes % 720
-            if half == "am" or (night and 1 <= base // 60 <= 5):
-                candidates = [base]
+            if half == "am" or (night and 1 <= base // 60 <= 5) or (c.spelled_de and half is None and not night):
+                candidates = [base]  # German spelled clocks are 24-hour, like "7 Uhr"
             elif half == "pm" or night:
                 candidates = [base + 720]
             else:
@@ -345,7 +346,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
     if (m := re.search(words.relative, seg)) and r.deadline is None:
         n_text = m.group("n")
         amount = 1.0 if not n_text[0].isdigit() else float(n_text.replace(",", "."))
-        if m.group("half"):
+        if m.group("half") or m.group("half_after"):
             amount += 0.5
         hours = m.group("unit").startswith(("h", "s"))
         minutes = amount * 60 if hours else amount
