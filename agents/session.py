@@ -159,6 +159,8 @@ class PlanningSession:
         if text:
             facts = message_facts(text, self.home, self.now, memory)
             self.run.facts = facts
+            if facts.devices:  # the devices the homeowner names are the ones under discussion
+                self.focus = sorted(facts.devices)
             self.run.language = self.language = facts.language
             self.history = [*self.history, text][-MEMORY_MESSAGES:]
         return self.run

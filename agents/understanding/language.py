@@ -29,7 +29,9 @@ _GERMAN = re.compile(
     r"wochenende|mittag|mittags|nachts|abend|morgens|kein|keine|ohne|vergiss|aufladen|"
     r"laufenlassen|startet?|fertig|spätestens|frühestens|prozent|kilowattstunden|hat|bei|noch|"
     r"mal|doch|lieber|dann|also|es|sie|er|ihn|hier|guten|tag|spülen|waschen|trocknen|alles|"
-    r"abbrechen|streichen|vergiss|nur|aber|lass|lassen|bitte|gerade|noch)(?![\w])"
+    r"abbrechen|streichen|vergiss|nur|aber|lass|lassen|bitte|gerade|noch|montag|dienstag|"
+    r"mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|warmwasser|wagen|karre|speicher|"
+    r"stunde|minuten|wäsche|geschirr|spülmaschine|trockner|waschmaschine)(?![\w])"
 )
 _ENGLISH = re.compile(
     r"(?<![\w])(the|by|and|charge|run|my|is|at|to|before|after|tonight|tomorrow|please|car|"
@@ -123,6 +125,7 @@ class Words:
     charge_verbs: str
     leave_verbs: str
     pronouns: str
+    same_time: str  # "too", "same time": the time said before, or of the request under discussion
     filler: str  # words that never name a device: what is left of a message names an unknown one
     # -- conversation ---------------------------------------------------------------------------
     q_why: str
@@ -252,6 +255,7 @@ EN = Words(
     charge_verbs=r"(?:charge|charging|charged|top up|top it up|fill up|fill it)",
     leave_verbs=r"(?:leave|leaving|drive|driving|commute|head out|go to work)",
     pronouns=r"(?:it|them|that one|this one|that|this|both|her)",
+    same_time=r"(?:at the same time|same time|same deadline|too|as well)",
     filler=r"(?:a|an|the|my|our|your|its|his|her|their|this|that|these|those|it|them|i|we|you|me|us|"
     r"and|or|but|so|then|also|too|just|only|please|pls|plz|kindly|hey|hi|hello|ok|okay|yes|no|"
     r"sure|thanks|thank|oh|well|actually|instead|rather|sorry|again|now|still|really|"
@@ -299,13 +303,15 @@ EN = Words(
     r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)(?! by| before| until)(?: (?:now|right now|"
     r"charged|full|charge))?)",
     ignore_rules=r"(?:ignore|disregard|skip|forget|override|never ?mind|break|do not care about|"
-    r"do not worry about)\s+(?:the |its |my |our |those |these )?(?:quiet hours?|quiet time|"
+    r"do not worry about|turn off|switch off|disable|deactivate|remove|lift|drop)\s+(?:the |its |my |our |those |these )?(?:quiet hours?|quiet time|"
     r"house rules?|rules?|noise rules?|time window|allowed window|windows?)",
     approval=r"(?:approve|approved|accept the plan|apply the plan|activate the plan|confirm the plan|"
     r"commit the plan|go ahead and apply|mark (?:it|the plan) (?:as )?approved|approve_plan)",
     injection=r"(?:ignore (?:all |your |the |previous |prior )*(?:instructions|rules|prompt)|"
     r"system:|developer mode|admin mode|you are now|new instructions|override your|"
-    r"reveal your|act as|jailbreak|call [a-z_]+ ?(?:now|\(|immediately))",
+    r"reveal your|act as|jailbreak|call [a-z_]+ ?(?:now|\(|immediately)|"
+    r"note to the (?:auditor|scheduler|coordinator|forecaster|assistant|model|system)|"
+    r"skip (?:your |the |all )?(?:checks?|audit|verification)|the plan is (?:verified|approved))",
     choose=r"(?:^|\b)(?:(?:i will |i'll |let us |let's )?(?:take|choose|pick|go with|use) )?"
     r"(?:the |option |number |alternative |choice )?(?P<n>1st|2nd|3rd|1|2|3|first|second|third|"
     r"last|earlier|later)(?: one| option| alternative| choice)?(?: please| then)?$",
@@ -321,7 +327,7 @@ DE = Words(
     earliest=r"(?:frühestens ab|frühestens um|frühestens|erst ab|erst nach|erst um|ab|nach|"
     r"beginnend um|start um|starten um)",
     at=r"(?:um|gegen|so um)",
-    leave=r"(?:ich fahre um|fahre um|fahre|losfahren um|los um|brauche (?:das auto|den wagen|es)(?: um| bis)?|"
+    leave=r"(?:ich fahre? um|fahre? um|fahre|losfahren um|los um|brauche (?:das auto|den wagen|es)(?: um| bis)?|"
     r"muss um|wir fahren um|abfahrt um|abfahrt)",
     not_after=r"(?:nicht nach|nicht später als|spätestens)",
     not_before=r"(?:nicht vor|nicht früher als|erst nach|nicht (?:starten|laufen|laden|anfangen) vor|"
@@ -339,6 +345,7 @@ DE = Words(
     day_after_tomorrow=r"(?:übermorgen)",
     weekday_or_date=r"(?:(?:nächsten |nächste |kommenden |diesen |am )?(?:montag|dienstag|mittwoch|"
     r"donnerstag|freitag|samstag|sonnabend|sonntag)\b|\d{1,2}\.\s?\d{1,2}\.(?:\d{2,4})?|"
+    r"(?:zum |am |den )\d{1,2}\.(?![\d])|"
     r"\d{1,2}\.? (?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|"
     r"dezember))",
     overnight=r"(?:über nacht|über die nacht|nachts|heute nacht|in der nacht|während (?:ich|wir) "
@@ -407,6 +414,7 @@ DE = Words(
     charge_verbs=r"(?:laden|lade|lädt|aufladen|volltanken|nachladen)",
     leave_verbs=r"(?:fahre|fahren|losfahren|los|abfahrt)",
     pronouns=r"(?:es|sie|ihn|das|beide|die)",
+    same_time=r"(?:zur gleichen zeit|zur selben zeit|gleiche zeit|gleichzeitig|auch|ebenfalls)",
     filler=r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|mein|meine|meinen|meinem|"
     r"unser|unsere|unseren|es|sie|ihn|ich|wir|du|mir|mich|uns|und|oder|aber|dann|auch|nur|"
     r"bitte|mal|doch|noch|ja|nein|ok|okay|hallo|hey|danke|jetzt|gleich|bis|um|ab|vor|nach|"
@@ -442,16 +450,17 @@ DE = Words(
     state=r"(?:(?:mein |meine |das |die |der |unser |unsere )?(?P<dev>[a-zäöüß0-9 ]{2,20}?) "
     r"(?:hat|ist bei|ist auf|steht bei|steht auf|ist gerade bei|ist jetzt bei|hat gerade|hat jetzt|"
     r"zeigt|liegt bei|ist zu|hat nur noch|hat noch|hat nur) (?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|prozent)(?! bis)(?: geladen| voll)?)",
-    ignore_rules=r"(?:ignorier\w*|vergiss|übergeh\w*|egal)\s+(?:die |den |das )?(?:ruhezeit\w*|"
-    r"nachtruhe|regeln?|hausregeln?|zeitfenster)|(?:ruhezeit\w*|nachtruhe|regeln?) "
-    r"(?:ignorieren|egal|ist mir egal)",
+    ignore_rules=r"(?:ignorier\w*|vergiss|übergeh\w*|egal|schalte|deaktivier\w*|heb\w*)\s+"
+    r"(?:die |den |das )?(?:ruhezeit\w*|nachtruhe|regeln?|hausregeln?|zeitfenster)|"
+    r"(?:ruhezeit\w*|nachtruhe|regeln?) (?:ignorieren|egal|ist mir egal|abschalten|ausschalten|"
+    r"aufheben|aussetzen)",
     approval=r"(?:genehmig\w*|freigeben|gib (?:den plan )?frei|bestätig\w* (?:den )?plan|"
     r"plan annehmen|approve\w*|aktivier\w* (?:den )?plan)",
     injection=r"(?:ignorier\w* (?:alle |deine |die |vorherigen )*(?:anweisungen|regeln|prompt)|"
     r"system:|entwicklermodus|admin-?modus|du bist jetzt|neue anweisungen|call [a-z_]+)",
     choose=r"(?:^|\b)(?:(?:ich )?(?:nehme|nimm|wähle|wähl) )?(?:die |das |den |option |variante |"
     r"nummer |vorschlag )?(?P<n>1\.|2\.|3\.|1|2|3|erste[nr]?|zweite[nr]?|dritte[nr]?|letzte[nr]?|"
-    r"frühere|spätere)(?: option| variante| vorschlag)?(?: bitte| dann)?$",
+    r"frühere|spätere)(?: option| variante| vorschlag| möglichkeit| alternative)?(?: bitte| dann| nehmen)?$",
     adopt=r"^(?:ja|jawohl|ok|okay|gut|passt|mach das|mach es|machen wir|einverstanden|klingt gut|"
     r"gerne|perfekt|prima|in ordnung)(?: bitte| dann| danke)?[.!]?$",
     separators=r"\s*(?:[,;]|\bund dann\b|\bdann\b|\bund auch\b|\bauch\b|\bund\b|\bsowie\b|\baber\b|"

@@ -40,6 +40,10 @@ _BEFORE_NUMBERS: tuple[tuple[str, str], ...] = (
     (r"(\w)'s\b", r"\1"),
     (r"\ba\.m\.", "am"),
     (r"\bp\.m\.", "pm"),
+    (r"(?<=\w )a m\b", "am"),  # "seven a m"
+    (r"(?<=\w )p m\b", "pm"),
+    (r"\b(?:tonite|2nite|tonigt)\b", "tonight"),
+    (r"\b(?:tmrw|tmr|tomorow|tommorow|tommorrow|2morrow)\b", "tomorrow"),
     (r"\bo'?clock\b", ""),
     (r"\bhalf an hour\b", "30 minutes"),
     (r"\beine halbe stunde\b", "30 minuten"),

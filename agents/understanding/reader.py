@@ -72,6 +72,7 @@ class Memory:
     """What the reader knows of the conversation before this message (from the session)."""
 
     draft: tuple[str, ...] = ()
+    deadlines: dict[str, str] = field(default_factory=dict)  # device → local ISO deadline
     focus: tuple[str, ...] = ()
     pending_texts: tuple[str, ...] = ()
     pending_missing: str | None = None
@@ -87,6 +88,8 @@ class Memory:
         pending = data.get("pending") or {}
         return cls(
             draft=tuple(r.get("device", "") for r in data.get("draft", []) if isinstance(r, dict)),
+            deadlines={r["device"]: r["deadline"] for r in data.get("draft", [])
+                       if isinstance(r, dict) and r.get("device") and r.get("deadline")},
             focus=tuple(data.get("focus", [])),
             pending_texts=tuple(pending.get("texts", [])),
             pending_missing=(pending.get("missing") or [None])[0],
@@ -438,6 +441,7 @@ def _requests(
             r"\s*(?:before|ahead of|vor)\s+(?:the |my |der |die |dem |den )?", t[a.end:b.start]
         ):
             reading.notes.append(f"order:{a.device}:{b.device}")
+    _same_time(requests, t, words, clock, memory, reading)
     objectives = {r.objective for r in requests} - {None}
     if len(objectives) == 1:
         objective = objectives.pop()
@@ -567,6 +571,29 @@ def _share(requests: list[ReadRequest], prefixes: list[str], vocab: Vocabulary) 
             for r in members:
                 if not (r.action == "set" and (r.times.has_time() or r.amounts.has_amount())):
                     r.action = action  # "drop the car and the dryer"; not "…the car, dishwasher overnight"
+
+
+def _same_time(
+    requests: list[ReadRequest], t: str, words: Words, clock: Clockwork, memory: Memory, reading: Reading
+) -> None:
+    """"…and the dishwasher too", "the car too, same time": a request without a time of its own
+    takes the deadline said before it in the message, else that of the request under discussion."""
+    m = re.search(rf"(?<![\wäöüß])(?:{words.same_time})(?![\wäöüß])", t)
+    if m is None:
+        return
+    for k, r in enumerate(requests):
+        if r.device is None or r.has_time() or r.action != "set":
+            continue
+        earlier = next((x for x in reversed(requests[:k]) if x.deadline is not None), None)
+        if earlier is not None:
+            r.deadline, r.earliest = earlier.deadline, r.earliest or earlier.earliest
+        else:
+            focus = [d for d in memory.focus if d in memory.deadlines and d != r.device]
+            if len(focus) != 1:
+                continue
+            r.deadline = datetime.fromisoformat(memory.deadlines[focus[0]]).astimezone(clock.tz)
+        r.signal = True
+        reading.used.append(m.span())
 
 
 def _dependent(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
@@ -889,6 +916,18 @@ def _answer(text: str, vocab: Vocabulary, clock: Clockwork, memory: Memory) -> R
     for r in combined.requests:
         if r.device is None and len(named) == 1 and slot == "device":
             r.device = next(iter(named))
+    # the answer's own time wins over the first message's ("ok, start it at 7am then")
+    bound = _read(text, vocab, clock, replace(fresh_memory, focus=tuple(d for d in asked if d)))
+    own = {r.device: r for r in bound.requests if r.device and r.has_time()}
+    if own and not any(a.slot == slot and a.reason in ("bare_hour", "unclear") for a in combined.asks):
+        for r in combined.requests:
+            b = own.get(r.device) if r.device else None
+            if b is None:
+                continue
+            r.deadline, r.earliest, r.open_end, r.start_at = b.deadline, b.earliest, b.open_end, b.start_at
+            r.times, r.objective = b.times, b.objective or r.objective
+        combined.asks, combined.limits, combined.unused = [], [], []
+        _problems(combined, vocab, clock, fresh_memory)
     if any(a.slot == slot and a.reason in ("bare_hour", "unclear") for a in combined.asks):
         better = answer.requests[0] if answer.requests else None
         if better is not None and better.has_time():

@@ -201,8 +201,17 @@ def _after_marker(seg: str, position: int, words: Words) -> bool:
 
 
 def role_before(seg: str, position: int, words: Words) -> tuple[str | None, Span | None]:
-    """The role the words right before ``position`` give a time, and their span."""
+    """The role the words right before ``position`` give a time, and their span.
+
+    "by the 26th at 7am", "bis zum 26. um 7 Uhr": a day after a deadline word keeps the role
+    for the clock that follows it.
+    """
     before = seg[:position]
+    day = rf"(?:{words.weekday_or_date}|{words.tomorrow}|{words.today}|{words.day_after_tomorrow})"
+    dated = re.search(rf"(?:^|(?<=\W))(?:{words.deadline})\s+(?:the |zum |den |am )?{day}\s*,?\s*"
+                      rf"(?:{words.at})\s*$", before)
+    if dated:
+        return "deadline", dated.span()
     for role, pattern in (
         ("earliest", words.not_before), ("deadline", words.not_after), ("leave", words.leave),
         ("deadline", words.deadline), ("earliest", words.earliest), ("at", words.at),
@@ -335,9 +344,6 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
             r.deadline = r.deadline or moment
     if day_word is not None and (clocks or r.deadline or r.ambiguous):
         used(day_word)
-    if weekday is not None and not clocks and day is not None:
-        r.unclear, r.unclear_span = weekday.group(0), weekday.span()
-        used(weekday)
     if day is not None and day > local + timedelta(hours=clock.max_hours) and r.beyond is None and not clocks:
         r.beyond = day
         r.beyond_span = day_word.span() if day_word is not None else None
@@ -388,9 +394,9 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
     elif (m := search(words.this_afternoon)):
         period(clock.on_day(18 * 60, 0), at_or_now(clock.on_day(12 * 60, 0)), m, window=True)
     elif (m := search(words.by_noon)):
-        period(clock.next_at(12 * 60), None, m)
+        period(clock.on_date(12 * 60, day) if day is not None and not clocks else clock.next_at(12 * 60), None, m)
     elif (m := search(words.by_dinner)):
-        period(clock.next_at(18 * 60), None, m)
+        period(clock.on_date(18 * 60, day) if day is not None and not clocks else clock.next_at(18 * 60), None, m)
     elif (m := search(words.weekend)):
         days_to_saturday = (5 - local.weekday()) % 7
         saturday = clock.on_day(0, days_to_saturday)
@@ -404,6 +410,17 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
             period(end, saturday if saturday > now else None, m)
     elif (m := search(words.today_deadline)) and not clocks:
         period(clock.on_day(24 * 60, 0), None, m)
+
+    # -- a day without a clock time: "on Saturday", "tomorrow" is that day; "by Friday" is asked --
+    if day_word is not None and day is not None and not clocks and r.deadline is None and r.beyond is None:
+        by_day = re.search(rf"(?:{words.deadline})\s*(?:the |zum |den )?$", seg[: day_word.start()])
+        if by_day is not None:
+            r.unclear, r.unclear_span = day_word.group(0), day_word.span()
+        else:
+            r.deadline = clock.on_date(24 * 60, day)
+            if clock.on_date(0, day) > now:
+                r.earliest = r.earliest or clock.on_date(0, day)
+        used(day_word)
 
     # -- open and urgent -------------------------------------------------------------------------
     for m in re.finditer(rf"(?<![\wäöüß])(?:{words.open_time})(?![\wäöüß])", seg):
