@@ -173,6 +173,11 @@ def _resolve_one(
     return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
 
 
+def ev_room_kwh(ev: Ev) -> float:
+    """Energy the car can still store [kWh]: from its charge now up to its charge limit."""
+    return round(ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100, 1)
+
+
 def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float]:
     """Energy to store [kWh] and the resulting target SoC [%] of an EV request."""
     if request.energy_kwh is not None and request.target_soc_pct is not None:
@@ -180,7 +185,7 @@ def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float
     if request.energy_kwh is not None:
         target = ev.current_soc_pct + 100.0 * request.energy_kwh / ev.battery_kwh
         if target > ev.max_soc_pct + 1e-9:
-            room = ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100
+            room = ev_room_kwh(ev)
             raise RequestError(
                 label,
                 f"{request.energy_kwh:g} kWh does not fit: {ev.id} is at "

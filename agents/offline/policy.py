@@ -38,7 +38,7 @@ from autogen_core.models import (
 from pydantic import ValidationError
 
 from agents.offline import render
-from agents.offline.questions import Q, limit_text, question, rules_text
+from agents.offline.questions import Q, fact_text, limit_text, question, rules_text
 from agents.tools import (
     DraftResult,
     Explanation,
@@ -255,6 +255,8 @@ class Coordinator:
             return Decision(calls=(("transfer_to_forecaster", {}),))
         if kind in ("cost", "plan"):
             return Decision(calls=(("get_plan", {}),))
+        if kind == "why" and (fact := fact_text(reading, self.vocab, lang)) is not None:
+            return Decision(text=fact)
         if kind == "why" and "proposal" not in self.memory_data:
             if re.search(r"quiet|night|nacht|ruhezeit|after the|wait for|nach de", reading.norm.text):
                 return Decision(text=rules_text(reading.question_device, self.vocab, lang))

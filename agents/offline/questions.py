@@ -7,6 +7,7 @@ the morning or in the evening?"). Numbers in limit answers come from the home fi
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -64,20 +65,32 @@ L: dict[str, dict[str, str]] = {
         "above_max": "The {name} can be charged to at most {limit}%, so {value} is not possible. Shall I charge it to {limit}%?",
         "below_floor": "The {name} never goes below {floor}% (minimum {min}%, backup reserve {reserve}%), so I cannot drain it to {value}.",
         "past": "{at} has already passed. Please give a time that is still ahead.",
-        "energy": "The {name} is at {soc}% of its {battery} kWh and charges to at most {max}%, so {value} does not fit. Ask for 'full' or a smaller amount.",
+        "energy": "The {name} is at {soc}% of its {battery} kWh and charges to at most {max}%: it can take {room} kWh more, so {value} does not fit. Ask for 'full' or a smaller amount.",
         "energy_more": "{kwh} kWh more", "energy_km": "enough for {km} km ({per} kWh per 100 km)",
         "rules": "The {rule} of the {name} ({window}) come from the home file and I cannot ignore them. To change them, edit {key} of the {id} in the home file.",
         "rules_none": "House rules such as quiet hours come from the home file and I cannot ignore them. To change them, edit the home file.",
+        "default_target_soc_pct": "The {name} charges to {value}% unless you ask for another level: that is its usual target ({key} in the home file). Say a level, such as 'to 100%', for one charge, or change it in the home file.",
+        "charger_max_kw": "The {name}'s charger delivers at most {value} kW ({key} in the home file), so Hearth never plans more than that.",
+        "max_charge_kw": "The {name} charges at most at {value} kW ({key} in the home file), so Hearth never plans more than that.",
+        "backup_reserve_pct": "The {name} keeps {value}% as a backup reserve for power cuts ({key} in the home file); Hearth never plans it below that. Change it in the home file.",
+        "min_soc_pct": "The {name} never goes below {value}% to protect it ({key} in the home file).",
+        "max_soc_pct": "The {name} is charged to at most {value}% ({key} in the home file).",
     },
     "de": {
         "power": "Das Ladegerät von {name} liefert höchstens {limit} kW, also nicht {value}. Hearth stellt die Leistung selbst ein, bis zu dieser Grenze. Nennen Sie mir lieber ein Ziel und eine Uhrzeit.",
         "above_max": "{name} lässt sich höchstens auf {limit}% laden, {value} geht also nicht. Soll ich auf {limit}% laden?",
         "below_floor": "{name} geht nie unter {floor}% (Minimum {min}%, Notstromreserve {reserve}%), deshalb kann ich nicht auf {value} entladen.",
         "past": "{at} ist schon vorbei. Bitte nennen Sie eine Zeit, die noch vor uns liegt.",
-        "energy": "{name} steht bei {soc}% von {battery} kWh und lädt höchstens bis {max}%, deshalb ist {value} nicht möglich. Sagen Sie 'voll' oder eine kleinere Menge.",
+        "energy": "{name} steht bei {soc}% von {battery} kWh und lädt höchstens bis {max}%: es passen noch {room} kWh hinein, deshalb ist {value} nicht möglich. Sagen Sie 'voll' oder eine kleinere Menge.",
         "energy_more": "{kwh} kWh mehr", "energy_km": "Strom für {km} km ({per} kWh pro 100 km)",
         "rules": "Die {rule} von {name} ({window}) stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich dort unter {key} von {id}.",
         "rules_none": "Hausregeln wie Ruhezeiten stehen in der Hausdatei, und ich kann sie nicht ignorieren. Ändern lassen sie sich in der Hausdatei.",
+        "default_target_soc_pct": "{name} wird auf {value}% geladen, wenn Sie keinen anderen Stand nennen: das ist das übliche Ziel ({key} in der Hausdatei). Nennen Sie für eine Ladung einen Stand, etwa 'auf 100%', oder ändern Sie es in der Hausdatei.",
+        "charger_max_kw": "Das Ladegerät von {name} liefert höchstens {value} kW ({key} in der Hausdatei), deshalb plant Hearth nie mehr.",
+        "max_charge_kw": "{name} lädt höchstens mit {value} kW ({key} in der Hausdatei), deshalb plant Hearth nie mehr.",
+        "backup_reserve_pct": "{name} hält {value}% als Notstromreserve für Stromausfälle ({key} in der Hausdatei); Hearth plant nie darunter. Ändern lässt sich das in der Hausdatei.",
+        "min_soc_pct": "{name} geht zum Schutz nie unter {value}% ({key} in der Hausdatei).",
+        "max_soc_pct": "{name} wird höchstens auf {value}% geladen ({key} in der Hausdatei).",
     },
 }
 
@@ -145,11 +158,34 @@ def limit_text(limit: Limit, vocab: Vocabulary, lang: str, *, tz: Any) -> str:
         soc, battery, maximum, energy, km, per = limit.value
         value = (text["energy_km"].format(km=f"{km:g}", per=f"{per:g}") if km is not None
                  else text["energy_more"].format(kwh=f"{energy:g}"))
+        room = round(battery * (maximum - soc) / 100, 1)  # as tools.requests.ev_room_kwh
         return text["energy"].format(name=name, soc=f"{soc:g}", battery=f"{battery:g}",
-                                     max=f"{maximum:g}", value=value)
+                                     max=f"{maximum:g}", value=value, room=f"{room:g}")
     if limit.kind == "past":
         return text["past"].format(at=when(limit.value.astimezone(tz), lang))
     return ""
+
+
+#: Home-file facts a "why" question can be about, by the unit of the number it quotes.
+_WHY_FACTS = {"%": ("default_target_soc_pct", "backup_reserve_pct", "min_soc_pct", "max_soc_pct"),
+              "kw": ("charger_max_kw", "max_charge_kw")}
+
+
+def fact_text(reading: Reading, vocab: Vocabulary, lang: str) -> str | None:
+    """"Why 80% by default?", "why not faster than 11 kW?": the home-file fact behind a number.
+
+    The number the homeowner quotes is matched with a fact of the device they name (or of any
+    device): the answer names the fact and where it is set.
+    """
+    said = [(float(m.group(1)), "%" if m.group(2) in ("%", "percent", "prozent") else "kw")
+            for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(%|percent|prozent|kw)(?![a-z])", reading.norm.text)]
+    devices = [vocab.get(reading.question_device)] if reading.question_device else list(vocab.devices)
+    for value, unit in said:
+        for info in devices:
+            for key in _WHY_FACTS[unit] if info is not None else ():
+                if info.number(key) is not None and abs((info.number(key) or 0.0) - value) < 1e-9:
+                    return L[lang][key].format(name=_name(vocab, info.id, lang), value=f"{value:g}", key=key)
+    return None
 
 
 def rules_text(device: str | None, vocab: Vocabulary, lang: str) -> str:

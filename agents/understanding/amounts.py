@@ -26,6 +26,7 @@ class AmountReading:
     charge_full: bool = False
     distance_km: float | None = None
     vague: str | None = None
+    vague_span: Span | None = None
     power_kw: float | None = None
     floor_pct: float | None = None
     no_ev_discharge: bool = False
@@ -97,8 +98,8 @@ def read_amounts(seg: str, words: Words, kind: str | None = None) -> AmountReadi
         if 24 < value <= 100:  # "to 80" is a level; "to 23" may be a clock time
             a.target_soc_pct = value
             a.used.append(m.span())
-    fraction = search(r"three quarters(?: full)?|3 quarters(?: full)?|dreiviertel(?: voll)?|"
-                      r"a quarter full|quarter full|viertel voll")
+    fraction = search(r"three quarters(?: full)?|3 quarters(?: full)?|dreiviertel(?: voll)?(?! ?\d)|"
+                      r"a quarter full|quarter full|viertel voll")  # "dreiviertel 8" is 07:45
     if chargeable and a.target_soc_pct is None and a.energy_kwh is None and fraction is not None:
         a.target_soc_pct = 25.0 if fraction.group(0).endswith(("quarter full", "viertel voll")) and not \
             fraction.group(0).startswith(("three", "3", "drei")) else 75.0
@@ -115,6 +116,6 @@ def read_amounts(seg: str, words: Words, kind: str | None = None) -> AmountReadi
         a.charge_full = True
         a.used.append(m.span())
     if not a.has_amount() and a.distance_km is None and (m := search(words.vague_amount)):
-        a.vague = m.group(0)
+        a.vague, a.vague_span = m.group(0), m.span()
         a.used.append(m.span())
     return a

@@ -228,14 +228,23 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
         if m.device and before and before[-1][2] in _OTHER and not text[before[-1][1]:m.start].strip():
             found[k] = Mention(before[-1][0], m.end, None, unknown=text[before[-1][0]:m.end], generic=True)
     found.sort(key=lambda m: m.start)
-    found = [  # "wash the dishes": a verb before its object names no device
+    found = [  # "wash the dishes": a verb before another device's object names no device
         m for k, m in enumerate(found)
         if not (text[m.start:m.end] in _VERBS and k + 1 < len(found) and re.fullmatch(
-            r"\s*(?:the |my |our |die |den |das |meine )?", text[m.end:found[k + 1].start]))
+            r"\s*(?:the |my |our |die |den |das |meine )?", text[m.end:found[k + 1].start])
+            and not _partners(m.device, found[k + 1].device, vocab))  # "dry the laundry" keeps both
     ]
     specific = {m.device for m in found if m.device and not m.generic}
     found = [m for m in found if m.device or not (set(m.candidates) & specific)]
     return sorted(found, key=lambda m: m.start)
+
+
+def _partners(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
+    """Whether two devices work on the same things: the same one, or one runs after the other."""
+    if a is None or b is None:
+        return False
+    first, second = vocab.get(a), vocab.get(b)
+    return a == b or (first is not None and b in first.after) or (second is not None and a in second.after)
 
 
 def _glued(text: str, start: int, found: list[Mention]) -> bool:

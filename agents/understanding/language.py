@@ -300,7 +300,7 @@ EN = Words(
     state=r"(?:(?:my |the |our )?(?P<dev>[a-z0-9 ]{2,20}?)(?: battery)? (?:is|is at|is on|is now at|"
     r"is currently at|currently at|has|has got|is showing|shows|reads|is charged to|sits at|at|on|"
     r"says|is saying|shows only|has only|only has) "
-    r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)(?! by| before| until)(?: (?:now|right now|"
+    r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent|per cent|pct)(?! by| before| until)(?: (?:now|right now|"
     r"charged|full|charge))?)",
     ignore_rules=r"(?:ignore|disregard|skip|forget|override|never ?mind|break|do not care about|"
     r"do not worry about|turn off|switch off|disable|deactivate|remove|lift|drop)\s+(?:the |its |my |our |those |these )?(?:quiet hours?|quiet time|"

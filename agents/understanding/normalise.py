@@ -111,4 +111,6 @@ def normalise(text: str, lang: Language) -> Normalised:
     out = out.lower()
     for pattern, replacement in _AFTER_NUMBERS:
         out = re.sub(pattern, replacement, out)
+    if lang == "en":  # British "half six" = half past six
+        out = re.sub(r"\bhalf (\d{1,2})\b(?! ?(?:%|percent|kwh|kw|km|hours?|h\b|minutes?))", r"half past \1", out)
     return Normalised(original=text.strip(), text=out.strip(), lang=lang)

@@ -751,7 +751,7 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
             asks.append(Ask("target", i, "battery_level"))
             continue
         if amounts.vague is not None and not r.has_amount():
-            asks.append(Ask("target", i, "vague", quote=amounts.vague))
+            asks.append(Ask("target", i, "vague", quote=reading.norm.quote(*_shift(amounts.vague_span, r.offset)) or amounts.vague))
             continue
         if amounts.distance_km is not None and not r.has_amount():
             consumption = info.number("consumption_kwh_per_100km")
@@ -765,12 +765,12 @@ def _problems(reading: Reading, vocab: Vocabulary, clock: Clockwork, memory: Mem
             facts = (soc, info.number("battery_kwh"), info.number("max_soc_pct") or 100.0)
             limits.append(Limit("energy", r.device, (*facts, r.energy_kwh, distance, info.number("consumption_kwh_per_100km"))))
             return
-        if r.deadline is None and not r.open_end and r.device not in draft and r.battery in (None, "target"):
-            asks.append(Ask("deadline", i, "after_only" if r.earliest else "missing"))
-            continue
-        rule = _house_rule(r, info, clock)
+        rule = _house_rule(r, info, clock)  # a start the rules forbid is said before a missing time
         if rule is not None:
             asks.append(Ask("other", i, "rule", extra=rule))
+            continue
+        if r.deadline is None and not r.open_end and r.device not in draft and r.battery in (None, "target"):
+            asks.append(Ask("deadline", i, "after_only" if r.earliest else "missing"))
             continue
     if not vocab.has_co2 and any(r.objective == "co2" for r in reading.requests):
         for r in reading.requests:
@@ -829,7 +829,7 @@ def _limits(r: ReadRequest, info: Any, reading: Reading, clock: Clockwork) -> No
 
 def _house_rule(r: ReadRequest, info: Any, clock: Clockwork) -> tuple[Any, ...] | None:
     """A start the home's rules forbid: (rule, requested start, nearest allowed start)."""
-    if info.kind != "appliance_run" or r.earliest is None or not r.start_at:
+    if info.kind != "appliance_run" or r.earliest is None or not (r.start_at or r.times.earliest_said):
         return None
     local = r.earliest.astimezone(clock.tz)
     minute = local.hour * 60 + local.minute

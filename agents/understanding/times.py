@@ -56,6 +56,7 @@ class TimeReading:
     past: datetime | None = None
     beyond: datetime | None = None
     beyond_span: Span | None = None  # the words of a time beyond the longest horizon
+    earliest_said: bool = False  # an earliest start at a clock time ("after 10pm")
     used: list[Span] = field(default_factory=list)
 
     def has_time(self) -> bool:
@@ -340,6 +341,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
                 r.deadline = r.deadline or moment
         elif role == "earliest":
             r.earliest = r.earliest or moment
+            r.earliest_said = True
         else:
             r.deadline = r.deadline or moment
     if day_word is not None and (clocks or r.deadline or r.ambiguous):
@@ -412,7 +414,12 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         period(clock.on_day(24 * 60, 0), None, m)
 
     # -- a day without a clock time: "on Saturday", "tomorrow" is that day; "by Friday" is asked --
-    if day_word is not None and day is not None and not clocks and r.deadline is None and r.beyond is None:
+    unclear_phrase = re.search(words.unclear_time, seg)
+    settled_day = unclear_phrase is None or unclear_phrase.group("day") is not None or (
+        day_word is not None and unclear_phrase.span() == (day_word.start() - 3, day_word.end())
+    )
+    if (day_word is not None and day is not None and not clocks and r.deadline is None
+            and r.beyond is None and settled_day):
         by_day = re.search(rf"(?:{words.deadline})\s*(?:the |zum |den )?$", seg[: day_word.start()])
         if by_day is not None:
             r.unclear, r.unclear_span = day_word.group(0), day_word.span()
