@@ -65,6 +65,11 @@ log = logging.getLogger("hearth.agents")
 #: The message of a run the team could not finish for a reason inside Hearth.
 TEAM_FAILED = ("Something went wrong inside Hearth while working on that (the details are in the "
                "log); please try again or rephrase.")
+#: The same, and a run that stopped without a reply, in the homeowner's language.
+_FAILED = {"en": TEAM_FAILED, "de": "Bei der Arbeit daran ist in Hearth etwas schiefgegangen (Einzelheiten "
+           "stehen im Protokoll); bitte versuchen Sie es noch einmal oder formulieren Sie es anders."}
+_STOPPED = {"en": "The assistant stopped without a reply ({reason}).",
+            "de": "Der Assistent hat ohne Antwort aufgehört ({reason})."}
 
 
 class ReplyAudit(BaseModel):
@@ -240,8 +245,9 @@ class Conversation:
         conflicts: list[Conflict] = []
         diagnosis = None
         status: RunStatus
+        language = run.language if run.language in ("en", "de") else "en"
         if failure is not None:
-            status, message = "error", failure
+            status, message = "error", _FAILED[language] if failure == TEAM_FAILED else failure
         elif run.question is not None:
             status, message = "needs_clarification", reply or run.question.question
         elif proposal is not None:
@@ -256,7 +262,7 @@ class Conversation:
             plan = session.latest_plan()
         else:
             status = "error"
-            message = f"The assistant stopped without a reply ({stop_reason or 'no reason given'})."
+            message = _STOPPED[language].format(reason=stop_reason or "-")
         if failure is None:
             message, audit = self._check_claims(message, reply, audit)
         requests = (
@@ -264,7 +270,6 @@ class Conversation:
             if proposal is not None and len(proposal.requests) == len(session.draft)
             else list(session.draft)
         )
-        language = run.language if run.language in ("en", "de") else "en"
         readings: list[str] = []
         if status in ("proposed", "infeasible"):
             readings = [reading_line(r, session.home, lang=language) for r in requests]  # type: ignore[arg-type]

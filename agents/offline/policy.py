@@ -181,7 +181,7 @@ class Coordinator:
         h = self.turns[-1]
         reading = self.read(h)
         if reading is None:
-            return Decision(text="I do not know the current time or time zone, so I cannot plan yet.")
+            return Decision(text=render.T["en"]["no_clock"])
         tail = self.messages[h + 1:]
         if not tail:
             return self.act(reading)
@@ -326,14 +326,15 @@ class Coordinator:
         if _is_from(last, "scheduler"):
             view = _load(PlanView, text_of(last))
             if view is None:
-                return Decision(text=f"The scheduler could not plan: {_error_text(text_of(last))}")
+                return Decision(text=render.T[lang]["scheduler_failed"].format(error=_error_text(text_of(last))))
+            names = {d.id: d.label if lang == "en" else d.label[:1].upper() + d.label[1:] for d in self.vocab.devices}
             return Decision(text=render.render_proposal(
-                view, approval_note=reading.refused, lang=lang, notes=self.notes(reading, view),
+                view, approval_note=reading.refused, lang=lang, notes=self.notes(reading, view), names=names,
             ))
         if _is_from(last, "forecaster"):
             forecast = _load(ForecastSummary, text_of(last))
             if forecast is None:
-                return Decision(text=f"The forecast failed: {_error_text(text_of(last))}")
+                return Decision(text=render.T[lang]["forecast_failed"].format(error=_error_text(text_of(last))))
             if reading.question == "price":
                 return Decision(text=render.render_price(forecast, lang))
             weather = bool(re.search(r"weather|wetter|rain|regen|sunny|sonnig|cloud|wolk", reading.norm.text))
@@ -373,7 +374,7 @@ class Coordinator:
         if name == "what_if":
             what = _load(WhatIfResult, result.content)
             changed = [c.get("device", "") for c in (_json(calls[-1].arguments) or {}).get("upsert", [])] if calls else []
-            return Decision(text=render.render_what_if(what, changed) if what else _error_text(result.content))
+            return Decision(text=render.render_what_if(what, changed, lang) if what else _error_text(result.content))
         if name == "record_state":
             lines = [render.render_state(s, lang) for s in (_load(StateRecorded, r.content) for r in results.content) if s]
             return Decision(text=" ".join(lines) or _error_text(result.content))
@@ -382,7 +383,7 @@ class Coordinator:
             if draft is not None and not draft.requests:
                 names = {d.id: d.label for d in self.vocab.devices}
                 return Decision(text=render.render_cancelled(draft, names, lang))
-            return Decision(text="The requests are updated; the scheduler will plan them.")
+            return Decision(text=render.T[lang]["updated"])
         check = _load(ReplyCheck, result.content)
         if check is not None:
             return Decision(text="Checked.")

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from agents.session import PlanningSession
 from agents.tools import (
+    AlternativeView,
+    BindingView,
     DraftResult,
     Explanation,
     ForecastSummary,
@@ -53,6 +55,19 @@ T: dict[str, dict[str, str]] = {
         "price_good": "So now is a good time.", "price_wait": "So it is cheaper to wait: I can plan it for you.",
         "weather": "I have no weather service; from the solar forecast",
         "optimiser_failed": "The optimiser could not finish: {message}.",
+        "fallback_none": "I could not write a reply I can vouch for. Please ask again.",
+        "scheduler_failed": "The scheduler could not plan: {error}.", "forecast_failed": "The forecast failed: {error}.",
+        "updated": "The requests are updated; the scheduler will plan them.",
+        "no_clock": "I do not know the current time or time zone, so I cannot plan yet.",
+        "fallback": "Here is the plan (numbers from the optimiser)",
+        "everything": "everything",
+        "if": "If {condition}, ", "if_done_by": "the {name} must be done by {at}",
+        "if_changed": "the {name} changes as you say", "if_and": " and ", "if_that": "that changes",
+        "if_fails": "it would not work. ", "if_error": "the optimiser could not finish: {message}.",
+        "if_cost": "the plan would cost {cost}", "if_diff": ", {diff} {more} than the current proposal.",
+        "if_more": "more", "if_less": "less", "if_same": ", the same as the current proposal.",
+        "if_adopted": "This is now the proposal. Approve it to make it the active plan.",
+        "if_kept": "The current proposal is unchanged; say 'do it' to switch to this one.",
         "why_no_plan": "I explain the plans I make: electricity prices change by the hour, so Hearth "
         "moves flexible loads to cheap hours, uses solar power when it is there, and keeps the "
         "limits and house rules of the home file. Ask me for a plan, then ask why something runs when it does.",
@@ -87,12 +102,49 @@ T: dict[str, dict[str, str]] = {
         "price_good": "Jetzt ist also ein guter Zeitpunkt.", "price_wait": "Warten ist also günstiger: ich kann es für Sie planen.",
         "weather": "Einen Wetterdienst habe ich nicht; laut Solarprognose",
         "optimiser_failed": "Der Optimierer ist nicht fertig geworden: {message}.",
+        "fallback_none": "Ich konnte keine Antwort schreiben, für die ich einstehen kann. Bitte fragen Sie noch einmal.",
+        "scheduler_failed": "Der Planer konnte nicht planen: {error}.", "forecast_failed": "Die Prognose ist fehlgeschlagen: {error}.",
+        "updated": "Die Wünsche sind eingetragen; der Planer plant sie.",
+        "no_clock": "Ich kenne die aktuelle Uhrzeit oder Zeitzone nicht und kann deshalb noch nicht planen.",
+        "fallback": "Hier ist der Plan (Zahlen vom Optimierer)",
+        "everything": "alles",
+        "reach": "{pct}% bis {at}", "finish": "fertig bis {at}", "finish_named": "{name} fertig bis {at}",
+        "if": "Wenn {condition}, ", "if_done_by": "{name} bis {at} fertig sein muss",
+        "if_changed": "{name} sich so ändert", "if_and": " und ", "if_that": "sich das so ändert",
+        "if_fails": "würde es nicht gehen. ", "if_error": "wäre der Optimierer nicht fertig geworden: {message}.",
+        "if_cost": "würde der Plan {cost} kosten", "if_diff": ", {diff} {more} als der aktuelle Vorschlag.",
+        "if_more": "mehr", "if_less": "weniger", "if_same": ", genauso viel wie der aktuelle Vorschlag.",
+        "if_adopted": "Das ist jetzt der Vorschlag. Genehmigen Sie ihn, um ihn zum aktiven Plan zu machen.",
+        "if_kept": "Der aktuelle Vorschlag bleibt; sagen Sie 'mach das', um zu diesem zu wechseln.",
         "why_no_plan": "Ich erkläre die Pläne, die ich mache: Strompreise ändern sich stündlich, "
         "deshalb verschiebt Hearth flexible Verbraucher in günstige Stunden, nutzt Solarstrom, wenn "
         "er da ist, und hält die Grenzen und Hausregeln der Hausdatei ein. Fragen Sie nach einem "
         "Plan, dann erkläre ich, warum etwas wann läuft.",
     },
 }
+#: Why a German reply cannot meet a request, by the diagnosis's binding kind (English replies
+#: quote the diagnosis's own message, which carries its numbers).
+BINDING_DE: dict[str, str] = {
+    "ev_charger_power": "{name} schafft {wish} nicht: das Ladegerät liefert nicht genug bis dahin",
+    "grid_import_limit": "{name} schafft {wish} nicht: der Netzanschluss lässt nicht genug Leistung übrig",
+    "quiet_hours": "{name}: die Zeit vor der Frist liegt in den Ruhezeiten",
+    "appliance_window": "{name}: vor der Frist passt kein ganzer Durchlauf in die erlaubten Zeiten",
+    "battery_power": "{name} schafft {wish} nicht: die Ladeleistung reicht nicht",
+    "dependency_order": "{name}: mit der Reihenfolge der Hausdatei passt nicht alles vor die Frist",
+    "combination": "alle Wünsche zusammen passen nicht in die Zeit",
+}
+#: German notes for the plan's conflicts, by kind.
+CONFLICT_DE: dict[str, str] = {
+    "grid_limit": "Der Netzbezug kommt nahe an die Anschlussgrenze des Hauses.",
+    "quiet_hours": "Der Plan lässt {names} in den Ruhezeiten laufen.",
+    "window": "Der Plan lässt {names} außerhalb der erlaubten Zeiten laufen.",
+    "dependency_order": "Die Reihenfolge von {names} widerspricht einer Regel der Hausdatei.",
+    "overlap": "{names} laufen gleichzeitig.",
+    "battery_reserve": "Die Hausbatterie sinkt bis auf ihre Notstromreserve.",
+    "active_plan": "Dieser Plan ändert den aktiven Plan für {names}.",
+    "nothing_to_do": "Für {names} ist nichts zu tun.",
+}
+
 APPROVAL_NOTE = T["en"]["approval"]
 HELP = T["en"]["help"]
 NOT_UNDERSTOOD = T["en"]["not_understood"]
@@ -161,22 +213,33 @@ def _totals(view: PlanView, lang: str = "en") -> str:
     return text + t["same"]
 
 
+def _name_of(view: PlanView, device: str, names: dict[str, str] | None = None) -> str:
+    """A device's name as the plan shows it, else as the home names it (else its id in words)."""
+    return next((run.name for run in view.runs if run.device == device),
+                (names or {}).get(device, device.replace("_", " ")))
+
+
 def _conflicts(view: PlanView, lang: str = "en") -> list[str]:
     lines = []
     for conflict in view.conflicts:
-        if conflict.severity in ("error", "warning"):
-            lines.append(f"{_t(lang)['note']}: {conflict.message}")
+        if conflict.severity not in ("error", "warning"):
+            continue
+        message = conflict.message
+        if lang == "de":
+            names = ", ".join(_name_of(view, d) for d in conflict.devices) or "Geräte"
+            message = CONFLICT_DE.get(conflict.kind, message).format(names=names)
+        lines.append(f"{_t(lang)['note']}: {message}")
     return lines
 
 
 def render_proposal(
     view: PlanView, *, heading: str | None = None, approval_note: bool = False, lang: str = "en",
-    notes: Sequence[str] = (),
+    notes: Sequence[str] = (), names: dict[str, str] | None = None,
 ) -> str:
     """A proposed (or active) plan; an infeasible or failed outcome is explained instead."""
     t = _t(lang)
     if view.status == "infeasible":
-        return render_infeasible(view, lang)
+        return render_infeasible(view, lang, names)
     if view.status == "error":
         return t["optimiser_failed"].format(message=view.message)
     if view.status == "none" or view.cost is None:
@@ -190,18 +253,51 @@ def render_proposal(
     return "\n".join(lines)
 
 
-def render_infeasible(view: PlanView, lang: str = "en") -> str:
+def render_infeasible(view: PlanView, lang: str = "en", names: dict[str, str] | None = None) -> str:
+    """Why the requests cannot all be met, and the numbered alternatives (the options offered)."""
     t = _t(lang)
     diagnosis = view.diagnosis
-    lines = [f"{t['cannot']}: {diagnosis.message if diagnosis else view.message}"]
+    reason = diagnosis.message if diagnosis else view.message
+    if lang == "de" and diagnosis is not None:
+        reason = "; ".join(_binding_de(view, b, names) for b in diagnosis.binding) or reason
+    lines = [f"{t['cannot']}: {reason}"]
     number = 0
     if diagnosis is not None:
         for binding in diagnosis.binding:
             for alternative in binding.alternatives:
                 number += 1
-                lines.append(f"{number}. {alternative.description}")
+                lines.append(f"{number}. {option_label(alternative, lang, view, names)}")
     lines.append(t["prefer"])
     return "\n".join(lines)
+
+
+def _binding_de(view: PlanView, binding: BindingView, names: dict[str, str] | None) -> str:
+    """The German reason of one binding constraint, from its kind and the request it is about."""
+    name = _name_of(view, binding.device, names) if binding.device else ""
+    request = _request_for(view.requests, binding.device) if binding.device else None
+    wish = ""
+    if request is not None and request.deadline is not None:
+        amount = f"{_num(request.target_soc_pct, 1)}% " if request.target_soc_pct is not None else (
+            f"{_num(request.energy_kwh)} kWh " if request.energy_kwh is not None else "")
+        wish = f"{amount}bis {when(request.deadline, 'de')}"
+    template = BINDING_DE.get(binding.kind, "{name}: das geht so nicht")
+    return template.format(name=name, wish=wish or "das")
+
+
+def option_label(
+    alternative: AlternativeView, lang: str, view: PlanView | None = None, names: dict[str, str] | None = None
+) -> str:
+    """An alternative in the homeowner's language: the tool's own words in English, else rendered
+    from its typed fields ("68% bis Di 20:00", "fertig bis Mi 07:00")."""
+    if lang == "en" or alternative.deadline is None:
+        return alternative.description
+    t = _t(lang)
+    at = when(alternative.deadline, lang)
+    if alternative.target_soc_pct is not None:
+        return t["reach"].format(pct=_num(alternative.target_soc_pct, 1), at=at)
+    if view is not None and alternative.device:
+        return t["finish_named"].format(name=_name_of(view, alternative.device, names), at=at)
+    return t["finish"].format(at=at)
 
 
 def render_cost(view: PlanView, lang: str = "en") -> str:
@@ -233,6 +329,12 @@ def render_explanation(exp: Explanation, lang: str = "en") -> str:
         ]
         if exp.pv_energy_kwh_during_run > 0:
             lines.append(f"Die Solaranlage liefert während des Laufs {_num(exp.pv_energy_kwh_during_run)} kWh.")
+        lines.append(
+            f"Es darf von {when(exp.window_start, lang)} bis {when(exp.window_end, lang)} laufen; die Preise "
+            f"liegen in dieser Zeit zwischen {price(exp.window_price_min_per_kwh, cur)} "
+            f"({when(exp.window_price_min_at, lang)}) und {price(exp.window_price_max_per_kwh, cur)} "
+            f"({when(exp.window_price_max_at, lang)})."
+        )
         if exp.at is not None and exp.price_at_per_kwh is not None:
             running = ", ".join(exp.running_at) if exp.running_at else "nichts Flexibles"
             lines.append(f"Um {when(exp.at, lang)} kostet Strom {price(exp.price_at_per_kwh, cur)}; dann läuft: {running}.")
@@ -265,34 +367,34 @@ def render_explanation(exp: Explanation, lang: str = "en") -> str:
     return " ".join(lines)
 
 
-def render_what_if(result: WhatIfResult, changed: Sequence[str]) -> str:
+def render_what_if(result: WhatIfResult, changed: Sequence[str], lang: str = "en") -> str:
+    """"What if I leave at 6?": the changed plan's cost against the proposal, in either language."""
+    t = _t(lang)
     described = []
     for device in changed:
         request = _request_for(result.requests, device)
-        name = next((r.name for r in result.runs if r.device == device), device.replace("_", " "))
+        name = _name_of(result, device)
+        name = name.lower() if lang == "en" else name
         if request is not None and request.deadline is not None:
-            described.append(f"the {name.lower()} must be done by {when(request.deadline)}")
+            described.append(t["if_done_by"].format(name=name, at=when(request.deadline, lang)))
         else:
-            described.append(f"the {name.lower()} changes as you say")
-    condition = " and ".join(described) or "that changes"
+            described.append(t["if_changed"].format(name=name))
+    condition = t["if"].format(condition=t["if_and"].join(described) or t["if_that"])
     if result.status == "infeasible":
-        return f"If {condition}, it would not work. " + render_infeasible(result)
+        return condition + t["if_fails"] + render_infeasible(result, lang)
     if result.status != "proposed" or result.cost is None:
-        return f"If {condition}, the optimiser could not finish: {result.message}."
+        return condition + t["if_error"].format(message=result.message)
     cur = result.currency
-    lines = [f"If {condition}, the plan would cost {money(result.cost, cur)}"]
+    lines = [condition + t["if_cost"].format(cost=money(result.cost, cur))]
     if result.cost_difference is not None and abs(result.cost_difference) >= 0.005:
-        more = "more" if result.cost_difference > 0 else "less"
-        lines[0] += f", {money(result.cost_difference, cur)} {more} than the current proposal."
+        more = t["if_more"] if result.cost_difference > 0 else t["if_less"]
+        lines[0] += t["if_diff"].format(diff=money(result.cost_difference, cur), more=more)
     elif result.cost_difference is not None:
-        lines[0] += ", the same as the current proposal."
+        lines[0] += t["if_same"]
     else:
         lines[0] += "."
-    lines.extend(_runs(result))
-    if result.adopted:
-        lines.append("This is now the proposal. Approve it to make it the active plan.")
-    else:
-        lines.append("The current proposal is unchanged; say 'do it' to switch to this one.")
+    lines.extend(_runs(result, lang))
+    lines.append(t["if_adopted"] if result.adopted else t["if_kept"])
     return "\n".join(lines)
 
 
@@ -310,8 +412,13 @@ def render_forecast(fs: ForecastSummary, lang: str = "en", *, weather: bool = Fa
             lines.append("Die Solaranlage liefert in dieser Zeit nichts.")
         lines.append(
             f"Strom kostet zwischen {price(fs.import_price_min_per_kwh, cur)} ({when(fs.import_price_min_at, lang)}) "
-            f"und {price(fs.import_price_max_per_kwh, cur)} ({when(fs.import_price_max_at, lang)})."
+            f"und {price(fs.import_price_max_per_kwh, cur)} ({when(fs.import_price_max_at, lang)}), "
+            f"im Mittel {price(fs.import_price_mean_per_kwh, cur)}."
         )
+        lines.append(f"Der Grundverbrauch des Haushalts liegt bei etwa {_num(fs.base_load_energy_kwh)} kWh.")
+        if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
+            lines.append(f"Am saubersten ist der Strom um {when(fs.co2_min_at, lang)} "
+                         f"({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh).")
         return " ".join(lines)
     lines = [f"{_t(lang)['weather']}:"] if weather else []
     lines.append(
@@ -337,7 +444,7 @@ def render_forecast(fs: ForecastSummary, lang: str = "en", *, weather: bool = Fa
 
 def render_cancelled(result: DraftResult, names: dict[str, str], lang: str = "en") -> str:
     article = "the " if lang == "en" else ""
-    cancelled = ", ".join(f"{article}{names.get(d, d)}" for d in result.cancelled) or "everything"
+    cancelled = ", ".join(f"{article}{names.get(d, d)}" for d in result.cancelled) or _t(lang)["everything"]
     return _t(lang)["cancelled"].format(names=cancelled)
 
 
@@ -362,6 +469,7 @@ def render_price(fs: ForecastSummary, lang: str = "en") -> str:
 def render_fallback(session: PlanningSession) -> str:
     """A reply built from the session's latest tool facts, for a model reply that failed its audit."""
     view = get_plan(session, NoArgs())
+    t = _t(session.language)
     if view.status == "none":
-        return "I could not write a reply I can vouch for. Please ask again."
-    return render_proposal(view, heading="Here is the plan (numbers from the optimiser)", lang=session.language)
+        return t["fallback_none"]
+    return render_proposal(view, heading=t["fallback"], lang=session.language)

@@ -118,6 +118,7 @@ class ConflictView(StrictModel):
     severity: Literal["info", "warning", "error"]
     message: str
     resolutions: list[str]
+    devices: list[str] = Field(default_factory=list)
 
 
 class AlternativeView(StrictModel):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from agents.session import PlanningSession
-from agents.tools.models import NoArgs, Option, PlanView, WhatIfArgs, WhatIfResult
+from agents.tools.models import AlternativeView, NoArgs, Option, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
+from tools.home import Home
 from tools.planning import schedule
+from tools.reading import local_time
 
 
 def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
@@ -32,14 +34,25 @@ def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
     session.pending = None
     session.what_if = None
     view = plan_view(session.home, outcome)
-    session.options = options_of(view)
+    session.options = options_of(view, session.home, session.language)
     session.run.options = list(session.options)
     binding = [b.device for b in (outcome.diagnosis.binding if outcome.diagnosis else []) if b.device]
     session.focus = binding or [r.device for r in session.draft]
     return view
 
 
-def options_of(view: PlanView) -> list[Option]:
+def option_label(alternative: AlternativeView, home: Home, lang: str) -> str:
+    """An alternative in the homeowner's language: the diagnosis's words in English, else from its
+    typed fields ("68% bis Di 20:00", "Dishwasher fertig bis Mi 07:00")."""
+    if lang != "de" or alternative.deadline is None or alternative.device is None:
+        return alternative.description
+    at = local_time(alternative.deadline, home.timezone, "de")
+    if alternative.target_soc_pct is not None:
+        return f"{alternative.target_soc_pct:g}% bis {at}"
+    return f"{home.label(alternative.device)} fertig bis {at}"
+
+
+def options_of(view: PlanView, home: Home, lang: str = "en") -> list[Option]:
     """The diagnosis's alternatives as options the homeowner can choose, with their changes."""
     options: list[Option] = []
     for binding in view.diagnosis.binding if view.diagnosis else []:
@@ -47,7 +60,7 @@ def options_of(view: PlanView) -> list[Option]:
             if alternative.device is None:
                 continue
             options.append(Option(
-                label=alternative.description, device=alternative.device,
+                label=option_label(alternative, home, lang), device=alternative.device,
                 deadline=alternative.deadline.isoformat() if alternative.deadline else None,
                 earliest_start=alternative.earliest_start.isoformat() if alternative.earliest_start else None,
                 target_soc_pct=alternative.target_soc_pct, energy_kwh=alternative.energy_kwh,

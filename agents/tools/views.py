@@ -45,7 +45,8 @@ def round_qty(value: float) -> float:
 
 def conflict_views(conflicts: Sequence[Conflict]) -> list[ConflictView]:
     return [
-        ConflictView(kind=c.kind, severity=c.severity, message=c.message, resolutions=c.resolutions)
+        ConflictView(kind=c.kind, severity=c.severity, message=c.message, resolutions=c.resolutions,
+                     devices=list(c.devices))
         for c in conflicts
     ]
 
@@ -107,5 +108,5 @@ def plan_view(home: Home, outcome: ScheduleOutcome | None, *, active: Plan | Non
             requests=list(plan.requests),
         )
     elif outcome is not None:
-        view.update(requests=[])
+        view.update(requests=list(outcome.requests))  # what could not be met
     return PlanView(**view)
