@@ -25,6 +25,7 @@ spoke and the reply is verified or was rewritten :data:`MAX_REWRITES` times; or 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 
@@ -102,9 +103,42 @@ class CoordinatorContext(BufferedChatCompletionContext):
         ]
 
 
+class RunContext(BufferedChatCompletionContext):
+    """The current run's messages only (from its clock line on): what the forecaster, the
+    scheduler and the auditor need to act (their tools read the session for everything else)."""
+
+    async def get_messages(self) -> list[LLMMessage]:
+        messages = await super().get_messages()
+        starts = [i for i, m in enumerate(messages) if isinstance(m, UserMessage) and m.source == "clock"]
+        return messages[starts[-1]:] if starts else messages
+
+
+class AuditContext(RunContext):
+    """The auditor's view of the run: the scheduler's and the forecaster's results cut to their
+    status (its tools read the proposal and the reply from the session), the rest as it is."""
+
+    async def get_messages(self) -> list[LLMMessage]:
+        messages = await super().get_messages()
+        return [_status_only(m) if isinstance(m, UserMessage) and m.source in ("scheduler", "forecaster")
+                else m for m in messages]
+
+
+def _status_only(message: UserMessage) -> UserMessage:
+    try:
+        data = json.loads(message.content) if isinstance(message.content, str) else None
+    except ValueError:
+        return message
+    if not isinstance(data, dict):
+        return message
+    kept = {k: data[k] for k in ("ok", "status", "plan_id", "message") if k in data}
+    return UserMessage(source=message.source, content=json.dumps(kept))
+
+
 def _context(role: str, session: PlanningSession) -> BufferedChatCompletionContext:
+    if role == "auditor":
+        return AuditContext(buffer_size=CONTEXT_MESSAGES[role])
     if role != "coordinator":
-        return BufferedChatCompletionContext(buffer_size=CONTEXT_MESSAGES[role])
+        return RunContext(buffer_size=CONTEXT_MESSAGES[role])
     context = CoordinatorContext(buffer_size=CONTEXT_MESSAGES[role])
     context.session = session
     return context

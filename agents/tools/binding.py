@@ -123,9 +123,10 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
         )
 
     def return_value_as_string(self, value: Any) -> str:
-        """JSON of the result (datetimes as ISO 8601), which is what the model reads."""
+        """JSON of the result (datetimes as ISO 8601), which is what the model reads; fields
+        without a value are left out (fewer tokens, nothing lost)."""
         if isinstance(value, BaseModel):
-            return value.model_dump_json()
+            return value.model_dump_json(exclude_none=True)
         return str(value)
 
     def call(self, args: StrictModel) -> BaseModel:
@@ -138,20 +139,24 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
         return result
 
 
-def compact_schema(node: Any) -> Any:
-    """Drop ``title`` keys, ``default: null`` and ``anyOf: [X, null]`` wrappers, recursively.
+def compact_schema(node: Any, *, top: bool = True) -> Any:
+    """Drop ``title`` keys, empty or false defaults, ``anyOf: [X, null]`` wrappers and, below the
+    top level, ``additionalProperties: false``, recursively.
 
-    Optional fields stay optional (they are not in ``required``); the model just reads less.
+    Optional fields stay optional (they are not in ``required``) and unknown fields are still
+    refused (pydantic validates every call); the model just reads less.
     """
     if isinstance(node, list):
-        return [compact_schema(item) for item in node]
+        return [compact_schema(item, top=False) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {k: compact_schema(v) for k, v in node.items() if k != "title"}
+    out = {k: compact_schema(v, top=False) for k, v in node.items() if k != "title"}
     if isinstance(node.get("properties"), dict):
-        out["properties"] = {k: compact_schema(v) for k, v in node["properties"].items()}
-    if out.get("default", 0) is None:
+        out["properties"] = {k: compact_schema(v, top=False) for k, v in node["properties"].items()}
+    if "default" in out and out["default"] in (None, False, []):
         del out["default"]
+    if not top and out.get("additionalProperties") is False:
+        del out["additionalProperties"]
     options = out.get("anyOf")
     if isinstance(options, list):
         kept = [o for o in options if o != {"type": "null"}]
@@ -201,4 +206,4 @@ def workbench_for(role: str, session: PlanningSession) -> SessionWorkbench:
 
 def result_json(result: BaseModel) -> str:
     """A result as the model sees it (what AutoGen's BaseTool sends)."""
-    return json.dumps(result.model_dump(mode="json"))
+    return json.dumps(result.model_dump(mode="json", exclude_none=True))

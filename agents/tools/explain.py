@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,8 @@ def explain(session: PlanningSession, args: ExplainArgs) -> Explanation:
     )
     power = _device_power(plan)
     at = resolve_when(args.at, _clock_of(session, plan), "at", allow_end=True) if args.at else None
+    if at is not None and at >= plan.horizon_end and at - timedelta(days=1) >= plan.horizon_start:
+        at -= timedelta(days=1)  # "why at 18:00?" asked at 18:00: the plan's first step, not tomorrow's
     at_step = axis.boundary_at_or_before(at) if at is not None else None
     if at_step is not None and not 0 <= at_step < axis.n_steps:
         raise RequestError("at", f"{args.at!r} is outside the plan ({plan.horizon_start} to {plan.horizon_end})")

@@ -132,7 +132,7 @@ class AlternativeView(StrictModel):
 
 class BindingView(StrictModel):
     kind: str
-    device: str | None
+    device: str | None = None
     message: str
     alternatives: list[AlternativeView]
 
@@ -179,7 +179,7 @@ class ForecastSummary(ToolOutput):
     export_price_max_per_kwh: float
     pv_energy_kwh: float
     pv_peak_kw: float
-    pv_peak_at: datetime | None
+    pv_peak_at: datetime | None = None
     base_load_energy_kwh: float
     base_load_peak_kw: float
     co2_min_g_per_kwh: float | None = None
@@ -227,7 +227,7 @@ class WhatIfArgs(UpdateRequestsArgs):
 
 
 class WhatIfResult(PlanView):
-    compared_with: str | None = Field(description="Id of the current proposal, if any.")
+    compared_with: str | None = Field(default=None, description="Id of the current proposal, if any.")
     cost_difference: float | None = Field(
         default=None, description="cost − current proposal's cost [currency]."
     )
@@ -235,7 +235,7 @@ class WhatIfResult(PlanView):
 
 
 class ConflictReport(ToolOutput):
-    plan_id: str | None
+    plan_id: str | None = None
     conflicts: list[ConflictView]
     errors: int
     warnings: int
