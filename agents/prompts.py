@@ -32,7 +32,7 @@ ROLES = ("coordinator", "forecaster", "scheduler", "auditor")
 PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 _QUOTED = r'"(?:[^"\\\n]|\\.)*"'
 DEVICE_LINE = re.compile(
-    r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target); "
+    r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target|water_heat|comfort); "
     rf"names: (?P<names>(?:{_QUOTED}(?:, {_QUOTED})*)?)"
     r"(?:; runs after: (?P<after>[a-z0-9_, ]*))?(?:; facts: (?P<facts>[a-z0-9_=.:+\-, ]*))?$",
     re.MULTILINE,
@@ -73,8 +73,9 @@ def _windows(windows: tuple) -> str:
     return "+".join(f"{w.start}-{w.end}" for w in windows)
 
 
-def device_facts(device: Battery | Ev | Appliance) -> tuple[tuple[str, str], ...]:
-    """The home-file facts of a device that decide a reading (see the module docstring)."""
+def device_facts(device: object) -> tuple[tuple[str, str], ...]:
+    """The home-file facts of a device that decide a reading (see the module docstring); tanks
+    and heat pumps have none here (their temperatures are the heat reader's)."""
     facts: list[tuple[str, str]] = []
     if isinstance(device, Ev):
         facts += [("charger_max_kw", _g(device.charger_max_kw)), ("max_soc_pct", _g(device.max_soc_pct)),
@@ -86,7 +87,7 @@ def device_facts(device: Battery | Ev | Appliance) -> tuple[tuple[str, str], ...
         facts += [("min_soc_pct", _g(device.min_soc_pct)), ("backup_reserve_pct", _g(device.backup_reserve_pct)),
                   ("max_soc_pct", _g(device.max_soc_pct)), ("soc_now_pct", _g(device.initial_soc_pct)),
                   ("max_charge_kw", _g(device.max_charge_kw))]
-    else:
+    elif isinstance(device, Appliance):
         facts.append(("cycle_minutes", str(device.cycle.total_minutes)))
         if device.quiet_hours:
             facts.append(("quiet_hours", _windows(device.quiet_hours)))

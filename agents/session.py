@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tools.demand_response import DemandResponseEvent
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
@@ -119,6 +120,9 @@ class PlanningSession:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
         The clarifying question waiting for an answer, if any.
+    events:
+        Demand-response events the home has been offered (from the runner, the HTTP API or
+        MQTT); every proposal then plans taking part and says what it costs and earns.
     """
 
     home: Home
@@ -135,6 +139,7 @@ class PlanningSession:
     what_if: dict[str, Any] | None = None
     reported_soc_pct: dict[str, float] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
+    events: list[DemandResponseEvent] = field(default_factory=list)
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 

@@ -96,6 +96,19 @@ def diagnosis_section(diagnosis: Diagnosis, tz_name: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def heat_section(plan: Plan) -> str:
+    """One line per water tank and room, the weather used, and what taking part in a
+    demand-response event earns (empty for a plan without them)."""
+    lines = []
+    if plan.heat is not None:
+        lines += [f"- {_escape(line.text)}" for line in plan.heat.lines]
+        if plan.heat.outdoor_temp_source:
+            lines.append(f"- outdoor temperature from {_escape(plan.heat.outdoor_temp_source)}")
+    if plan.demand_response is not None:
+        lines.append(f"- {_escape(plan.demand_response.message)}; approve to take part")
+    return "\n".join(lines)
+
+
 def plan_summary(plan: Plan, conflicts: Sequence[Conflict] = (), tz_name: str | None = None,
                  *, title: str = "Proposed plan") -> str:
     """The proposal as one Markdown message: heading, totals, runs table, conflicts."""
@@ -103,6 +116,9 @@ def plan_summary(plan: Plan, conflicts: Sequence[Conflict] = (), tz_name: str | 
         f"\n\n_Solver status: {plan.solve_status} — the plan is valid but not proven optimal._"
     )
     parts = [f"### {title}", totals(plan) + status, runs_table(plan, tz_name)]
+    heat = heat_section(plan)
+    if heat:
+        parts.append(heat)
     section = conflicts_section(conflicts)
     if section:
         parts.append(section)

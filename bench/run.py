@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pulp
+from heat_cases import HEAT_CASES, format_heat, heat_rows, heat_targets
 
 from tools.audit import audit_schedule
 from tools.errors import AuditError, SolverUnavailableError
@@ -681,6 +682,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     add("--skip-reference", action="store_true", help="only the scaling table")
     add("--skip-scaling", action="store_true", help="only the reference day")
+    add("--skip-heat", action="store_true", help="leave out the rows with a heat pump and tank")
     add("--progress", action="store_true", help="name each case on stderr as it starts")
     args = parser.parse_args(argv)
     if args.repeat is None:
@@ -728,6 +730,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 horizons, steps, devices, args.windows, args.repeat, options, progress
             )
         )
+        heat = (
+            []
+            if args.skip_heat
+            else heat_rows(
+                HEAT_CASES[:1] if quick else HEAT_CASES,
+                args.repeat,
+                options,
+                progress,
+                measure,
+                synthetic=synthetic_home,
+                requests_for=synthetic_requests,
+                device_order=DEVICE_ORDER,
+            )
+        )
     except SolverUnavailableError as err:
         sys.stderr.write(f"bench/run.py: {err}\n")
         return 2
@@ -757,7 +773,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "windows; devices = the first N of " + ", ".join(DEVICE_ORDER) + ")",
             *format_scaling(scaling),
         ]
-    targets = target_lines(reference, scaling)
+    if heat:
+        out += [
+            "",
+            f"Heat ({args.solver}; the scaling home in January with a heat pump and a 200 l tank; "
+            "+devices = the first N requested devices above)",
+            *format_heat(heat),
+        ]
+    targets = target_lines(reference, scaling) + heat_targets(heat)
     if targets:
         out += ["", *targets]
     print("\n".join(out))
@@ -774,6 +797,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "device_order": list(DEVICE_ORDER),
                 "rows": scaling,
             },
+            "heat": heat,
             "targets": targets,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -9,9 +9,12 @@ know about them either — so the saving Hearth reports is against what would re
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps, start_candidates
+from tools.heat_baseline import heat_baseline
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.scheduler.problem import Schedule, ScheduleProblem
@@ -31,14 +34,17 @@ def baseline_schedule(problem: ScheduleProblem) -> Schedule:
             power, end = _appliance_asap(problem, device, request, earliest)
             device_kw[device.id] = power
             ends[device.id] = end
+    heat_kw, temperature_c = heat_baseline(problem)
+    device_kw.update(heat_kw)
     load = problem.inputs.base_load_kw + sum(device_kw.values(), np.zeros(n))
-    return _self_consumption(problem, load, device_kw)
+    naive = _self_consumption(problem, load, device_kw)
+    return replace(naive, temperature_c=temperature_c)
 
 
 def _dependency_order(problem: ScheduleProblem) -> list[ResolvedRequest]:
     """Requests with every appliance after the appliances it depends on."""
     ordered: list[ResolvedRequest] = []
-    pending = list(problem.requests)
+    pending = list(problem.device_requests)
     while pending:
         for request in pending:
             device = problem.home.device(request.device)
@@ -95,7 +101,7 @@ def _self_consumption(
 ) -> Schedule:
     """Battery covers deficits and stores surpluses; the grid takes the rest."""
     n, dt = problem.n_steps, problem.step_hours
-    pv = problem.inputs.pv_kw
+    pv = problem.inputs.generation_kw
     export_limit = problem.home.grid.export_limit_kw
     battery: Battery | None = problem.home.battery
     charge, discharge = np.zeros(n), np.zeros(n)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
@@ -15,7 +16,10 @@ import numpy as np
 from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
 from tools.conflicts import plan_conflicts, request_conflicts
+from tools.demand_response import DemandResponseEvent, check_event
+from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
+from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
@@ -67,8 +71,14 @@ def schedule(
     options: ScheduleOptions | None = None,
     active_plan: Plan | None = None,
     inputs: PlanningInputs | None = None,
+    events: Sequence[DemandResponseEvent] = (),
 ) -> ScheduleOutcome:
     """Plan ``requests`` jointly for ``home`` from ``now``.
+
+    With demand-response ``events`` the same requests are planned twice: without the events
+    (the reference: what not taking part costs, and the baseline import of a reduction) and
+    with them; the plan returned takes part, and its ``demand_response`` section says what that
+    costs and earns. Like any plan it is only a proposal until the homeowner approves it.
 
     Raises :class:`~tools.errors.InputError` (or a subclass) for requests that do not fit the
     home or the horizon; every other outcome — including infeasible requests and solver time-outs —
@@ -79,7 +89,24 @@ def schedule(
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
     resolved = resolve_requests(home, axis, now, requests)
-    problem = ScheduleProblem(home, inputs, tuple(resolved), options or ScheduleOptions())
+    reference: Plan | None = None
+    if events:
+        for event in events:
+            check_event(event, axis)
+        without = schedule(home, now, requests, options=options, inputs=inputs)
+        if without.plan is None:
+            return without
+        reference = without.plan
+    problem = ScheduleProblem(
+        home,
+        inputs,
+        tuple(resolved),
+        options or ScheduleOptions(),
+        events=tuple(events),
+        reference_import_kw=(
+            None if reference is None else np.asarray(reference.series.grid_import_kw)
+        ),
+    )
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
@@ -125,6 +152,10 @@ def schedule(
         f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
         f"{plan.currency} less than running everything as soon as possible"
     )
+    if reference is not None:
+        summary = demand_response_summary(problem, found, plan, reference)
+        plan = plan.model_copy(update={"demand_response": summary})
+        message += "; " + summary.message
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
@@ -200,6 +231,7 @@ def make_plan(
         charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
     )
     devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
+    tank_temp_c, indoor_temp_c, bands = temperature_series(problem, found)
     battery = problem.home.battery
     net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
     if battery is not None:
@@ -226,6 +258,11 @@ def make_plan(
         ),
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
+        wind_kw=None if inputs.wind_kw is None else _round(inputs.wind_kw),
+        outdoor_temp_c=None if inputs.outdoor_temp_c is None else _round(inputs.outdoor_temp_c),
+        tank_temp_c=tank_temp_c,
+        indoor_temp_c=indoor_temp_c,
+        comfort_band_c=bands,
     )
     requests = [r.filled(now, axis) for r in problem.requests]
     return Plan(
@@ -248,6 +285,7 @@ def make_plan(
         devices=devices,
         runs=runs,
         series=series,
+        heat=heat_summary(problem, found),
     )
 
 
@@ -280,11 +318,7 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
     energy = power_kw * axis.step_hours
     device = problem.home.device(device_id)
-    kind = (
-        "battery"
-        if device is problem.home.battery
-        else ("ev_charge" if device in problem.home.evs else "appliance_run")
-    )
+    kind = RUN_KINDS.get(type(device).__name__, "appliance_run")
     return DeviceRun(
         device=device_id,
         kind=kind,  # type: ignore[arg-type]
@@ -293,6 +327,17 @@ def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> Devi
         energy_kwh=round(float(energy.sum()), 4),
         cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
     )
+
+
+RUN_KINDS = {
+    "Battery": "battery",
+    "Ev": "ev_charge",
+    "Appliance": "appliance_run",
+    "WaterTank": "water_tank",
+    "HeatPump": "heat_pump",
+    "DailyRunLoad": "daily_load",
+}
+"""The run kind of each type of device (``DeviceRun.kind``)."""
 
 
 def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
@@ -307,5 +352,7 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
         ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
+    if problem.events:  # taking part is another plan than not taking part
+        payload["events"] = [e.model_dump(mode="json") for e in problem.events]
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return "plan-" + digest[:12]

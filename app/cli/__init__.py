@@ -18,10 +18,12 @@ import logging
 import os
 import sys
 
+from app.cli.api import add_api_parsers
 from app.cli.args import HearthParser, add_verbose
 from app.cli.conversation import add_chat_parser, add_plan_parser
 from app.cli.evaluate import add_eval_parser
 from app.cli.plans import add_store_parsers
+from app.cli.run import add_run_parser
 from app.cli.schedule import add_schedule_parser
 from app.cli.ui import add_ui_parser
 from app.logs import configure_logging
@@ -40,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_ui_parser(subparsers)
     add_store_parsers(subparsers)
     add_eval_parser(subparsers)
+    add_run_parser(subparsers)
+    add_api_parsers(subparsers)
     for command in subparsers.choices.values():
         add_verbose(command)
     return parser

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
+from tools.home import HeatPump, WaterTank
 from tools.scheduler.build import BuiltModel
-from tools.scheduler.problem import Schedule
+from tools.scheduler.problem import Schedule, ScheduleProblem
 
 
 def _values(items: list[pulp.LpVariable | None] | list[pulp.LpVariable]) -> np.ndarray:
@@ -37,8 +38,25 @@ def extract_schedule(model: BuiltModel) -> Schedule:
         battery_discharge_kw=_clean(discharge),
         battery_soc_kwh=soc,
         device_kw={d: _clean(_expr_values(p)) for d, p in model.device_kw.items()},
+        temperature_c={
+            d: np.concatenate(([_initial_temp_c(problem, d)], _expr_values(list(temps))))
+            for d, temps in model.temperature_c.items()
+        },
+        shed_kwh={
+            d: float(sum((v.varValue or 0.0) * kwh for v, kwh in terms))
+            for d, terms in model.shed.items()
+        },
     )
     return schedule
+
+
+def _initial_temp_c(problem: ScheduleProblem, device_id: str) -> float:
+    """The temperature now of a tank or a heated room [°C]."""
+    device = problem.home.device(device_id)
+    if isinstance(device, WaterTank):
+        return device.temp_c
+    assert isinstance(device, HeatPump)
+    return device.indoor_temp_c
 
 
 def _clean(values: np.ndarray) -> np.ndarray:
