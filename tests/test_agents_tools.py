@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 
 import pytest
-from agents_helpers import NOW, flat_home
+from agents_helpers import EXAMPLES, NOW, flat_home
 from pydantic import ValidationError
 
 from agents.numbers import extract_mentions, verify_numbers
@@ -369,3 +369,21 @@ def test_device_table_round_trips(home: Home):
     assert set(entries) == {d.id for d in home.devices()}
     assert entries["ev"].kind == "ev_charge" and "tesla" in entries["ev"].names
     assert entries["tumble_dryer"].after == ("washing_machine",)
+
+
+def test_tool_schemas_leave_out_fields_of_device_kinds_the_home_lacks(home: Home):
+    """The Berlin example has no water tank or heat pump: update_requests' schema does not spend
+    tokens on target_temp_c, draw_litres, min/max_temp_c or mode; the heat example keeps them."""
+    from agents.tools.binding import tools_for
+    from tools.home import load_home
+
+    def fields(session: PlanningSession) -> set[str]:
+        tool = next(t for t in tools_for("coordinator", session) if t.name == "update_requests")
+        return set(tool.schema["parameters"]["properties"]["upsert"]["items"]["properties"])
+
+    plain = fields(PlanningSession(home=home, now=NOW))
+    assert {"deadline", "target_soc_pct", "energy_kwh"} <= plain
+    assert not plain & {"target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode"}
+    heat_home = load_home(EXAMPLES / "home-heat.yaml")
+    heat = fields(PlanningSession(home=heat_home, now=NOW))
+    assert {"target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode"} <= heat

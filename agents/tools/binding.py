@@ -37,6 +37,7 @@ from agents.tools.models import (
 from agents.tools.planning import get_plan, propose_plan, what_if
 from agents.tools.requests import ask_homeowner, record_state, update_requests
 from tools.errors import HearthError
+from tools.home import HeatPump, Home, WaterTank
 
 ToolFn = Callable[[PlanningSession, Any], BaseModel]
 
@@ -114,11 +115,16 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
 
     @property
     def schema(self) -> ToolSchema:
-        """The JSON schema without pydantic's titles and ``null`` alternatives (fewer tokens)."""
+        """The JSON schema without pydantic's titles and ``null`` alternatives, and without the
+        request fields of device kinds the home lacks (fewer tokens; a call naming one of them
+        is still validated and refused by the tool)."""
         schema = super().schema
+        parameters = without_fields(
+            compact_schema(dict(schema["parameters"])), unused_fields(self._session.home)
+        )
         return ToolSchema(
             name=schema["name"], description=schema.get("description", ""),
-            parameters=compact_schema(dict(schema["parameters"])),  # type: ignore[typeddict-item]
+            parameters=parameters,  # type: ignore[typeddict-item]
             strict=schema.get("strict", False),
         )
 
@@ -137,6 +143,35 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
             result = ToolFailure(tool=self.name, error=str(err), field=getattr(err, "field", None))
         self._session.record(self.name, result, ok=not isinstance(result, ToolFailure))
         return result
+
+
+#: Request fields that only mean something for some device kinds.
+_KIND_FIELDS = {
+    WaterTank: ("target_temp_c", "draw_litres"),
+    HeatPump: ("min_temp_c", "max_temp_c"),
+}
+
+
+def unused_fields(home: Home) -> frozenset[str]:
+    """Request fields no device of ``home`` takes (a home without a tank needs no draw_litres)."""
+    devices = home.devices()
+    unused = {name for kind, names in _KIND_FIELDS.items()
+              if not any(isinstance(d, kind) for d in devices) for name in names}
+    if not any(isinstance(d, WaterTank | HeatPump) for d in devices):
+        unused.add("mode")
+    return frozenset(unused)
+
+
+def without_fields(node: Any, names: frozenset[str]) -> Any:
+    """``node`` (a JSON schema) with the properties ``names`` removed wherever they appear."""
+    if isinstance(node, list):
+        return [without_fields(item, names) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: without_fields(v, names) for k, v in node.items()}
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: v for k, v in out["properties"].items() if k not in names}
+    return out
 
 
 def compact_schema(node: Any, *, top: bool = True) -> Any:
