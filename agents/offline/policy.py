@@ -313,7 +313,8 @@ class Coordinator:
                 continue
             for a, b in info.windows("quiet_hours"):
                 if _overlaps(start, request.deadline, a, b, self.tz):
-                    notes.append(t["quiet"].format(name=info.label, window=info.facts["quiet_hours"].replace("-", "–")))
+                    label = info.label if reading.lang == "en" else info.label[:1].upper() + info.label[1:]
+                    notes.append(t["quiet"].format(name=label, window=info.facts["quiet_hours"].replace("-", "–")))
                     break
         return notes
 

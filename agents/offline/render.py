@@ -7,6 +7,7 @@ Every number and time in these texts is copied from a tool result, formatted so 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -281,7 +282,9 @@ def _binding_de(view: PlanView, binding: BindingView, names: dict[str, str] | No
             f"{_num(request.energy_kwh)} kWh " if request.energy_kwh is not None else "")
         wish = f"{amount}bis {when(request.deadline, 'de')}"
     template = BINDING_DE.get(binding.kind, "{name}: das geht so nicht")
-    return template.format(name=name, wish=wish or "das")
+    text = template.format(name=name, wish=wish or "das")
+    window = re.search(r"\(([^()]*\d{2}:\d{2}[^()]*)\)", binding.message)  # "(22:00–07:00)"
+    return f"{text} ({window.group(1)})" if window else text
 
 
 def option_label(

@@ -186,8 +186,8 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
                 for name_key, device_id in names:
                     if len(key) < FUZZY_MIN_LENGTH or len(name_key) < FUZZY_MIN_LENGTH:
                         score = 100.0 if key == name_key else 0.0
-                    else:
-                        score = fuzz.ratio(key, name_key)
+                    else:  # one swap of neighbours is one typo ("modle 3" for "model 3")
+                        score = max(fuzz.ratio(key, name_key), FUZZY_MIN_SCORE if _swapped(key, name_key) else 0.0)
                     if score > scores.get(device_id, 0.0):
                         scores[device_id] = score
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])
@@ -237,6 +237,14 @@ def find_devices(text: str, vocab: Vocabulary) -> list[Mention]:
     specific = {m.device for m in found if m.device and not m.generic}
     found = [m for m in found if m.device or not (set(m.candidates) & specific)]
     return sorted(found, key=lambda m: m.start)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with two neighbouring letters swapped."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def _partners(a: str | None, b: str | None, vocab: Vocabulary) -> bool:

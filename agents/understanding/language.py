@@ -228,7 +228,7 @@ EN = Words(
     r"not (?:below|under)|never (?:below|under)|at least|minimum of|floor of|reserve of)\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)",
     no_ev_discharge=r"(?:do not (?:discharge|drain|empty|use) (?:the |my )?(?:home )?battery "
-    r"(?:into|for|to charge) (?:the )?(?:car|ev)|(?:the )?(?:home )?battery (?:should|must) not "
+    r"(?:into|for|to charge) (?:the )?(?:car|ev|it)|(?:the )?(?:home )?battery (?:should|must) not "
     r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home )?battery|"
     r"not from the (?:home )?battery)",
     cost=r"(?:cheapest|cheaply|cheap|cheaper|lowest cost|lowest price|least money|save money|"
@@ -424,7 +424,7 @@ DE = Words(
     r"mach|machen|macht|vorheizen|heizen|heize|aufheizen|waschen|trocknen|spülen|plane|"
     r"planen|fertig|voll|gerät|geräte|maschine|maschinen|ding|ladung|programm|zeit|wann|"
     r"was|wie|warum|welche|welches|welcher|günstig|günstigsten|hearth|halb|kurz|lang|eco|"
-    r"normal|heute|morgen|abend|früh)",
+    r"normal|heute|morgen|abend|früh|draus|daraus|davon|drauf|damit|dafür|stattdessen|lieber)",
     q_why=r"(?:warum|wieso|weshalb|aus welchem grund)",
     q_cost=r"(?:was kostet|wie ?viel kostet|wie teuer|was spare ich|wie ?viel spare ich|"
     r"kosten(?: das| die)?\?|was zahle ich|wie ?viel zahle ich)",
