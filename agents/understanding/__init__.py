@@ -8,8 +8,13 @@ Layout
 ``times``      clock times, day words, day parts, relative times (weekdays and dates:
                :mod:`dateparser`)
 ``amounts``    charge levels, energy, "full", "half full", distances, power
+``model``      the reading's types (:class:`Reading`, :class:`ReadRequest`, :class:`Ask`, ...)
+``moves``      conversation moves, questions, charge levels reported
+``clauses``    requests: mentions, clauses, shared facts, the device under discussion
+``problems``   limits, what to ask, house rules, coverage
 ``reader``     :func:`understand`: one message (and the conversation so far) → a :class:`Reading`
 ``facts``      what a message states explicitly, for the tools to check a model's requests
+``heat``       temperatures, bands, hot-water draws and modes (the heat helper's words)
 
 Why these libraries: see the README's "Understanding" section (an evaluation of dateparser,
 ctparse, recognizers-text and parsedatetime on the corpus classes).
