@@ -8,7 +8,7 @@ What counts as a number in the reply
 * clock times — ``07:00``, ``7am``, ``7:30 pm``, ``noon``, ``midnight`` — compared as local minutes
   of the day with the times in the results (ISO 8601 times are converted to the home's zone, and
   ``HH:MM`` written inside result texts count too);
-* dates — ``2026-11-25``, ``25 Nov``, ``Nov 25`` — compared by day of month;
+* dates — ``2026-11-25``, ``25 Nov``, ``25. Nov``, ``Nov 25`` — compared by day of month;
 * other numbers — ``7.73``, ``80%``, ``30 kWh``, ``24 ct`` (cents are divided by 100) — compared
   with every number in the results, and with every number written inside result texts.
 
@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = r"(?:jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez)[a-zä]*\.?"
 
 _ISO = re.compile(
     r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\b"
@@ -38,9 +38,9 @@ _AMPM = re.compile(r"(?<![\w:])(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.
 _CLOCK = re.compile(r"(?<![\w:])(\d{1,2}):(\d{2})(?![\d:])")
 _WORD_TIMES = {"noon": 720, "midday": 720, "midnight": 0}
 _WORD_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
-_DAY_MONTH = re.compile(rf"(?<![\w])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}", re.IGNORECASE)
+_DAY_MONTH = re.compile(rf"(?<![\w])(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?{_MONTH}", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w])", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")  # a decimal comma (German replies) too
 
 _UNIT_WORDS = {"kwh", "kw", "wh", "w", "h", "min", "ct", "g", "kg", "am", "pm", "st", "nd", "rd",
                "th", "x"}
@@ -120,7 +120,7 @@ def extract_mentions(text: str, *, strict: bool = True) -> list[Mention]:
             continue
         if _inside_identifier(text, m.start(), m.end()):
             continue
-        raw = m.group(0)
+        raw = m.group(0).replace(",", ".")
         value = float(raw)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         after = text[m.end():]

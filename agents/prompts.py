@@ -5,12 +5,15 @@ aliases, ``after`` dependencies); never a number a tool computes. :func:`fill` r
 whose placeholders and values differ, so a prompt can never reach a model half filled.
 
 The device table has one line per device,
-``- <id>: <kind>; names: "<a>", "<b>"[; runs after: <ids>]``. Names and aliases come from the
-home file, so they are quoted as JSON strings (quotes, backslashes and line breaks escaped) on
-top of the home file's own rule that they hold only letters, digits, spaces and ``- ' . & ( ) +
-/ _`` (:func:`tools.home.clock.check_label`): no text in a home file can end a line of the table
-or speak outside its quotes. The table is written for the model to read and is also what the
-offline model parses (:func:`parse_devices`).
+``- <id>: <kind>; names: "<a>", "<b>"[; runs after: <ids>][; facts: key=value, ...]``. Names and
+aliases come from the home file, so they are quoted as JSON strings (quotes, backslashes and line
+breaks escaped) on top of the home file's own rule that they hold only letters, digits, spaces and
+``- ' . & ( ) + / _`` (:func:`tools.home.clock.check_label`): no text in a home file can end a line
+of the table or speak outside its quotes. The facts are home-file values that decide what can be
+asked (``charger_max_kw``, ``max_soc_pct``, ``default_target_soc_pct``, ``soc_now_pct``,
+``consumption_kwh_per_100km``, ``min_soc_pct``, ``backup_reserve_pct``, ``cycle_minutes``,
+``quiet_hours``, ``allowed_windows``): numbers and clock windows only. The table is written for
+the model to read and is also what the offline model parses (:func:`parse_devices`).
 """
 
 from __future__ import annotations
@@ -21,17 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.errors import InputError
-from tools.home import Appliance, Home
+from tools.home import Appliance, Battery, Ev, Home
 from tools.requests import kind_for
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 ROLES = ("coordinator", "forecaster", "scheduler", "auditor")
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 _QUOTED = r'"(?:[^"\\\n]|\\.)*"'
 DEVICE_LINE = re.compile(
-    r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target); "
+    r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target|water_heat|comfort); "
     rf"names: (?P<names>(?:{_QUOTED}(?:, {_QUOTED})*)?)"
-    r"(?:; runs after: (?P<after>[a-z0-9_, ]*))?$",
+    r"(?:; runs after: (?P<after>[a-z0-9_, ]*))?(?:; facts: (?P<facts>[a-z0-9_=.:+\-, ]*))?$",
     re.MULTILINE,
 )
 QUOTED_NAME = re.compile(_QUOTED)
@@ -49,6 +52,7 @@ class DeviceEntry:
     kind: str
     names: tuple[str, ...]
     after: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 def device_names(device_id: str, name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
@@ -61,14 +65,58 @@ def device_names(device_id: str, name: str, aliases: tuple[str, ...]) -> tuple[s
     return tuple(names)
 
 
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+def _windows(windows: tuple) -> str:
+    return "+".join(f"{w.start}-{w.end}" for w in windows)
+
+
+def device_facts(device: object) -> tuple[tuple[str, str], ...]:
+    """The home-file facts of a device that decide a reading (see the module docstring); tanks
+    and heat pumps have none here (their temperatures are the heat reader's)."""
+    facts: list[tuple[str, str]] = []
+    if isinstance(device, Ev):
+        facts += [("charger_max_kw", _g(device.charger_max_kw)), ("max_soc_pct", _g(device.max_soc_pct)),
+                  ("default_target_soc_pct", _g(device.default_target_soc_pct)),
+                  ("soc_now_pct", _g(device.current_soc_pct)), ("battery_kwh", _g(device.battery_kwh))]
+        if device.consumption_kwh_per_100km is not None:
+            facts.append(("consumption_kwh_per_100km", _g(device.consumption_kwh_per_100km)))
+    elif isinstance(device, Battery):
+        facts += [("min_soc_pct", _g(device.min_soc_pct)), ("backup_reserve_pct", _g(device.backup_reserve_pct)),
+                  ("max_soc_pct", _g(device.max_soc_pct)), ("soc_now_pct", _g(device.initial_soc_pct)),
+                  ("max_charge_kw", _g(device.max_charge_kw))]
+    elif isinstance(device, Appliance):
+        facts.append(("cycle_minutes", str(device.cycle.total_minutes)))
+        if device.quiet_hours:
+            facts.append(("quiet_hours", _windows(device.quiet_hours)))
+        if _windows(device.allowed_windows) != "00:00-24:00":
+            facts.append(("allowed_windows", _windows(device.allowed_windows)))
+    return tuple(facts)
+
+
+def device_entries(home: Home) -> list[DeviceEntry]:
+    """One :class:`DeviceEntry` per device of ``home``, with its facts."""
+    entries = []
+    for device in home.devices():
+        after = tuple(device.after) if isinstance(device, Appliance) else ()
+        entries.append(DeviceEntry(
+            device.id, kind_for(device), device_names(device.id, device.name, device.aliases),
+            after, device_facts(device),
+        ))
+    return entries
+
+
 def device_table(home: Home) -> str:
     lines = []
-    for device in home.devices():
-        names = device_names(device.id, device.name, device.aliases)
-        quoted = ", ".join(json.dumps(name, ensure_ascii=False) for name in names)
-        line = f"- {device.id}: {kind_for(device)}; names: {quoted}"
-        if isinstance(device, Appliance) and device.after:
-            line += f"; runs after: {', '.join(device.after)}"
+    for entry in device_entries(home):
+        quoted = ", ".join(json.dumps(name, ensure_ascii=False) for name in entry.names)
+        line = f"- {entry.id}: {entry.kind}; names: {quoted}"
+        if entry.after:
+            line += f"; runs after: {', '.join(entry.after)}"
+        if entry.facts:
+            line += "; facts: " + ", ".join(f"{k}={v}" for k, v in entry.facts)
         lines.append(line)
     return "\n".join(lines) if lines else "- (none)"
 
@@ -81,7 +129,12 @@ def parse_devices(prompt: str) -> list[DeviceEntry]:
             name for name in (json.loads(q) for q in QUOTED_NAME.findall(m.group("names"))) if name
         )
         after = tuple(a.strip() for a in (m.group("after") or "").split(",") if a.strip())
-        entries.append(DeviceEntry(m.group("id"), m.group("kind"), names, after))
+        facts = tuple(
+            (k.strip(), v.strip())
+            for k, _, v in (f.partition("=") for f in (m.group("facts") or "").split(","))
+            if k.strip() and v.strip()
+        )
+        entries.append(DeviceEntry(m.group("id"), m.group("kind"), names, after, facts))
     return entries
 
 
@@ -92,6 +145,7 @@ def prompt_values(home: Home) -> dict[str, str]:
         "timezone": home.timezone,
         "currency": home.tariff.currency,
         "devices": device_table(home),
+        "co2_data": "yes" if home.tariff.co2 is not None else "none (plan greenest requests for cost, and say so)",
     }
 
 

@@ -52,7 +52,8 @@ from agents.faults import ModelFault
 from agents.offline.render import render_fallback
 from agents.session import Clarification, PlanningSession
 from agents.team import ModelClientFactory, build_team
-from agents.tools import ConflictReport, NoArgs, ReplyCheck, verify_reply
+from agents.tools import ConflictReport, NoArgs, Option, ReplyCheck, verify_reply
+from tools.reading import reading_line
 from tools.requests import DeviceRequest
 from tools.results import Conflict, Diagnosis, Plan
 
@@ -64,6 +65,11 @@ log = logging.getLogger("hearth.agents")
 #: The message of a run the team could not finish for a reason inside Hearth.
 TEAM_FAILED = ("Something went wrong inside Hearth while working on that (the details are in the "
                "log); please try again or rephrase.")
+#: The same, and a run that stopped without a reply, in the homeowner's language.
+_FAILED = {"en": TEAM_FAILED, "de": "Bei der Arbeit daran ist in Hearth etwas schiefgegangen (Einzelheiten "
+           "stehen im Protokoll); bitte versuchen Sie es noch einmal oder formulieren Sie es anders."}
+_STOPPED = {"en": "The assistant stopped without a reply ({reason}).",
+            "de": "Der Assistent hat ohne Antwort aufgehört ({reason})."}
 
 
 class ReplyAudit(BaseModel):
@@ -102,6 +108,15 @@ class RunResult(BaseModel):
     audit: ReplyAudit | None = None
     errors: list[str] = Field(default_factory=list, description="Tool failures left unresolved.")
     stop_reason: str | None = None
+    language: str = Field(default="en", description="The language of the message and the reply.")
+    readings: list[str] = Field(
+        default_factory=list,
+        description="One line per request, rendered from the typed request: how Hearth read it.",
+    )
+    options: list[Option] = Field(
+        default_factory=list,
+        description="Alternatives offered in this reply, each with the request change it stands for.",
+    )
 
     def machine_json(self) -> dict:
         """The JSON object ``hearth plan --json`` prints."""
@@ -154,6 +169,14 @@ class Conversation:
         """Stop the running team after the current turn (the UI's stop button)."""
         self._stop.set()
 
+    async def choose(self, number: int, *, now: datetime | None = None) -> RunResult:
+        """The homeowner presses the button of offered alternative ``number`` (1-based).
+
+        It is said to the team as "option N", so any model handles it from the memory's list
+        of options, like a homeowner who typed it.
+        """
+        return await self.ask(f"option {number}", now=now)
+
     async def ask(self, text: str, *, now: datetime | None = None) -> RunResult:
         """Run one homeowner message and return its result."""
         result: RunResult | None = None
@@ -172,7 +195,7 @@ class Conversation:
         (refused key, unknown model); the conversation stays usable. A failing server ends the
         run with status ``error`` and one sentence instead (:class:`~agents.faults.ModelFault`).
         """
-        self.session.begin_run(now)
+        self.session.begin_run(now, text)
         self.ledger.begin_run()
         checkpoint = await self.team.save_state()
         task = [
@@ -222,8 +245,9 @@ class Conversation:
         conflicts: list[Conflict] = []
         diagnosis = None
         status: RunStatus
+        language = run.language if run.language in ("en", "de") else "en"
         if failure is not None:
-            status, message = "error", failure
+            status, message = "error", _FAILED[language] if failure == TEAM_FAILED else failure
         elif run.question is not None:
             status, message = "needs_clarification", reply or run.question.question
         elif proposal is not None:
@@ -238,7 +262,7 @@ class Conversation:
             plan = session.latest_plan()
         else:
             status = "error"
-            message = f"The assistant stopped without a reply ({stop_reason or 'no reason given'})."
+            message = _STOPPED[language].format(reason=stop_reason or "-")
         if failure is None:
             message, audit = self._check_claims(message, reply, audit)
         requests = (
@@ -246,10 +270,16 @@ class Conversation:
             if proposal is not None and len(proposal.requests) == len(session.draft)
             else list(session.draft)
         )
+        readings: list[str] = []
+        if status in ("proposed", "infeasible"):
+            readings = [reading_line(r, session.home, lang=language) for r in requests]  # type: ignore[arg-type]
+            message = "\n".join([*readings, "", message]) if readings else message
         return RunResult(
             status=status, message=message, requests=requests, plan=plan,
             conflicts=conflicts, llm=self.ledger.usage("run"), diagnosis=diagnosis,
             clarification=run.question, audit=audit, errors=errors, stop_reason=stop_reason,
+            language=language, readings=readings,
+            options=[o for o in run.options if isinstance(o, Option)],
         )
 
     def _check_claims(

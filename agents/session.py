@@ -12,10 +12,12 @@ so the final status is computed from facts, not from the wording of a reply.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -28,6 +30,9 @@ from tools.standing import StandingOrder, StandingOrderSpec, standing_requests
 from tools.timeaxis import TimeAxis, require_aware
 
 MissingFact = Literal["device", "deadline", "target", "objective", "other"]
+#: Homeowner messages kept for the memory, and characters kept of each.
+MEMORY_MESSAGES = 6
+MEMORY_CHARS = 160
 
 #: Builds the planning inputs of a home on an axis. ``app/`` injects one backed by the price and
 #: weather providers (``app.providers.ProviderInputs``); the default reads the home file only.
@@ -56,6 +61,9 @@ class Clarification(BaseModel):
     question: str = Field(description="The one question asked.")
     missing: list[MissingFact] = Field(description="Which facts the question is about.")
     asked_at: AwareDatetime = Field(description="Session clock when it was asked.")
+    about: list[str] = Field(
+        default_factory=list, description="The homeowner's messages the question is about."
+    )
 
 
 @runtime_checkable
@@ -91,17 +99,29 @@ class ToolRecord:
 
 @dataclass(frozen=True)
 class WhatIf:
-    """A what-if the homeowner was shown but did not adopt: its draft and its outcome."""
+    """A what-if the homeowner was shown but did not adopt: its draft, its outcome and the
+    ``what_if`` arguments that made it (what a model re-sends with ``adopt`` to take it)."""
 
     draft: list[DeviceRequest]
     outcome: ScheduleOutcome
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class RunState:
-    """What happened during the current run (one homeowner message through the team)."""
+    """What happened during the current run (one homeowner message through the team).
+
+    ``text`` is the homeowner's message, ``language`` its language, ``memory`` the summary of the
+    conversation before it (what the coordinator reads instead of older turns) and ``facts``
+    what the message states explicitly, for :func:`~agents.tools.update_requests` to check.
+    """
 
     now: datetime
+    text: str = ""
+    language: str = "en"
+    memory: str = ""
+    facts: Any = None
+    options: list[BaseModel] = field(default_factory=list)
     records: list[ToolRecord] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     question: Clarification | None = None
@@ -145,9 +165,19 @@ class PlanningSession:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
         The clarifying question waiting for an answer, if any.
+    language:
+        The language of the homeowner's latest message (``"en"`` or ``"de"``).
+    focus:
+        Ids of the devices under discussion (what "make it 90%" is about).
+    options:
+        The alternatives offered with the latest proposal, each with the change it stands for.
     what_if:
         The latest what-if not adopted, if any; adopting it (the UI's button, or ``what_if``
         with ``adopt``) makes it the draft and the proposal.
+    reported_soc_pct:
+        Charge levels [%] the homeowner reported in this conversation, by device id.
+    history:
+        The latest homeowner messages, for the memory.
     events:
         Demand-response events the home has been offered (from the runner, the HTTP API or
         MQTT); every proposal then plans taking part and says what it costs and earns.
@@ -168,7 +198,12 @@ class PlanningSession:
     released: list[str] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
+    language: str = "en"
+    focus: list[str] = field(default_factory=list)
+    options: list[BaseModel] = field(default_factory=list)
     what_if: WhatIf | None = None
+    reported_soc_pct: dict[str, float] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
     events: list[DemandResponseEvent] = field(default_factory=list)
     inputs_builder: InputsBuilder = build_inputs
     standing: StandingOrdersHandle | None = None
@@ -181,12 +216,71 @@ class PlanningSession:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def begin_run(self, now: datetime | None = None) -> RunState:
-        """Start a new run, optionally moving the clock to ``now``; returns the fresh run state."""
+    def begin_run(self, now: datetime | None = None, text: str = "") -> RunState:
+        """Start a new run, optionally moving the clock to ``now``; returns the fresh run state.
+
+        With the homeowner's ``text``: its language, the memory of the conversation before it,
+        and the facts it states are recorded for the run.
+        """
         if now is not None:
             self.now = require_aware(now, "now")
-        self.run = RunState(now=self.now)
+        from agents.understanding.facts import message_facts  # the reader is imported lazily
+
+        memory = self.memory()
+        self.run = RunState(now=self.now, text=text, memory=json.dumps(memory, ensure_ascii=False))
+        if text:
+            facts = message_facts(text, self.home, self.now, memory)
+            self.run.facts = facts
+            if facts.devices:  # the devices the homeowner names are the ones under discussion
+                self.focus = sorted(facts.devices)
+            self.run.language = self.language = facts.language
+            self.history = [*self.history, text][-MEMORY_MESSAGES:]
         return self.run
+
+    def memory(self) -> dict[str, Any]:
+        """The conversation so far, summarised from tool state (what a model reads, not replays)."""
+        tz = self.home.timezone
+        memory: dict[str, Any] = {
+            "language": self.language,
+            "draft": [_request_summary(r, tz) for r in self.draft],
+            "focus": list(self.focus),
+        }
+        drafted = {r.device for r in self.draft}
+        approved = [_request_summary(r, tz) for c in self.commitments() for r in c.requests
+                    if c.device not in self.released and r.device not in drafted]
+        if approved:  # approved requests a change would revise
+            memory["approved"] = approved
+        if self.pending is not None:
+            memory["pending"] = {
+                "question": self.pending.question, "missing": list(self.pending.missing),
+                "texts": list(self.pending.about),
+            }
+        if self.options:
+            memory["options"] = [
+                {"number": i, **o.model_dump(mode="json", exclude_none=True)}
+                for i, o in enumerate(self.options, start=1)
+            ]
+        if self.what_if is not None:
+            memory["what_if"] = self.what_if.args
+        if self.reported_soc_pct:
+            memory["state"] = dict(self.reported_soc_pct)
+        plan = self.latest_plan()
+        if plan is not None:
+            memory["proposal"] = {"status": self.proposal.status if self.proposal else None, "plan_id": plan.id}
+        elif self.proposal is not None:
+            memory["proposal"] = {"status": self.proposal.status}
+        if self.history:
+            memory["earlier_messages"] = [h[:MEMORY_CHARS] for h in self.history[-3:]]
+        return memory
+
+    def report_soc(self, device_id: str, soc_pct: float) -> None:
+        """A charge level the homeowner reported: true for the rest of this conversation."""
+        home = self.home
+        if home.battery is not None and device_id == home.battery.id:
+            self.home = home.with_state(battery_soc_pct=soc_pct)
+        else:
+            self.home = home.with_state(ev_soc_pct={device_id: soc_pct})
+        self.reported_soc_pct[device_id] = soc_pct
 
     def record(self, tool: str, result: BaseModel, *, ok: bool) -> None:
         """Remember a tool result of the current run."""
@@ -264,3 +358,19 @@ class PlanningSession:
     def latest_plan(self) -> Plan | None:
         """The plan of the latest proposal, if it has one."""
         return self.proposal.plan if self.proposal is not None else None
+
+
+def _request_summary(request: DeviceRequest, tz: str) -> dict[str, Any]:
+    """A draft request in few tokens: local ISO times, fields that are set."""
+    zone = ZoneInfo(tz)
+    out: dict[str, Any] = {"device": request.device, "kind": request.kind}
+    for name in ("earliest_start", "deadline"):
+        value = getattr(request, name)
+        if value is not None:
+            out[name] = value.astimezone(zone).isoformat(timespec="minutes")
+    for name in ("target_soc_pct", "energy_kwh"):
+        value = getattr(request, name)
+        if value is not None:
+            out[name] = value
+    out["objective"] = request.objective
+    return out

@@ -25,6 +25,7 @@ spoke and the reply is verified or was rewritten :data:`MAX_REWRITES` times; or 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 
@@ -72,14 +73,26 @@ _DIGIT = re.compile(r"\d")
 
 
 class CoordinatorContext(BufferedChatCompletionContext):
-    """The last messages, with superseded clock lines, proposals, forecasts and audits left out.
+    """The current run's messages after a memory of the conversation, not a replay of it.
 
-    Every tool result is current state (``get_plan`` gives the proposal again), so an older
-    proposal only costs tokens. Tool calls and their results stay paired.
+    Older turns are summarised from tool state by the session (:meth:`PlanningSession.memory`:
+    draft, open question, alternatives offered, reported charge levels, the last few homeowner
+    messages) in one ``memory`` message; every tool result is current state (``get_plan`` gives
+    the proposal again), so replaying older turns would only cost tokens. Within the run,
+    superseded clock lines, proposals, forecasts and audits are left out; tool calls and their
+    results stay paired.
     """
+
+    session: PlanningSession | None = None
 
     async def get_messages(self) -> list[LLMMessage]:
         messages = await super().get_messages()
+        starts = [i for i, m in enumerate(messages) if isinstance(m, UserMessage) and m.source == "clock"]
+        if starts and self.session is not None:
+            messages = [
+                UserMessage(source="memory", content=self.session.run.memory or "{}"),
+                *messages[starts[-1]:],
+            ]
         latest: dict[str, int] = {}
         for i, message in enumerate(messages):
             if isinstance(message, UserMessage) and message.source in LATEST_ONLY:
@@ -88,6 +101,47 @@ class CoordinatorContext(BufferedChatCompletionContext):
             m for i, m in enumerate(messages)
             if not (isinstance(m, UserMessage) and m.source in LATEST_ONLY and latest[m.source] != i)
         ]
+
+
+class RunContext(BufferedChatCompletionContext):
+    """The current run's messages only (from its clock line on): what the forecaster, the
+    scheduler and the auditor need to act (their tools read the session for everything else)."""
+
+    async def get_messages(self) -> list[LLMMessage]:
+        messages = await super().get_messages()
+        starts = [i for i, m in enumerate(messages) if isinstance(m, UserMessage) and m.source == "clock"]
+        return messages[starts[-1]:] if starts else messages
+
+
+class AuditContext(RunContext):
+    """The auditor's view of the run: the scheduler's and the forecaster's results cut to their
+    status (its tools read the proposal and the reply from the session), the rest as it is."""
+
+    async def get_messages(self) -> list[LLMMessage]:
+        messages = await super().get_messages()
+        return [_status_only(m) if isinstance(m, UserMessage) and m.source in ("scheduler", "forecaster")
+                else m for m in messages]
+
+
+def _status_only(message: UserMessage) -> UserMessage:
+    try:
+        data = json.loads(message.content) if isinstance(message.content, str) else None
+    except ValueError:
+        return message
+    if not isinstance(data, dict):
+        return message
+    kept = {k: data[k] for k in ("ok", "status", "plan_id", "message") if k in data}
+    return UserMessage(source=message.source, content=json.dumps(kept))
+
+
+def _context(role: str, session: PlanningSession) -> BufferedChatCompletionContext:
+    if role == "auditor":
+        return AuditContext(buffer_size=CONTEXT_MESSAGES[role])
+    if role != "coordinator":
+        return RunContext(buffer_size=CONTEXT_MESSAGES[role])
+    context = CoordinatorContext(buffer_size=CONTEXT_MESSAGES[role])
+    context.session = session
+    return context
 
 
 def needs_audit(session: PlanningSession, reply: str) -> bool:
@@ -220,9 +274,7 @@ def build_team(
                 model_client=client(role),
                 workbench=workbench_for(role, session),
                 handoffs=["forecaster"] if role == "coordinator" else None,
-                model_context=(CoordinatorContext if role == "coordinator" else BufferedChatCompletionContext)(
-                    buffer_size=CONTEXT_MESSAGES[role]
-                ),
+                model_context=_context(role, session),
                 description=DESCRIPTIONS[role],
                 system_message=system_prompt(role, session.home),
                 model_client_stream=stream,

@@ -44,7 +44,7 @@ def test_plan_json_is_the_machine_interface(tmp_path: Path):
     assert data["requests"] == [{
         "device": "ev", "kind": "ev_charge", "earliest_start": "2026-11-24T18:00:00+01:00",
         "deadline": "2026-11-25T07:00:00+01:00", "target_soc_pct": 80.0, "energy_kwh": None,
-        "objective": "cost",
+        "objective": "cost", "defaulted": ["earliest_start", "target_soc_pct"],
     }]
     plan = data["plan"]
     assert plan["solve_status"] == "optimal" and plan["currency"] == "EUR"
@@ -64,7 +64,9 @@ def test_plan_text_output_and_a_question(tmp_path: Path):
     args = parse("plan", "run the dishwasher overnight", *common)
     assert args.run(args, out=out) == 0
     text = out.getvalue()
-    assert text.startswith("Here is my proposal:")
+    # the reading comes first, rendered from the typed request ("overnight" = 22:00 to 07:00)
+    assert text.startswith("Dishwasher → done by Wed 07:00, not before Tue 22:00, cheapest\n\n"
+                           "Here is my proposal:")
     assert "Saved as plan 1: approve it with `hearth approve 1`." in text
     assert "[offline: 4 model calls" in text
     out = io.StringIO()
@@ -83,7 +85,9 @@ def test_chat_asks_remembers_and_approves_in_plain_code(tmp_path: Path):
     assert args.run(args, stdin=stdin, out=out) == 0
     replies = [line for line in out.getvalue().split("you> ") if line]
     assert replies[1].startswith("hearth> By when should the family car be charged?")
-    assert replies[2].startswith("hearth> Here is my proposal:")
+    # the answer "by 7am" filled the open question; the car's usual 80% is said as a default
+    assert replies[2].startswith("hearth> Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"
+                                 "Here is my proposal:")
     assert "Plan 1 saved" in replies[2]
     assert "cannot approve" in replies[3]  # the agents never approve
     assert replies[4].startswith("hearth> Plan 1 approved")

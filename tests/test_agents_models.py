@@ -116,9 +116,10 @@ def compatible(server: FakeOpenAI, **extra: str) -> dict[str, str]:
 async def test_openai_compatible_server_drives_the_team(server: FakeOpenAI, session: PlanningSession):
     server.scripts = standard_scripts()
     factory = make_client_factory(load_model_settings(compatible(server)))
-    result = await run_request(session, "charge my car by 7", factory)
+    result = await run_request(session, "charge my car by 7am", factory)
     assert result.status == "proposed"
-    assert result.message == "Your car is planned; it will be ready in the morning."
+    assert result.message == ("Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"
+                              "Your car is planned; it will be ready in the morning.")
     assert (result.llm.provider, result.llm.model) == ("openai-compatible", "qwen2.5:7b")
     assert (result.llm.calls, result.llm.prompt_tokens, result.llm.completion_tokens) == (4, 400, 40)
     assert all(path == "/v1/chat/completions" for path in server.paths)
@@ -126,9 +127,10 @@ async def test_openai_compatible_server_drives_the_team(server: FakeOpenAI, sess
     assert first["model"] == "qwen2.5:7b"
     assert first["parallel_tool_calls"] is False
     assert {t["function"]["name"] for t in first["tools"]} == {
-        "update_requests", "ask_homeowner", "get_plan", "explain", "what_if", "standing_orders", "transfer_to_forecaster",
+        "update_requests", "ask_homeowner", "get_plan", "explain", "what_if", "record_state",
+        "transfer_to_forecaster",  # no standing_orders: this session has none
     }
-    assert [m["content"] for m in first["messages"][1:]][-1] == "charge my car by 7"
+    assert [m["content"] for m in first["messages"][1:]][-1] == "charge my car by 7am"
     reply_request = server.requests[2]
     assert '"status":"proposed"' in reply_request["messages"][-1]["content"]
     assert {t["function"]["name"] for t in server.requests[3]["tools"]} == {"check_conflicts", "verify_reply"}
@@ -140,7 +142,7 @@ async def test_azure_client_against_the_local_server(server: FakeOpenAI, session
     env = {"HEARTH_LLM": "azure", "AZURE_OPENAI_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}",
            "AZURE_OPENAI_API_KEY": "test-key", "AZURE_OPENAI_API_VERSION": "2024-06-01",
            "AZURE_OPENAI_DEPLOYMENT": "hearth-gpt"}
-    result = await run_request(session, "charge my car by 7", make_client_factory(load_model_settings(env)))
+    result = await run_request(session, "charge my car by 7am", make_client_factory(load_model_settings(env)))
     assert result.status == "proposed" and result.llm.provider == "azure"
     assert server.paths[0].startswith("/openai/deployments/hearth-gpt/chat/completions?api-version=2024-06-01")
 
@@ -157,13 +159,13 @@ async def test_unreachable_server_is_one_sentence_naming_the_setting(session: Pl
                                     "HEARTH_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1",
                                     "HEARTH_LLM_TIMEOUT_S": "5"})
     conversation = Conversation(session, make_client_factory(settings))
-    result = await conversation.ask("charge my car by 7")
+    result = await conversation.ask("charge my car by 7am")
     assert result.status == "error"
     assert result.message == (
         f"The language model at http://127.0.0.1:{port}/v1 cannot be reached; check that the "
         "server runs and that HEARTH_LLM_BASE_URL is right."
     )
-    again = await conversation.ask("charge my car by 7")
+    again = await conversation.ask("charge my car by 7am")
     assert again.status == "error"
     await conversation.close()
 
@@ -173,7 +175,7 @@ async def test_refused_key_names_the_setting(server: FakeOpenAI, session: Planni
     server.status = 401
     factory = make_client_factory(load_model_settings(compatible(server, HEARTH_LLM_API_KEY="wrong")))
     with pytest.raises(ModelConfigError) as err:
-        await run_request(session, "charge my car by 7", factory)
+        await run_request(session, "charge my car by 7am", factory)
     assert err.value.field == "HEARTH_LLM_API_KEY" and "refused the key" in str(err.value)
 
 

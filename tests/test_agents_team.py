@@ -48,7 +48,7 @@ def standard_script(reply: str = "Your car charges overnight, ready by morning."
 async def test_replay_standard_path_end_to_end(session: PlanningSession):
     script = standard_script()
     conversation = Conversation(session, script)
-    items = [item async for item in conversation.stream("charge my car by 7")]
+    items = [item async for item in conversation.stream("charge my car by 7am")]
     result = items[-1]
     assert shape(items[:-1]) == [
         ("ToolCallRequestEvent", "coordinator"), ("ToolCallExecutionEvent", "coordinator"),
@@ -63,7 +63,10 @@ async def test_replay_standard_path_end_to_end(session: PlanningSession):
     assert request.content[0].name == "update_requests"
     assert result.status == "proposed"
     assert result.stop_reason == "audited"
-    assert result.message == "Your car charges overnight, ready by morning."
+    # the reading line is rendered by the tool from the typed request, then the model's reply
+    assert result.readings == ["Family car → 80% (your usual) by Wed 07:00, cheapest"]
+    assert result.message == ("Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"
+                              "Your car charges overnight, ready by morning.")
     assert [(r.device, r.deadline.isoformat()) for r in result.requests] == [("ev", WED_7)]
     assert isinstance(result.plan, Plan) and result.plan.solve_status == "optimal"
     assert result.audit is not None and result.audit.verified and result.audit.by == "auditor"
@@ -87,7 +90,7 @@ async def test_reply_with_an_invented_number_is_rewritten_then_replaced(session:
         scheduler=[call("propose_plan")],
         auditor=[call("verify_reply"), call("verify_reply")],
     )
-    result = await run_request(session, "charge my car by 7", script)
+    result = await run_request(session, "charge my car by 7am", script)
     assert result.status == "proposed"
     assert result.audit is not None and not result.audit.verified
     assert result.audit.unverified == ["1.23"]
@@ -100,7 +103,7 @@ async def test_reply_with_an_invented_number_is_rewritten_then_replaced(session:
 async def test_malformed_arguments_come_back_as_an_error_and_end_clearly(session: PlanningSession):
     script = Script(coordinator=[call("update_requests", "{not json"), say("Sorry, I could not read that.")])
     conversation = Conversation(session, script)
-    items = [item async for item in conversation.stream("charge my car by 7")]
+    items = [item async for item in conversation.stream("charge my car by 7am")]
     result = items[-1]
     execution = next(i for i in items if isinstance(i, ToolCallExecutionEvent))
     assert execution.content[0].is_error
@@ -160,7 +163,7 @@ async def test_a_model_failure_gives_an_error_result_and_the_conversation_goes_o
     The homeowner gets one sentence; the replay client's own error goes to the log only."""
     script = Script(coordinator=[call("update_requests", upsert=[{"device": "ev", "deadline": "07:00"}])])
     conversation = Conversation(session, script)
-    result = await conversation.ask("charge my car by 7")
+    result = await conversation.ask("charge my car by 7am")
     assert result.status == "error" and result.message == TEAM_FAILED
     assert "Traceback" not in result.message and "No more mock responses" not in result.message
     script.client("coordinator").chat_completions.append(say("Still here."))
@@ -246,7 +249,7 @@ async def test_offline_multi_turn_conversation(session: PlanningSession):
     assert cost.status == "answered" and f"{third.plan.cost:.2f} EUR" in cost.message
     why = await conversation.ask("why does the dishwasher run then?")
     assert why.status == "answered" and why.audit.verified and "dishwasher" in why.message
-    what_if = await conversation.ask("what if I leave at 6?")
+    what_if = await conversation.ask("what if I leave at 6am?")
     assert what_if.status == "answered"
     assert session.proposal is not None and session.proposal.plan.id == third.plan.id
     cancelled = await conversation.ask("cancel the dishes")
@@ -275,7 +278,11 @@ async def test_offline_infeasible_request_is_diagnosed(session: PlanningSession)
     result = await run_request(session, "charge the car full by 19:00", make_client_factory())
     assert result.status == "infeasible"
     assert result.plan is None and result.diagnosis is not None
-    assert result.message.startswith("I cannot meet every request")
+    # "full" is the car's limit (100 %); the reading comes first, then the diagnosis, whose
+    # first alternative is 35 % + 11 kWh x 0.9 / 60 kWh = 51.5 % by 19:00
+    assert result.readings == ["Family car → 100% by Tue 19:00, cheapest"]
+    assert result.message.startswith("Family car → 100% by Tue 19:00, cheapest\n\nI cannot meet every request")
+    assert [o.label for o in result.options][:1] == ["reach 51.5% by 19:00"]
 
 
 async def test_offline_stream_yields_team_events_then_the_result(session: PlanningSession):

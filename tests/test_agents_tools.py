@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 
 import pytest
-from agents_helpers import NOW, flat_home
+from agents_helpers import EXAMPLES, NOW, flat_home
 from pydantic import ValidationError
 
 from agents.numbers import extract_mentions, verify_numbers
@@ -48,7 +48,7 @@ from agents.tools import (
     what_if,
 )
 from tools.errors import InputError
-from tools.home import Home
+from tools.home import Appliance, Home
 
 pytest_plugins = ["agents_conftest"]
 
@@ -139,9 +139,11 @@ def test_changes_merge_into_the_draft():
     assert (request.device, request.deadline, request.target_soc_pct, request.energy_kwh) == (
         "ev", iso("2026-11-25T07:00:00+01:00"), None, 10.0,
     )
-    upsert(session, device="ev", charge_full=True, objective="co2")
+    result = upsert(session, device="ev", charge_full=True, objective="co2")
     (request,) = session.draft
-    assert (request.target_soc_pct, request.energy_kwh, request.objective) == (100.0, None, "co2")
+    # the flat home has no CO2 data: "greenest" is planned for cost, and the result says so
+    assert (request.target_soc_pct, request.energy_kwh, request.objective) == (100.0, None, "cost")
+    assert any("CO2" in note for note in result.notes)
 
 
 def test_energy_that_does_not_fit_is_refused_atomically():
@@ -156,9 +158,17 @@ def test_energy_that_does_not_fit_is_refused_atomically():
     assert [(r.device, r.deadline) for r in session.draft] == [("dishwasher", iso("2026-11-25T07:00:00+01:00"))]
 
 
-def test_deadline_beyond_the_horizon_is_refused():
-    result = upsert(flat_session(), device="dishwasher", deadline="+30h")
-    assert isinstance(result, ToolFailure) and "beyond the planning horizon" in result.error
+def test_deadline_beyond_the_horizon_lengthens_it_up_to_72_hours():
+    """The session plans 24 h ahead; a deadline 30 h away lengthens the horizon to the next whole
+    hour with a quarter-hour to spare (ceil(30.25) = 31 h) and says so; 80 h is beyond the 72 h
+    a plan may look ahead and is refused."""
+    session = flat_session()
+    result = upsert(session, device="dishwasher", deadline="+30h")
+    assert not isinstance(result, ToolFailure)
+    assert session.horizon_hours == 31.0
+    assert result.notes == ["the plan now looks 31 hours ahead to cover the deadline"]
+    refused = upsert(flat_session(), device="dishwasher", deadline="+80h")
+    assert isinstance(refused, ToolFailure) and "beyond the planning horizon" in refused.error
 
 
 def test_unknown_device_lists_the_home_devices():
@@ -193,11 +203,17 @@ def test_propose_plan_without_requests_fails_clearly():
 
 
 def test_ask_homeowner_records_the_question():
+    """Whatever the model drafts becomes one question (it never fails): a statement gets its
+    question mark, two questions keep the first, an empty draft a general one."""
     session = flat_session()
-    bad = call_tool(session, "ask_homeowner", AskArgs(question="Tell me the time", missing=["deadline"]))
-    assert isinstance(bad, ToolFailure) and session.pending is None
-    ask_homeowner(session, AskArgs(question="By when?", missing=["deadline"]))
-    assert session.pending is not None and session.run.question == session.pending
+    drafted = call_tool(session, "ask_homeowner", AskArgs(question="Tell me the time", missing=["deadline"]))
+    assert not isinstance(drafted, ToolFailure) and drafted.question == "Tell me the time?"
+    assert session.pending is not None and session.pending.question == "Tell me the time?"
+    two = ask_homeowner(session, AskArgs(question="By when? And how full?", missing=["deadline"]))
+    assert two.question == "By when?"
+    assert session.pending.question == "By when?" and session.run.question == session.pending
+    empty = ask_homeowner(session, AskArgs(question="", missing=["other"]))
+    assert empty.question.endswith("?") and len(empty.question) > 3
 
 
 def test_forecast_summary_of_the_flat_home():
@@ -325,17 +341,27 @@ def test_a_missing_value_is_refused():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_prompts_contain_no_computed_numbers(role: str, home: Home):
-    """Templates hold no numbers (``co2`` is a name); filled prompts only the numbers in the
-    home's names and ids ("model 3")."""
+    """Templates hold numbers only inside quoted homeowner examples ("not before 23:00", "by 7");
+    filled prompts only numbers of the home file: names and ids ("model 3") and the device
+    table's facts, each a value the home file states (the charger's 11 kW, the car's 60 kWh, 35 %
+    now, 80 % usual) that a reading needs to ask about a limit. Never a number a tool computes:
+    the grid's 13.8 kW and the battery's 10 kWh are not device facts, and no price, cost or
+    forecast figure is there."""
     number = re.compile(r"(?<![A-Za-z])\d+")
-    assert not number.search(load_template(role))
-    values = prompt_values(home)
-    facts = " ".join([home.name, home.timezone] + [
-        " ".join([d.id, d.name, *d.aliases]) for d in home.devices()
-    ])
-    assert set(number.findall(system_prompt(role, home))) <= set(number.findall(facts))
-    for computed in ("60", "11", "10", "35", "80", "13.8"):  # battery, charger, SoC, grid facts
-        assert computed not in re.findall(r"\d+(?:\.\d+)?", values["devices"])
+    def unquoted(text: str) -> str:
+        return re.sub(r'"[^"\n]*"', "", text)
+
+    assert not number.search(unquoted(load_template(role)))
+    stated = [home.name, home.timezone]
+    for device in home.devices():
+        stated += [device.id, device.name, *device.aliases, json.dumps(device.model_dump(mode="json"))]
+        if isinstance(device, Appliance):
+            stated.append(str(device.cycle.total_minutes))  # "2h" in the file, 120 min in the table
+    assert set(number.findall(unquoted(system_prompt(role, home)))) <= set(number.findall(" ".join(stated)))
+    values = prompt_values(home)["devices"]
+    assert "charger_max_kw=11" in values and "battery_kwh=60" in values and "soc_now_pct=35" in values
+    for computed in ("13.8", "10", "0.3"):  # grid limit, battery capacity, a price
+        assert computed not in re.findall(r"\d+(?:\.\d+)?", values)
 
 
 def test_device_table_round_trips(home: Home):
@@ -343,3 +369,21 @@ def test_device_table_round_trips(home: Home):
     assert set(entries) == {d.id for d in home.devices()}
     assert entries["ev"].kind == "ev_charge" and "tesla" in entries["ev"].names
     assert entries["tumble_dryer"].after == ("washing_machine",)
+
+
+def test_tool_schemas_leave_out_fields_of_device_kinds_the_home_lacks(home: Home):
+    """The Berlin example has no water tank or heat pump: update_requests' schema does not spend
+    tokens on target_temp_c, draw_litres, min/max_temp_c or mode; the heat example keeps them."""
+    from agents.tools.binding import tools_for
+    from tools.home import load_home
+
+    def fields(session: PlanningSession) -> set[str]:
+        tool = next(t for t in tools_for("coordinator", session) if t.name == "update_requests")
+        return set(tool.schema["parameters"]["properties"]["upsert"]["items"]["properties"])
+
+    plain = fields(PlanningSession(home=home, now=NOW))
+    assert {"deadline", "target_soc_pct", "energy_kwh"} <= plain
+    assert not plain & {"target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode"}
+    heat_home = load_home(EXAMPLES / "home-heat.yaml")
+    heat = fields(PlanningSession(home=heat_home, now=NOW))
+    assert {"target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode"} <= heat

@@ -334,12 +334,12 @@ async def test_an_infeasible_request_offers_its_alternatives_as_buttons(tmp_path
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
 async def test_a_what_if_has_a_button_and_approve_follows_the_screen(tmp_path: Path) -> None:
-    """Plan 1 is on screen; "what if I leave at 6?" leaves it as it is and offers "Switch to this
+    """Plan 1 is on screen; "what if I leave at 6am?" leaves it as it is and offers "Switch to this
     plan"; switching shows plan 2 and takes plan 1's buttons away, so Approve is plan 2's."""
     async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
-        await chainlit_app.on_message(cl.Message(content="what if I leave at 6?"))
+        await chainlit_app.on_message(cl.Message(content="what if I leave at 6am?"))
         assert "adopt-what-if" in {a["id"] for a in actions(emitter)}
         assert "approve-1" not in removed_actions(emitter)
         await click(emitter, "adopt-what-if", chainlit_app.on_adopt_what_if)

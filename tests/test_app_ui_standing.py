@@ -29,7 +29,7 @@ async def test_propose_in_words_approve_with_the_button_then_pause_this_week(tmp
     orders = StandingOrders(tmp_path / "plans.sqlite3")
     async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
-        await chainlit_app.on_message(cl.Message(content="every weekday charge the car to 80% by 7:00"))
+        await chainlit_app.on_message(cl.Message(content="every weekday charge the car to 80% by 07:00"))
         assert said(emitter)[-1] == ("Standing order 1: Family car → 80% every weekday by 07:00 — "
                                      "not active until you approve it.")
         assert {a["name"] for a in actions(emitter)} == {"approve_standing", "cancel_standing"}

@@ -57,6 +57,8 @@ def imported(argv: list[str], watched: tuple[str, ...], tmp_path: Path) -> list[
     ["chat", "--home", HOME, "--now", "9999-12-31T23:00:00+00:00"],
     ["ui", "--home", HOME, "--port", "0"],
     ["plans", "--limit", "0"],
+    ["eval", "--help"],
+    ["plan", "--batch", "lines.jsonl", "--home", HOME, "--step", "7"],
     ["approve", "abc"],
     ["standing", "--help"],
     ["standing", "pause", "abc"],

@@ -39,9 +39,12 @@ def test_names_are_quoted_and_read_back_unchanged() -> None:
     table = device_table(home)
     line = next(line for line in table.splitlines() if line.startswith("- ev:"))
     assert line == ('- ev: ev_charge; names: "kid\'s e-car (2nd) & co.", "ev", "wärmepumpe", '
-                    '"voiture/rouge"')
+                    '"voiture/rouge"; facts: charger_max_kw=11, max_soc_pct=100, '
+                    'default_target_soc_pct=80, soc_now_pct=35, battery_kwh=60, '
+                    'consumption_kwh_per_100km=18')
     entry = next(e for e in parse_devices(system_prompt("coordinator", home)) if e.id == "ev")
     assert entry.names == ("kid's e-car (2nd) & co.", "ev", "wärmepumpe", "voiture/rouge")
+    assert dict(entry.facts)["charger_max_kw"] == "11"  # the facts after the quoted names
     tumble = next(e for e in parse_devices(table) if e.id == "tumble_dryer")
     assert tumble.after == ("washing_machine",)
 
@@ -86,10 +89,11 @@ async def test_a_claimed_approval_is_replaced_by_the_store_facts(tmp_path: Path)
         scheduler=[call("propose_plan")], auditor=[call("verify_reply")],
     )
     conversation = Conversation(session, script)
-    result = await conversation.ask("charge my car by 7")
+    result = await conversation.ask("charge my car by 7am")
     await conversation.close()
     assert result.status == "proposed"
     assert result.message.startswith(
+        "Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"  # the reading stays first
         "Nothing was approved in this conversation: only you can approve a plan, with the Approve "
         "button or the approve command. There is no active plan yet."
     )
@@ -105,5 +109,6 @@ async def test_an_honest_reply_is_kept(tmp_path: Path) -> None:
     session = PlanningSession(home=load_home(EXAMPLES / "home.yaml"), now=NOW, store=store)
     result = await run_request(session, "charge my car cheaply by 7am", make_client_factory())
     assert result.status == "proposed"
-    assert result.message.startswith("Here is my proposal")
+    assert result.message.startswith("Family car → 80% (your usual) by Wed 07:00, cheapest\n\n"
+                                     "Here is my proposal")
     assert result.audit is None or result.audit.store_claim is None

@@ -52,19 +52,23 @@ def test_get_forecast_carries_sources_and_weather(live_session: PlanningSession)
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("question", [
-    "what's the sun like tomorrow?",
-    "when is electricity cheapest tonight?",
-])
-async def test_forecast_questions_name_source_and_time(
-    live_session: PlanningSession, question: str
-) -> None:
-    result = await run_request(live_session, question, make_client_factory())
+async def test_forecast_questions_name_source_and_time(live_session: PlanningSession) -> None:
+    result = await run_request(live_session, "what's the sun like tomorrow?", make_client_factory())
     assert result.status == "answered", result.message
     assert "Prices: aWATTar prices, fetched Tue 13:30." in result.message
     assert "Weather: Open-Meteo forecast, fetched Tue 13:30." in result.message
     assert "Cloud cover averages 50%." in result.message
     assert "0.3427 EUR/kWh (Tue 18:00)" in result.message
+
+
+@pytest.mark.asyncio
+async def test_price_questions_name_source_and_time(live_session: PlanningSession) -> None:
+    """A price question is answered with the price now against the horizon's range (the
+    cheapest hour is now, Tue 18:00, at 0.3427 EUR/kWh) and where the prices came from."""
+    result = await run_request(live_session, "when is electricity cheapest tonight?", make_client_factory())
+    assert result.status == "answered", result.message
+    assert "cheapest at Tue 18:00 (0.3427 EUR/kWh)" in result.message
+    assert "Prices: aWATTar prices, fetched Tue 13:30." in result.message
 
 
 def test_an_assumed_temperature_is_not_reported(session: PlanningSession) -> None:

@@ -168,7 +168,7 @@ def conversation(tmp_path: Path) -> Conversation:
 async def test_words_propose_then_a_human_approves_then_plans_include_it(
     conversation: Conversation,
 ) -> None:
-    result = await conversation.ask("every weekday charge the car to 80% by 7:00")
+    result = await conversation.ask("every weekday charge the car to 80% by 07:00")
     assert result.status == "answered"
     assert "I have proposed a standing order: Family car → 80% every weekday by 07:00." in result.message
     handle = conversation.session.standing
@@ -180,6 +180,41 @@ async def test_words_propose_then_a_human_approves_then_plans_include_it(
     assert plan.status == "proposed" and plan.plan is not None
     assert {r.device for r in plan.plan.requests} == {"ev", "washing_machine"}
     assert "From your standing orders: Family car → 80% every weekday by 07:00." in plan.message
+
+
+@pytest.mark.asyncio
+async def test_a_bare_hour_in_a_standing_order_is_asked_then_proposed(
+    conversation: Conversation,
+) -> None:
+    """"by 7:00" is a bare hour (tests/corpus/README.md): asked, like in a one-off request; the
+    answer "in the morning" makes it 07:00 every weekday."""
+    asked = await conversation.ask("every weekday charge the car to 80% by 7:00")
+    assert asked.status == "needs_clarification"
+    assert "7:00" in asked.message
+    handle = conversation.session.standing
+    assert isinstance(handle, StandingOrders) and handle.list() == []
+    result = await conversation.ask("in the morning")
+    assert "I have proposed a standing order: Family car → 80% every weekday by 07:00." in result.message
+
+
+@pytest.mark.asyncio
+async def test_german_standing_order_and_pause(conversation: Conversation) -> None:
+    """"jeden Werktag das Auto auf 80% bis 7 Uhr" is a weekday order at 07:00 ("7 Uhr" is
+    24-hour); "diese Woche nicht" pauses it up to and including Sun 29 Nov (now Tue 24 Nov)."""
+    handle = conversation.session.standing
+    assert isinstance(handle, StandingOrders)
+    proposed = await conversation.ask("jeden Werktag das Auto auf 80% bis 7 Uhr laden")
+    assert "Ich habe einen Dauerauftrag vorgeschlagen: Family car → 80% every weekday by 07:00." in (
+        proposed.message
+    )
+    [order] = handle.list()
+    assert (order.days, order.deadline, order.target_soc_pct) == ("weekdays", "07:00", 80)
+    handle.approve(order.id, "anna")
+    paused = await conversation.ask("diese Woche nicht, wir sind verreist")
+    assert "Pausiert bis einschließlich So 29. Nov: Family car → 80% every weekday by 07:00." in (
+        paused.message
+    )
+    assert handle.get(order.id).paused_until == date(2026, 11, 29)
 
 
 @pytest.mark.asyncio
@@ -195,6 +230,27 @@ async def test_words_pause_this_week_and_cancel(conversation: Conversation) -> N
     cancelled = await conversation.ask("cancel the standing order for the dishwasher")
     assert "Cancelled: Dishwasher every day by 07:00 (from 18:00)." in cancelled.message
     assert handle.get(order.id).status == "cancelled"
+
+
+def test_the_tool_is_offered_only_with_standing_orders(tmp_path: Path) -> None:
+    from agents.tools import tools_for
+
+    without = PlanningSession(home=HOME, now=NOW)
+    with_orders = PlanningSession(home=HOME, now=NOW, standing=StandingOrders(tmp_path / "p.sqlite3"))
+    assert "standing_orders" not in {t.name for t in tools_for("coordinator", without)}
+    assert "standing_orders" in {t.name for t in tools_for("coordinator", with_orders)}
+
+
+@pytest.mark.asyncio
+async def test_every_weekday_without_standing_orders_is_planned_once_and_said() -> None:
+    """A session without standing orders (no store) plans the next occurrence, Wed 07:00, and
+    says it planned it once: the repeat is not dropped silently."""
+    conversation = Conversation(PlanningSession(home=HOME, now=NOW), make_client_factory())
+    result = await conversation.ask("every weekday charge the car to 80% by 07:00")
+    await conversation.close()
+    assert result.status == "proposed"
+    assert [(r.device, r.deadline) for r in result.requests] == [("ev", at("2026-11-25T07:00:00+01:00"))]
+    assert "I planned this once, not every day" in result.message
 
 
 @pytest.mark.asyncio

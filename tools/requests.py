@@ -68,6 +68,11 @@ class DeviceRequest(BaseModel):
         default=None, gt=0, le=500, description="Energy to add to the EV battery [kWh]."
     )
     objective: Objective = Field(default="cost", description="cost, co2 (greenest) or asap.")
+    defaulted: list[str] = Field(
+        default_factory=list,
+        description="Names of the fields a default filled rather than the homeowner "
+        "(e.g. target_soc_pct from the car's usual target, deadline from the horizon end).",
+    )
     target_temp_c: float | None = Field(
         default=None, ge=20, le=95, description="Water tank: at least this hot by the deadline [°C]."
     )
@@ -136,15 +141,29 @@ class ResolvedRequest:
         return self.request.device
 
     def filled(self, now: datetime, axis: TimeAxis) -> DeviceRequest:
-        """The request with its defaults made explicit (start, deadline, EV and tank targets)."""
+        """The request with its defaults made explicit (start, deadline, EV and tank targets).
+
+        Fields a default filled are added to ``defaulted`` (the start "now", the deadline "the
+        horizon end", the EV's usual target, the tank's set point).
+        """
+        defaulted = list(self.request.defaulted)
         update: dict[str, object] = {
             "earliest_start": (self.request.earliest_start or now).astimezone(axis.tz),
             "deadline": (self.request.deadline or axis.end).astimezone(axis.tz),
         }
+        if self.request.earliest_start is None and "earliest_start" not in defaulted:
+            defaulted.append("earliest_start")
+        if self.request.deadline is None and "deadline" not in defaulted:
+            defaulted.append("deadline")
         if self.request.kind == "ev_charge" and self.request.energy_kwh is None:
             update["target_soc_pct"] = self.target_soc_pct
+            if self.request.target_soc_pct is None and "target_soc_pct" not in defaulted:
+                defaulted.append("target_soc_pct")
         if self.request.kind == "water_heat":
             update["target_temp_c"] = self.target_temp_c
+            if not self.request.target_temp_c and "target_temp_c" not in defaulted:
+                defaulted.append("target_temp_c")
+        update["defaulted"] = defaulted
         return self.request.model_copy(update=update)
 
     @property
@@ -249,6 +268,11 @@ def _resolve_one(
     return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
 
 
+def ev_room_kwh(ev: Ev) -> float:
+    """Energy the car can still store [kWh]: from its charge now up to its charge limit."""
+    return round(ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100, 1)
+
+
 _FIELDS_BY_KIND = {
     "water_heat": ("target_temp_c", "draw_litres"),
     "comfort": ("min_temp_c", "max_temp_c"),
@@ -308,7 +332,7 @@ def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float
     if request.energy_kwh is not None:
         target = ev.current_soc_pct + 100.0 * request.energy_kwh / ev.battery_kwh
         if target > ev.max_soc_pct + 1e-9:
-            room = ev.battery_kwh * (ev.max_soc_pct - ev.current_soc_pct) / 100
+            room = ev_room_kwh(ev)
             raise RequestError(
                 label,
                 f"{request.energy_kwh:g} kWh does not fit: {ev.id} is at "

@@ -7,9 +7,12 @@ from tool results (:mod:`agents.offline.render`).
 
 Coordinator
 -----------
-* nothing has happened since the homeowner's message → interpret it (with the unanswered
-  question before it, if any) and call ``ask_homeowner``, ``update_requests``, ``get_plan``,
-  ``explain``, ``what_if`` or ``transfer_to_forecaster``; or reply (help, approval refused);
+* nothing has happened since the homeowner's message → read it with
+  :func:`agents.understanding.understand` (the conversation so far comes from the ``memory``
+  message: draft, open question, options offered) and call ``ask_homeowner``,
+  ``update_requests``, ``record_state``, ``get_plan``, ``explain``, ``what_if``,
+  ``standing_orders`` or ``transfer_to_forecaster``; or reply (help, a limit, a house rule,
+  approval refused);
 * a result came back → reply from it: the scheduler's proposal, the forecaster's summary, its own
   query result; a failed tool call → one clarifying question naming the error;
 * the auditor found unverified numbers → write the reply again from the results.
@@ -21,7 +24,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,9 +38,10 @@ from autogen_core.models import (
 )
 from pydantic import ValidationError
 
-from agents.offline import parser as p
 from agents.offline import render
-from agents.prompts import parse_devices
+from agents.offline.forecast import render_forecast, render_price
+from agents.offline.questions import Q, fact_text, limit_text, question, rules_text
+from agents.offline.standing import render_standing, standing_change, standing_proposal
 from agents.tools import (
     DraftResult,
     Explanation,
@@ -45,14 +49,15 @@ from agents.tools import (
     PlanView,
     ReplyCheck,
     StandingOrdersResult,
+    StateRecorded,
     WhatIfResult,
 )
+from agents.understanding import Clockwork, Memory, Reading, ReadRequest, Vocabulary, understand
 
 ROLE = re.compile(r"^# Role: (\w+)", re.MULTILINE)
 TIMEZONE = re.compile(r"time zone ([A-Za-z0-9_+\-/]+)")
 CLOCK_ISO = re.compile(r"ISO (\S+)\s*$")
 SELECTOR = re.compile(r"select the next role from \[([^\]]*)\]", re.IGNORECASE)
-MAX_CHAIN = 4
 
 Call = tuple[str, dict[str, Any]]
 
@@ -141,17 +146,22 @@ def _json(text: str) -> dict[str, Any] | None:
 
 
 class Coordinator:
-    """The coordinator's reading of the conversation."""
+    """The coordinator: reads the homeowner's message with :mod:`agents.understanding`.
+
+    It knows the home from its system prompt (the device table and its facts), the conversation
+    from the ``memory`` message, and the time from the ``clock`` message.
+    """
 
     def __init__(self, system: str, messages: list[LLMMessage], tool_names: set[str]) -> None:
         self.messages = messages
         self.tools = tool_names
-        self.lexicon = p.Lexicon(tuple(parse_devices(system)))
+        self.vocab = Vocabulary.from_prompt(system)
         tz = TIMEZONE.search(system)
         self.tz = ZoneInfo(tz.group(1)) if tz else None
+        memory = next((m for m in reversed(messages) if _is_from(m, "memory")), None)
+        self.memory_data = (_json(text_of(memory)) if memory is not None else None) or {}
+        self.memory = Memory.from_json(self.memory_data)
         self.turns = [i for i, m in enumerate(messages) if _is_from(m, "user")]
-
-    # -- reading ---------------------------------------------------------------------------------
 
     def now(self, before: int) -> datetime | None:
         for m in reversed(self.messages[:before]):
@@ -161,52 +171,11 @@ class Coordinator:
                     return datetime.fromisoformat(match.group(1))
         return None
 
-    def draft(self, before: int) -> tuple[str, ...]:
-        """Device ids of the draft as the latest result before ``before`` shows it."""
-        for m in reversed(self.messages[:before]):
-            contents = m.content if isinstance(m, FunctionExecutionResultMessage) else [m]
-            for item in reversed(list(contents)):
-                data = _json(text_of(item) if not hasattr(item, "call_id") else item.content)
-                if data and data.get("ok", True) and isinstance(data.get("requests"), list) and (
-                    "changed" in data or "status" in data
-                ):
-                    if data.get("status") in ("none", "active") or data.get("adopted") is False:
-                        continue
-                    return tuple(r["device"] for r in data["requests"] if isinstance(r, dict))
-        return ()
-
-    def last_devices(self, before: int) -> tuple[str, ...]:
-        for m in reversed(self.messages[:before]):
-            if isinstance(m, AssistantMessage) and isinstance(m.content, list):
-                for call in m.content:
-                    if call.name in ("update_requests", "what_if"):
-                        args = _json(call.arguments) or {}
-                        devices = tuple(c.get("device") for c in args.get("upsert", []) if isinstance(c, dict))
-                        if devices:
-                            return devices
-        draft = self.draft(before)
-        return draft if len(draft) == 1 else ()
-
-    def context(self, before: int) -> p.ParseContext | None:
-        now = self.now(before)
+    def read(self, h: int) -> Reading | None:
+        now = self.now(h)
         if now is None or self.tz is None:
             return None
-        return p.ParseContext(
-            lexicon=self.lexicon, now=now, tz=self.tz, draft=self.draft(before),
-            last_devices=self.last_devices(before),
-        )
-
-    def asked_after(self, turn: int) -> bool:
-        """Whether the coordinator's last action after homeowner turn ``turn`` was a question."""
-        position = self.turns.index(turn)
-        end = self.turns[position + 1] if position + 1 < len(self.turns) else len(self.messages)
-        asked = False
-        for m in self.messages[turn + 1:end]:
-            if isinstance(m, AssistantMessage):
-                asked = isinstance(m.content, list) and any(c.name == "ask_homeowner" for c in m.content)
-            if isinstance(m, FunctionExecutionResultMessage) and asked:
-                asked = not any(r.is_error for r in m.content)
-        return asked
+        return understand(text_of(self.messages[h]), self.vocab, Clockwork(now, self.tz), self.memory)
 
     # -- deciding --------------------------------------------------------------------------------
 
@@ -214,124 +183,178 @@ class Coordinator:
         if not self.turns:
             return Decision(text=render.HELP)
         h = self.turns[-1]
+        reading = self.read(h)
+        if reading is None:
+            return Decision(text=render.T["en"]["no_clock"])
         tail = self.messages[h + 1:]
         if not tail:
-            return self.interpret(h)
-        return self.respond(h, tail)
+            return self.act(reading)
+        return self.respond(reading, tail)
 
-    def interpret(self, h: int) -> Decision:
-        ctx = self.context(h)
-        if ctx is None:
-            return Decision(text="I do not know the current time or time zone, so I cannot plan yet.")
-        chain = [h]
-        while len(chain) < MAX_CHAIN and self.turns.index(chain[0]) > 0:
-            previous = self.turns[self.turns.index(chain[0]) - 1]
-            if not self.asked_after(previous):
-                break
-            chain.insert(0, previous)
-        intent = p.parse(text_of(self.messages[chain[0]]), self.context(chain[0]) or ctx)
-        for turn in chain[1:]:
-            problems = p.find_problems(intent, ctx)
-            answer = p.parse(text_of(self.messages[turn]), ctx)
-            if problems and problems[0].slot == "deadline" and not any(r.has_time() for r in answer.requests):
-                answer = p.parse("by " + text_of(self.messages[turn]), ctx)
-            if not problems or p.answer_is_fresh(intent, answer, problems[0]):
-                intent = answer
-            else:
-                intent = p.fill(intent, answer, problems[0], ctx)
-        return self.act(intent, ctx, h)
+    def ask(self, text: str, missing: str, options: list[dict[str, Any]] | None = None) -> Decision:
+        args: dict[str, Any] = {"question": text, "missing": [missing]}
+        if options:
+            args["options"] = options
+        return Decision(calls=(("ask_homeowner", args),))
 
-    def act(self, intent: p.Intent, ctx: p.ParseContext, h: int) -> Decision:
-        if intent.adopt and not intent.requests:
-            adopt = self.last_what_if(h)
-            if adopt is not None:
-                return Decision(calls=(("what_if", {**adopt, "adopt": True}),))
-        if intent.approval:
-            intent.requests = [r for r in intent.requests if r.device]
-            if not intent.requests:
-                return Decision(text=render.APPROVAL_NOTE)
-        if intent.standing_action is not None and "standing_orders" in self.tools:
-            return Decision(calls=(("standing_orders", _standing_change(intent, ctx)),))
-        problems = p.find_problems(intent, ctx)
-        if problems:
-            return Decision(calls=(("ask_homeowner", {"question": problems[0].question,
-                                                      "missing": [problems[0].slot]}),))
-        if intent.standing_days is not None and intent.requests and "standing_orders" in self.tools:
-            return Decision(calls=(("standing_orders", _standing_proposal(intent, ctx)),))
-        if intent.requests:
-            return self.update(intent, ctx)
-        if intent.question == "what_if":
-            return Decision(text=render.NOT_UNDERSTOOD)
-        if intent.question in ("cost", "plan"):
-            return Decision(calls=(("get_plan", {}),))
-        if intent.question == "why":
-            args = {k: v for k, v in (("device", intent.why_device), ("at", intent.why_at)) if v}
-            if not args:
-                single = ctx.draft[0] if len(ctx.draft) == 1 else None
-                if single is None:
-                    return Decision(calls=(("ask_homeowner", {
-                        "question": "Which device do you want me to explain?", "missing": ["device"],
-                    }),))
-                args = {"device": single}
-            return Decision(calls=(("explain", args),))
-        if intent.question == "forecast" and "transfer_to_forecaster" in self.tools:
+    def act(self, reading: Reading) -> Decision:
+        lang, memory = reading.lang, self.memory
+        t = render.T[lang]
+        if reading.choose is not None and reading.choose <= len(memory.options):
+            change = {k: v for k, v in memory.options[reading.choose - 1].items() if v is not None}
+            return Decision(calls=(("update_requests", {"upsert": [change]}),))
+        if reading.adopt:
+            if memory.what_if:
+                return Decision(calls=(("what_if", {**memory.what_if, "adopt": True}),))
+            if len(memory.options) == 1:
+                change = {k: v for k, v in memory.options[0].items() if v is not None}
+                return Decision(calls=(("update_requests", {"upsert": [change]}),))
+            labels = [o.get("label", "") for o in self.memory_data.get("options", [])]
+            listed = Q[lang]["or"].join(f"{i}. {label}" for i, label in enumerate(labels, start=1))
+            return self.ask(Q[lang]["choose_which"].format(options=listed), "other")
+        if reading.ignore_rules:
+            return Decision(text=rules_text(reading.question_device, self.vocab, lang))
+        if reading.limits:
+            limit = reading.limits[0]
+            if limit.kind == "beyond_horizon":
+                info = self.vocab.get(limit.device) if limit.device else None
+                done = Q[lang]["done"] if info is None or info.kind == "appliance_run" else Q[lang]["charged"]
+                name = info.label if info else ""
+                at = render.when(limit.value.astimezone(self.tz), lang)
+                template = Q[lang]["beyond_quoted" if limit.quote else "beyond"]
+                return self.ask(template.format(at=at, name=name, done=done, quote=limit.quote), "deadline")
+            return Decision(text=limit_text(limit, self.vocab, lang, tz=self.tz))
+        if reading.standing_action is not None and "standing_orders" in self.tools:
+            return Decision(calls=(("standing_orders", standing_change(reading)),))
+        if reading.state:
+            calls = tuple(("record_state", {"device": d, "soc_pct": p}) for d, p in reading.state.items())
+            rest = [r for r in reading.requests if r.signal or r.device]
+            if rest and not reading.asks and not reading.unused and reading.question is None:
+                # "my car is at 50% and needs 80% by 7am": recorded first, then planned from there
+                update = self.update(reading, rest)
+                return Decision(calls=calls + update.calls) if update.calls else Decision(calls=calls)
+            return Decision(calls=calls)
+        if reading.question is not None and reading.question != "what_if":
+            return self.answer(reading)
+        requests = [r for r in reading.requests if r.signal or r.device]
+        if reading.asks:
+            ask = reading.asks[0]
+            options = None
+            if ask.reason == "rule":
+                request = reading.requests[ask.index]
+                options = [{"label": render.when(ask.extra[3], lang), "device": request.device,
+                            "earliest_start": ask.extra[3].isoformat()}]
+            return self.ask(question(ask, reading, self.vocab, lang), ask.slot, options)
+        if reading.unused:
+            return self.ask(Q[lang]["unused"].format(quote=reading.unused[0]), "other")
+        if reading.standing_days is not None and requests and "standing_orders" in self.tools:
+            proposal = standing_proposal(reading, requests, self.tz)
+            if proposal is not None:
+                return Decision(calls=(("standing_orders", proposal),))
+        if requests:
+            return self.update(reading, requests)
+        if reading.refused:
+            return Decision(text=t["approval"])
+        return Decision(text=t["help"])
+
+    def answer(self, reading: Reading) -> Decision:
+        kind, lang = reading.question, reading.lang
+        if kind == "help":
+            return Decision(text=render.T[lang]["help"])
+        if kind in ("price", "forecast") and "transfer_to_forecaster" in self.tools:
             return Decision(calls=(("transfer_to_forecaster", {}),))
-        if intent.approval:
-            return Decision(text=render.APPROVAL_NOTE)
-        if intent.question == "help":
-            return Decision(text=render.HELP)
-        return Decision(calls=(("ask_homeowner", {"question": render.NOT_UNDERSTOOD, "missing": ["other"]}),))
+        if kind in ("cost", "plan"):
+            return Decision(calls=(("get_plan", {}),))
+        if kind == "why" and (fact := fact_text(reading, self.vocab, lang)) is not None:
+            return Decision(text=fact)
+        if kind == "why" and "proposal" not in self.memory_data:
+            if re.search(r"quiet|night|nacht|ruhezeit|after the|wait for|nach de", reading.norm.text):
+                return Decision(text=rules_text(reading.question_device, self.vocab, lang))
+            return Decision(text=render.T[lang]["why_no_plan"])
+        if kind == "why":
+            args = {k: v for k, v in (("device", reading.question_device), ("at", reading.question_at)) if v}
+            if not args:
+                draft = self.memory.draft
+                if len(draft) != 1:
+                    every = ", ".join(d.label for d in self.vocab.devices)
+                    return self.ask(Q[lang]["which"].format(options=every), "device")
+                args = {"device": draft[0]}
+            return Decision(calls=(("explain", args),))
+        return Decision(text=render.T[lang]["help"])
 
-    def update(self, intent: p.Intent, ctx: p.ParseContext) -> Decision:
+    def update(self, reading: Reading, requests: list[ReadRequest]) -> Decision:
         upsert: list[dict[str, Any]] = []
         cancel: list[str] = []
-        for r in intent.requests:
-            assert r.device is not None
-            if r.action == "cancel":
-                if r.device not in ctx.draft:
-                    name = ctx.lexicon.label(r.device)
-                    return Decision(text=f"There is no request for the {name} to cancel.")
-                cancel.append(r.device)
+        draft = set(self.memory.requested)  # cancelling an approved run withdraws it from the plan
+        for r in requests:
+            if r.device is None:
                 continue
-            upsert.append(_change(r, ctx))
-        tool = "what_if" if intent.question == "what_if" else "update_requests"
+            if r.action in ("cancel", "exclude"):
+                if r.device in draft:
+                    cancel.append(r.device)
+                elif r.action == "cancel" and not any(x.action == "set" for x in requests):
+                    name = self.vocab.get(r.device).label if self.vocab.get(r.device) else r.device  # type: ignore[union-attr]
+                    return Decision(text=render.T[reading.lang]["nothing_to_cancel"].format(name=name))
+                continue
+            upsert.append(_change(r, draft))
+        tool = "what_if" if reading.question == "what_if" else "update_requests"
+        if not upsert and not cancel:
+            return Decision(text=render.T[reading.lang]["help"])
         args: dict[str, Any] = {"upsert": upsert} if upsert else {}
         if cancel:
             args["cancel"] = cancel
         return Decision(calls=((tool, args),))
 
-    def last_what_if(self, before: int) -> dict[str, Any] | None:
-        for m in reversed(self.messages[:before]):
-            if isinstance(m, AssistantMessage) and isinstance(m.content, list):
-                for call in m.content:
-                    if call.name == "what_if":
-                        args = _json(call.arguments) or {}
-                        args.pop("adopt", None)
-                        return args
-        return None
-
     # -- replying --------------------------------------------------------------------------------
 
-    def respond(self, h: int, tail: list[LLMMessage]) -> Decision:
+    def notes(self, reading: Reading, view: PlanView) -> list[str]:
+        t = render.T[reading.lang]
+        notes = [t[n] for n in dict.fromkeys(reading.notes) if n in ("no_co2", "solar")]
+        if reading.standing_days is not None and "standing_orders" not in self.tools:
+            notes.append(t["once"])  # "every weekday …" without standing orders: planned once
+        for device, pct in reading.state.items():
+            info = self.vocab.get(device)
+            name = info.label if info is not None else device
+            notes.append(t["state_planned"].format(name=name, pct=f"{render._num(pct, 1)}%"))
+        for request in view.requests:
+            info = self.vocab.get(request.device)
+            if info is None or not info.facts.get("quiet_hours") or request.deadline is None:
+                continue
+            start = request.earliest_start or view.horizon_start
+            if start is None:
+                continue
+            for a, b in info.windows("quiet_hours"):
+                if _overlaps(start, request.deadline, a, b, self.tz):
+                    label = info.label if reading.lang == "en" else info.label[:1].upper() + info.label[1:]
+                    notes.append(t["quiet"].format(name=label, window=info.facts["quiet_hours"].replace("-", "–")))
+                    break
+        return notes
+
+    def respond(self, reading: Reading, tail: list[LLMMessage]) -> Decision:
         last = tail[-1]
-        approval = bool(re.search(p.g.APPROVAL, p.normalise(text_of(self.messages[h]))))
+        lang = reading.lang
         if _is_from(last, "auditor"):
             earlier = [m for m in tail[:-1] if not isinstance(m, AssistantMessage) or isinstance(m.content, list)]
-            return self.respond(h, earlier) if earlier else Decision(text=render.HELP)
+            return self.respond(reading, earlier) if earlier else Decision(text=render.T[lang]["help"])
         if _is_from(last, "scheduler"):
             view = _load(PlanView, text_of(last))
             if view is None:
-                return Decision(text=f"The scheduler could not plan: {_error_text(text_of(last))}")
-            return Decision(text=render.render_proposal(view, approval_note=approval))
+                return Decision(text=render.T[lang]["scheduler_failed"].format(error=_error_text(text_of(last))))
+            names = {d.id: d.label if lang == "en" else d.label[:1].upper() + d.label[1:] for d in self.vocab.devices}
+            return Decision(text=render.render_proposal(
+                view, approval_note=reading.refused, lang=lang, notes=self.notes(reading, view), names=names,
+            ))
         if _is_from(last, "forecaster"):
             forecast = _load(ForecastSummary, text_of(last))
             if forecast is None:
-                return Decision(text=f"The forecast failed: {_error_text(text_of(last))}")
-            return Decision(text=render.render_forecast(forecast))
+                return Decision(text=render.T[lang]["forecast_failed"].format(error=_error_text(text_of(last))))
+            if reading.question == "price":
+                return Decision(text=render_price(forecast, lang))
+            weather = bool(re.search(r"weather|wetter|rain|regen|sunny|sonnig|cloud|wolk", reading.norm.text))
+            return Decision(text=render_forecast(forecast, lang, weather=weather))
         if isinstance(last, FunctionExecutionResultMessage):
-            call = self.own_call(tail)
-            return self.after_own_call(call, last, h)
-        return Decision(text=render.HELP)
+            return self.after_own_call(self.own_call(tail), last, reading)
+        return Decision(text=render.T[lang]["help"])
 
     def own_call(self, tail: list[LLMMessage]) -> list[FunctionCall]:
         for m in reversed(tail):
@@ -339,53 +362,76 @@ class Coordinator:
                 return list(m.content)
         return []
 
-    def after_own_call(self, calls: list[FunctionCall], results: FunctionExecutionResultMessage, h: int) -> Decision:
+    def after_own_call(self, calls: list[FunctionCall], results: FunctionExecutionResultMessage, reading: Reading) -> Decision:
         result = results.content[-1]
-        name = result.name
+        name, lang = result.name, reading.lang
+        if result.is_error and name == "explain":
+            return Decision(text=render.T[lang]["why_no_plan"])
         if result.is_error:
             if name == "ask_homeowner":
-                return Decision(text=f"I could not ask my question: {_error_text(result.content)}")
-            question = f"I could not do that: {_error_text(result.content)[:220]}. What should I change?"
-            return Decision(calls=(("ask_homeowner", {"question": question, "missing": ["other"]}),))
-        question = p.parse(text_of(self.messages[h]), self.context(h)) if self.context(h) else None
+                return Decision(text=render.T[lang]["not_understood"])
+            error = _error_text(result.content)[:220]
+            prefix = "I could not do that" if lang == "en" else "Das ging nicht"
+            suffix = "What should I change?" if lang == "en" else "Was soll ich ändern?"
+            return self.ask(f"{prefix}: {error}. {suffix}", "other")
         if name == "get_plan":
             view = _load(PlanView, result.content)
             if view is None:
                 return Decision(text=_error_text(result.content))
-            if question is not None and question.question == "cost":
-                return Decision(text=render.render_cost(view))
-            return Decision(text=render.render_plan(view))
+            if reading.question == "cost":
+                return Decision(text=render.render_cost(view, lang))
+            return Decision(text=render.render_plan(view, lang))
         if name == "explain":
             explanation = _load(Explanation, result.content)
-            return Decision(text=render.render_explanation(explanation) if explanation else _error_text(result.content))
+            return Decision(text=render.render_explanation(explanation, lang) if explanation else _error_text(result.content))
         if name == "what_if":
             what = _load(WhatIfResult, result.content)
             changed = [c.get("device", "") for c in (_json(calls[-1].arguments) or {}).get("upsert", [])] if calls else []
-            return Decision(text=render.render_what_if(what, changed) if what else _error_text(result.content))
+            return Decision(text=render.render_what_if(what, changed, lang) if what else _error_text(result.content))
+        if name == "record_state":
+            lines = [render.render_state(s, lang) for s in (_load(StateRecorded, r.content) for r in results.content) if s]
+            return Decision(text=" ".join(lines) or _error_text(result.content))
         if name == "update_requests":
             draft = _load(DraftResult, result.content)
             if draft is not None and not draft.requests:
-                names = {d.id: self.lexicon.label(d.id) for d in self.lexicon.devices}
-                return Decision(text=render.render_cancelled(draft, names))
-            return Decision(text="The requests are updated; the scheduler will plan them.")
+                names = {d.id: d.label for d in self.vocab.devices}
+                return Decision(text=render.render_cancelled(draft, names, lang))
+            return Decision(text=render.T[lang]["updated"])
         if name == "standing_orders":
             orders = _load(StandingOrdersResult, result.content)
-            return Decision(text=render.render_standing(orders) if orders else _error_text(result.content))
+            return Decision(text=render_standing(orders, lang) if orders else _error_text(result.content))
         check = _load(ReplyCheck, result.content)
         if check is not None:
             return Decision(text="Checked.")
         return Decision(text=_error_text(result.content))
 
 
-def _change(r: p.Request, ctx: p.ParseContext) -> dict[str, Any]:
+def _overlaps(start: datetime, end: datetime, a: int, b: int, tz: ZoneInfo | None) -> bool:
+    """Whether [start, end) meets the daily window a–b [minutes] on any day."""
+    zone = tz or start.tzinfo
+    moment = start.astimezone(zone)
+    while moment < end:
+        minute = moment.hour * 60 + moment.minute
+        inside = a <= minute < b if a < b else (minute >= a or minute < b)
+        if inside:
+            return True
+        moment += timedelta(minutes=15)
+    return False
+
+
+def _change(r: ReadRequest, draft: set[str]) -> dict[str, Any]:
     change: dict[str, Any] = {"device": r.device}
     if r.deadline is not None:
         change["deadline"] = r.deadline.isoformat()
-    elif r.open_end and r.device not in ctx.draft:
+    elif r.open_end and r.device not in draft:
         change["deadline"] = "horizon_end"
     if r.earliest is not None:
         change["earliest_start"] = r.earliest.isoformat()
-    if r.target_soc_pct is not None:
+    if r.battery == "floor":
+        change["floor_soc_pct"] = r.target_soc_pct
+    elif r.battery == "no_ev_discharge":
+        change["no_ev_discharge"] = True
+    elif r.target_soc_pct is not None:
         change["target_soc_pct"] = r.target_soc_pct
     elif r.energy_kwh is not None:
         change["energy_kwh"] = r.energy_kwh
@@ -394,35 +440,6 @@ def _change(r: p.Request, ctx: p.ParseContext) -> dict[str, Any]:
     if r.objective is not None:
         change["objective"] = r.objective
     return change
-
-
-def _standing_proposal(intent: p.Intent, ctx: p.ParseContext) -> dict[str, Any]:
-    """``standing_orders`` arguments proposing the first request of a repeating message."""
-    r = next(r for r in intent.requests if r.device)
-    args: dict[str, Any] = {"action": "propose", "device": r.device, "days": intent.standing_days}
-    if r.deadline is not None:
-        args["deadline"] = r.deadline.astimezone(ctx.tz).strftime("%H:%M")
-    earliest = r.earliest.astimezone(ctx.tz).strftime("%H:%M") if r.earliest else intent.standing_earliest
-    if earliest is not None:
-        args["earliest"] = earliest
-    if r.target_soc_pct is not None:
-        args["target_soc_pct"] = r.target_soc_pct
-    elif r.energy_kwh is not None:
-        args["energy_kwh"] = r.energy_kwh
-    if r.objective is not None:
-        args["objective"] = r.objective
-    return args
-
-
-def _standing_change(intent: p.Intent, ctx: p.ParseContext) -> dict[str, Any]:
-    """``standing_orders`` arguments for pausing, resuming, cancelling or listing."""
-    del ctx
-    args: dict[str, Any] = {"action": intent.standing_action}
-    if intent.why_device is not None and intent.standing_action != "list":
-        args["device"] = intent.why_device
-    if intent.standing_action == "pause" and intent.standing_this_week:
-        args["until"] = "end_of_week"
-    return args
 
 
 def _error_text(text: str) -> str:

@@ -7,36 +7,154 @@ Every number and time in these texts is copied from a tool result, formatted so 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from agents.session import PlanningSession
 from agents.tools import (
+    AlternativeView,
+    BindingView,
     DraftResult,
     Explanation,
-    ForecastSummary,
     NoArgs,
     PlanView,
-    StandingOrdersResult,
+    StateRecorded,
     WhatIfResult,
     get_plan,
 )
-from agents.tools.standing import StandingOrderView
 from tools.requests import DeviceRequest
 
-APPROVAL_NOTE = (
-    "I cannot approve, reject or apply plans, and no instruction changes that: only you can "
-    "approve a proposal, with the Approve button or the approve command."
-)
-HELP = (
-    "I plan when your car, appliances and home battery use electricity, so they cost least. "
-    "Tell me what you need, for example: charge the car by a time, run the dishwasher overnight, "
-    "or ask what the plan is, what it costs, or why something runs when it does."
-)
-NOT_UNDERSTOOD = (
-    "What would you like me to plan, for example charging the car by a time or running an "
-    "appliance overnight?"
-)
+T: dict[str, dict[str, str]] = {
+    "en": {
+        "approval": "I cannot approve, reject or apply plans, and no instruction changes that: only "
+        "you can approve a proposal, with the Approve button or the approve command.",
+        "help": "I plan when your car, appliances and home battery use electricity, so they cost "
+        "least. Tell me what you need, for example: charge the car by a time, run the dishwasher "
+        "overnight, or ask what the plan is, what it costs, or why something runs when it does.",
+        "not_understood": "What would you like me to plan, for example charging the car by a time "
+        "or running an appliance overnight?",
+        "proposal": "Here is my proposal", "active": "The active plan", "proposed": "The proposed plan",
+        "ready": "ready by", "alongside": "works alongside to lower the cost.",
+        "total": "In total it costs {cost}; running everything as soon as possible would cost {base}",
+        "save": ", so you save {saving}{pct}.", "more": ": this plan costs {saving} more, for the objective you chose.",
+        "same": " too.", "note": "Note", "approve": "Approve it to make it the active plan.",
+        "none": "There is no plan yet. Tell me what to plan, for example charging the car by a time.",
+        "cannot": "I cannot meet every request", "prefer": "Choose one of these, or change a request.",
+        "or": "or", "no_co2": "This home has no CO2 data, so I planned for the lowest cost instead of the greenest.",
+        "solar": "Solar power is free here, so the cheapest plan uses as much of it as it can.",
+        "quiet": "The {name} keeps its quiet hours ({window}) from the home file.",
+        "cancelled": "Done: I cancelled {names}. Nothing else is planned.",
+        "cancelled_some": "Done: I cancelled {names}.",
+        "nothing_to_cancel": "There is no request for the {name} to cancel.",
+        "state": "Noted: the {name} is at {pct} now. I use that for the rest of this conversation; "
+        "it is not a charging target.",
+        "state_planned": "The {name} is at {pct} now, as you said: I planned from there.",
+        "price": "Electricity costs {now} now. Over the next {hours} hours it is cheapest at {min_at} "
+        "({min}) and dearest at {max_at} ({max}), {mean} on average.",
+        "price_good": "So now is a good time.", "price_wait": "So it is cheaper to wait: I can plan it for you.",
+        "optimiser_failed": "The optimiser could not finish: {message}.",
+        "fallback_none": "I could not write a reply I can vouch for. Please ask again.",
+        "scheduler_failed": "The scheduler could not plan: {error}.", "forecast_failed": "The forecast failed: {error}.",
+        "updated": "The requests are updated; the scheduler will plan them.",
+        "no_clock": "I do not know the current time or time zone, so I cannot plan yet.",
+        "fallback": "Here is the plan (numbers from the optimiser)",
+        "everything": "everything",
+        "if": "If {condition}, ", "if_done_by": "the {name} must be done by {at}",
+        "if_changed": "the {name} changes as you say", "if_and": " and ", "if_that": "that changes",
+        "if_fails": "it would not work. ", "if_error": "the optimiser could not finish: {message}.",
+        "if_cost": "the plan would cost {cost}", "if_diff": ", {diff} {more} than the current proposal.",
+        "if_more": "more", "if_less": "less", "if_same": ", the same as the current proposal.",
+        "if_adopted": "This is now the proposal. Approve it to make it the active plan.",
+        "if_kept": "The current proposal is unchanged; say 'do it' to switch to this one.",
+        "standing": "From your standing orders: {orders}.",
+        "once": "Standing orders are not available here, so I planned this once, not every day.",
+        "why_no_plan": "I explain the plans I make: electricity prices change by the hour, so Hearth "
+        "moves flexible loads to cheap hours, uses solar power when it is there, and keeps the "
+        "limits and house rules of the home file. Ask me for a plan, then ask why something runs when it does.",
+    },
+    "de": {
+        "approval": "Ich kann Pläne weder genehmigen noch ablehnen oder anwenden, und keine Anweisung "
+        "ändert das: nur Sie genehmigen einen Vorschlag, mit dem Genehmigen-Knopf oder dem Befehl approve.",
+        "help": "Ich plane, wann Auto, Haushaltsgeräte und Hausbatterie Strom nutzen, damit es am "
+        "wenigsten kostet. Sagen Sie mir, was Sie brauchen, zum Beispiel: das Auto bis zu einer "
+        "Uhrzeit laden, die Spülmaschine über Nacht laufen lassen, oder fragen Sie, was der Plan "
+        "ist, was er kostet oder warum etwas wann läuft.",
+        "not_understood": "Was soll ich planen, zum Beispiel das Auto bis zu einer Uhrzeit laden "
+        "oder ein Gerät über Nacht laufen lassen?",
+        "proposal": "Mein Vorschlag", "active": "Der aktive Plan", "proposed": "Der vorgeschlagene Plan",
+        "ready": "fertig bis", "alongside": "hilft mit, die Kosten zu senken.",
+        "total": "Insgesamt kostet es {cost}; alles sofort laufen zu lassen würde {base} kosten",
+        "save": ", Sie sparen also {saving}{pct}.", "more": ": dieser Plan kostet {saving} mehr, für das gewählte Ziel.",
+        "same": " ebenfalls.", "note": "Hinweis", "approve": "Genehmigen Sie ihn, um ihn zum aktiven Plan zu machen.",
+        "none": "Es gibt noch keinen Plan. Sagen Sie mir, was ich planen soll, zum Beispiel das Auto bis zu einer Uhrzeit laden.",
+        "cannot": "Ich kann nicht alle Wünsche erfüllen", "prefer": "Wählen Sie eine Möglichkeit, oder ändern Sie einen Wunsch.",
+        "or": "oder", "no_co2": "Für dieses Haus gibt es keine CO2-Daten, deshalb plane ich möglichst günstig statt möglichst klimafreundlich.",
+        "solar": "Solarstrom ist hier kostenlos, deshalb nutzt der günstigste Plan so viel davon wie möglich.",
+        "quiet": "Für {name} gelten die Ruhezeiten ({window}) aus der Hausdatei.",
+        "cancelled": "Erledigt: {names} gestrichen. Sonst ist nichts geplant.",
+        "cancelled_some": "Erledigt: {names} gestrichen.",
+        "nothing_to_cancel": "Für {name} gibt es keinen Auftrag zum Streichen.",
+        "state": "Notiert: {name} steht jetzt bei {pct}. Das gilt für den Rest dieses Gesprächs; "
+        "es ist kein Ladeziel.",
+        "state_planned": "{name} steht jetzt bei {pct}, wie Sie sagten: ich habe von dort aus geplant.",
+        "price": "Strom kostet jetzt {now}. In den nächsten {hours} Stunden ist er am günstigsten um "
+        "{min_at} ({min}) und am teuersten um {max_at} ({max}), im Mittel {mean}.",
+        "price_good": "Jetzt ist also ein guter Zeitpunkt.", "price_wait": "Warten ist also günstiger: ich kann es für Sie planen.",
+        "optimiser_failed": "Der Optimierer ist nicht fertig geworden: {message}.",
+        "fallback_none": "Ich konnte keine Antwort schreiben, für die ich einstehen kann. Bitte fragen Sie noch einmal.",
+        "scheduler_failed": "Der Planer konnte nicht planen: {error}.", "forecast_failed": "Die Prognose ist fehlgeschlagen: {error}.",
+        "updated": "Die Wünsche sind eingetragen; der Planer plant sie.",
+        "no_clock": "Ich kenne die aktuelle Uhrzeit oder Zeitzone nicht und kann deshalb noch nicht planen.",
+        "fallback": "Hier ist der Plan (Zahlen vom Optimierer)",
+        "everything": "alles",
+        "reach": "{pct}% bis {at}", "finish": "fertig bis {at}", "finish_named": "{name} fertig bis {at}",
+        "if": "Wenn {condition}, ", "if_done_by": "{name} bis {at} fertig sein muss",
+        "if_changed": "{name} sich so ändert", "if_and": " und ", "if_that": "sich das so ändert",
+        "if_fails": "würde es nicht gehen. ", "if_error": "wäre der Optimierer nicht fertig geworden: {message}.",
+        "if_cost": "würde der Plan {cost} kosten", "if_diff": ", {diff} {more} als der aktuelle Vorschlag.",
+        "if_more": "mehr", "if_less": "weniger", "if_same": ", genauso viel wie der aktuelle Vorschlag.",
+        "if_adopted": "Das ist jetzt der Vorschlag. Genehmigen Sie ihn, um ihn zum aktiven Plan zu machen.",
+        "if_kept": "Der aktuelle Vorschlag bleibt; sagen Sie 'mach das', um zu diesem zu wechseln.",
+        "standing": "Aus Ihren Daueraufträgen: {orders}.",
+        "once": "Daueraufträge gibt es hier nicht, deshalb habe ich das einmal geplant, nicht jeden Tag.",
+        "why_no_plan": "Ich erkläre die Pläne, die ich mache: Strompreise ändern sich stündlich, "
+        "deshalb verschiebt Hearth flexible Verbraucher in günstige Stunden, nutzt Solarstrom, wenn "
+        "er da ist, und hält die Grenzen und Hausregeln der Hausdatei ein. Fragen Sie nach einem "
+        "Plan, dann erkläre ich, warum etwas wann läuft.",
+    },
+}
+#: Why a German reply cannot meet a request, by the diagnosis's binding kind (English replies
+#: quote the diagnosis's own message, which carries its numbers).
+BINDING_DE: dict[str, str] = {
+    "ev_charger_power": "{name} schafft {wish} nicht: das Ladegerät liefert nicht genug bis dahin",
+    "grid_import_limit": "{name} schafft {wish} nicht: der Netzanschluss lässt nicht genug Leistung übrig",
+    "quiet_hours": "{name}: die Zeit vor der Frist liegt in den Ruhezeiten",
+    "appliance_window": "{name}: vor der Frist passt kein ganzer Durchlauf in die erlaubten Zeiten",
+    "battery_power": "{name} schafft {wish} nicht: die Ladeleistung reicht nicht",
+    "dependency_order": "{name}: mit der Reihenfolge der Hausdatei passt nicht alles vor die Frist",
+    "combination": "alle Wünsche zusammen passen nicht in die Zeit",
+}
+#: German notes for the plan's conflicts, by kind.
+CONFLICT_DE: dict[str, str] = {
+    "grid_limit": "Der Netzbezug kommt nahe an die Anschlussgrenze des Hauses.",
+    "quiet_hours": "Der Plan lässt {names} in den Ruhezeiten laufen.",
+    "window": "Der Plan lässt {names} außerhalb der erlaubten Zeiten laufen.",
+    "dependency_order": "Die Reihenfolge von {names} widerspricht einer Regel der Hausdatei.",
+    "overlap": "{names} laufen gleichzeitig.",
+    "battery_reserve": "Die Hausbatterie sinkt bis auf ihre Notstromreserve.",
+    "active_plan": "Dieser Plan ändert den aktiven Plan für {names}.",
+    "nothing_to_do": "Für {names} ist nichts zu tun.",
+}
+
+APPROVAL_NOTE = T["en"]["approval"]
+HELP = T["en"]["help"]
+NOT_UNDERSTOOD = T["en"]["not_understood"]
+_DAYS = {"de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")}
+
+
+def _t(lang: str) -> dict[str, str]:
+    return T.get(lang, T["en"])
 
 
 def _num(value: float, decimals: int = 2) -> str:
@@ -52,108 +170,186 @@ def price(value: float, currency: str) -> str:
     return f"{_num(value, 4)} {currency}/kWh"
 
 
-def when(moment: datetime) -> str:
+def when(moment: datetime, lang: str = "en") -> str:
+    if lang in _DAYS:
+        return f"{_DAYS[lang][moment.weekday()]} {moment:%H:%M}"
     return moment.strftime("%a %H:%M")
 
 
-def span(start: datetime, end: datetime) -> str:
-    return f"{when(start)}–{when(end)}"
+def span(start: datetime, end: datetime, lang: str = "en") -> str:
+    return f"{when(start, lang)}–{when(end, lang)}"
 
 
 def _request_for(requests: Sequence[DeviceRequest], device: str) -> DeviceRequest | None:
     return next((r for r in requests if r.device == device), None)
 
 
-def _runs(view: PlanView) -> list[str]:
+def _runs(view: PlanView, lang: str = "en") -> list[str]:
     """One line per requested device's run; devices that only help (the battery) in one line."""
+    t = _t(lang)
     lines = []
     helpers = [run.name for run in view.runs if _request_for(view.requests, run.device) is None]
     for run in view.runs:
         request = _request_for(view.requests, run.device)
         if request is None:
             continue
-        ready = f" (ready by {when(request.deadline)})" if request and request.deadline else ""
+        ready = f" ({t['ready']} {when(request.deadline, lang)})" if request and request.deadline else ""
         lines.append(
-            f"- {run.name}: {span(run.start, run.end)}{ready}, {_num(run.energy_kwh)} kWh, "
+            f"- {run.name}: {span(run.start, run.end, lang)}{ready}, {_num(run.energy_kwh)} kWh, "
             f"{money(run.cost, view.currency)}"
         )
     if helpers:
-        lines.append(f"- {', '.join(helpers)}: works alongside to lower the cost.")
+        lines.append(f"- {', '.join(helpers)}: {t['alongside']}")
     return lines
 
 
-def _totals(view: PlanView) -> str:
+def _totals(view: PlanView, lang: str = "en") -> str:
     assert view.cost is not None and view.baseline_cost is not None and view.saving is not None
-    cur = view.currency
-    text = (
-        f"In total it costs {money(view.cost, cur)}; running everything as soon as possible "
-        f"would cost {money(view.baseline_cost, cur)}"
-    )
+    t, cur = _t(lang), view.currency
+    text = t["total"].format(cost=money(view.cost, cur), base=money(view.baseline_cost, cur))
     if view.saving >= 0.005:
         pct = f" ({view.saving_pct:.0f}%)" if view.saving_pct is not None and view.saving_pct >= 1 else ""
-        return text + f", so you save {money(view.saving, cur)}{pct}."
+        return text + t["save"].format(saving=money(view.saving, cur), pct=pct)
     if view.saving <= -0.005:
-        return text + f": this plan costs {money(view.saving, cur)} more, for the objective you chose."
-    return text + " too."
+        return text + t["more"].format(saving=money(view.saving, cur))
+    return text + t["same"]
 
 
-def _conflicts(view: PlanView) -> list[str]:
+def _name_of(view: PlanView, device: str, names: dict[str, str] | None = None) -> str:
+    """A device's name as the plan shows it, else as the home names it (else its id in words)."""
+    return next((run.name for run in view.runs if run.device == device),
+                (names or {}).get(device, device.replace("_", " ")))
+
+
+def _conflicts(view: PlanView, lang: str = "en") -> list[str]:
     lines = []
     for conflict in view.conflicts:
-        if conflict.severity in ("error", "warning"):
-            lines.append(f"Note: {conflict.message}")
+        if conflict.severity not in ("error", "warning"):
+            continue
+        message = conflict.message
+        if lang == "de":
+            names = ", ".join(_name_of(view, d) for d in conflict.devices) or "Geräte"
+            message = CONFLICT_DE.get(conflict.kind, message).format(names=names)
+        lines.append(f"{_t(lang)['note']}: {message}")
     return lines
 
 
-def render_proposal(view: PlanView, *, heading: str = "Here is my proposal", approval_note: bool = False) -> str:
+def render_proposal(
+    view: PlanView, *, heading: str | None = None, approval_note: bool = False, lang: str = "en",
+    notes: Sequence[str] = (), names: dict[str, str] | None = None,
+) -> str:
     """A proposed (or active) plan; an infeasible or failed outcome is explained instead."""
+    t = _t(lang)
     if view.status == "infeasible":
-        return render_infeasible(view)
+        return render_infeasible(view, lang, names)
     if view.status == "error":
-        return f"The optimiser could not finish: {view.message}."
+        return t["optimiser_failed"].format(message=view.message)
     if view.status == "none" or view.cost is None:
-        return "There is no plan yet. Tell me what to plan, for example charging the car by a time."
-    lines = [f"{heading}:", *_runs(view), "", _totals(view), *_conflicts(view)]
+        return t["none"]
+    lines = [f"{heading or t['proposal']}:", *_runs(view, lang), "", _totals(view, lang), *notes,
+             *_conflicts(view, lang)]
     if view.standing:
-        lines.append("From your standing orders: " + "; ".join(view.standing) + ".")
+        lines.append(t["standing"].format(orders="; ".join(view.standing)))
     lines.extend(f"{note}." for note in view.inputs)
     if view.status == "proposed":
-        lines.append("Approve it to make it the active plan.")
+        lines.append(t["approve"])
     if approval_note:
-        lines.append(APPROVAL_NOTE)
+        lines.append(t["approval"])
     return "\n".join(lines)
 
 
-def render_infeasible(view: PlanView) -> str:
+def render_infeasible(view: PlanView, lang: str = "en", names: dict[str, str] | None = None) -> str:
+    """Why the requests cannot all be met, and the numbered alternatives (the options offered)."""
+    t = _t(lang)
     diagnosis = view.diagnosis
-    lines = [f"I cannot meet every request: {diagnosis.message if diagnosis else view.message}"]
+    reason = diagnosis.message if diagnosis else view.message
+    if lang == "de" and diagnosis is not None:
+        reason = "; ".join(_binding_de(view, b, names) for b in diagnosis.binding) or reason
+    lines = [f"{t['cannot']}: {reason}"]
+    number = 0
     if diagnosis is not None:
         for binding in diagnosis.binding:
-            lines.extend(f"- {alternative.description}" for alternative in binding.alternatives)
-    lines.append("Tell me which you prefer, or change a request.")
+            for alternative in binding.alternatives:
+                number += 1
+                lines.append(f"{number}. {option_label(alternative, lang, view, names)}")
+    lines.append(t["prefer"])
     return "\n".join(lines)
 
 
-def render_cost(view: PlanView) -> str:
+def _binding_de(view: PlanView, binding: BindingView, names: dict[str, str] | None) -> str:
+    """The German reason of one binding constraint, from its kind and the request it is about."""
+    name = _name_of(view, binding.device, names) if binding.device else ""
+    request = _request_for(view.requests, binding.device) if binding.device else None
+    wish = ""
+    if request is not None and request.deadline is not None:
+        amount = f"{_num(request.target_soc_pct, 1)}% " if request.target_soc_pct is not None else (
+            f"{_num(request.energy_kwh)} kWh " if request.energy_kwh is not None else "")
+        wish = f"{amount}bis {when(request.deadline, 'de')}"
+    template = BINDING_DE.get(binding.kind, "{name}: das geht so nicht")
+    text = template.format(name=name, wish=wish or "das")
+    window = re.search(r"\(([^()]*\d{2}:\d{2}[^()]*)\)", binding.message)  # "(22:00–07:00)"
+    return f"{text} ({window.group(1)})" if window else text
+
+
+def option_label(
+    alternative: AlternativeView, lang: str, view: PlanView | None = None, names: dict[str, str] | None = None
+) -> str:
+    """An alternative in the homeowner's language: the tool's own words in English, else rendered
+    from its typed fields ("68% bis Di 20:00", "fertig bis Mi 07:00")."""
+    if lang == "en" or alternative.deadline is None:
+        return alternative.description
+    t = _t(lang)
+    at = when(alternative.deadline, lang)
+    if alternative.target_soc_pct is not None:
+        return t["reach"].format(pct=_num(alternative.target_soc_pct, 1), at=at)
+    if view is not None and alternative.device:
+        return t["finish_named"].format(name=_name_of(view, alternative.device, names), at=at)
+    return t["finish"].format(at=at)
+
+
+def render_cost(view: PlanView, lang: str = "en") -> str:
     if view.status == "none" or view.cost is None:
-        return render_proposal(view)
-    which = "active plan" if view.status == "active" else "proposed plan"
-    return f"The {which} costs {money(view.cost, view.currency)}. " + _totals(view).replace(
-        f"In total it costs {money(view.cost, view.currency)}; running", "Running"
-    )
+        return render_proposal(view, lang=lang)
+    t = _t(lang)
+    heading = t["active"] if view.status == "active" else t["proposed"]
+    return f"{heading}: {money(view.cost, view.currency)}. " + _totals(view, lang)
 
 
-def render_plan(view: PlanView) -> str:
-    heading = "The active plan" if view.status == "active" else "The proposed plan"
-    return render_proposal(view, heading=heading)
+def render_plan(view: PlanView, lang: str = "en") -> str:
+    t = _t(lang)
+    heading = t["active"] if view.status == "active" else t["proposed"]
+    return render_proposal(view, heading=heading, lang=lang)
 
 
-def render_explanation(exp: Explanation) -> str:
+def render_explanation(exp: Explanation, lang: str = "en") -> str:
     cur = exp.currency
-    lines = []
-    if exp.saving_vs_asap >= 0.005:
+    name = exp.name if lang == "de" else exp.name.lower()
+    runs, cheap = span(exp.start, exp.end, lang), exp.saving_vs_asap >= 0.005
+    if lang == "de":
+        lines = [
+            f"{name} läuft {runs}, weil Strom dann günstiger ist: im Mittel "
+            f"{price(exp.mean_price_per_kwh, cur)} statt {price(exp.asap_mean_price_per_kwh, cur)} bei "
+            f"Start so früh wie möglich ({when(exp.asap_start, lang)}). Das kostet {money(exp.cost, cur)} "
+            f"statt {money(exp.asap_cost, cur)}." if cheap else
+            f"{name} läuft {runs}, so früh wie erlaubt: später wäre es nicht günstiger. Es kostet "
+            f"{money(exp.cost, cur)} (im Mittel {price(exp.mean_price_per_kwh, cur)})."
+        ]
+        if exp.pv_energy_kwh_during_run > 0:
+            lines.append(f"Die Solaranlage liefert während des Laufs {_num(exp.pv_energy_kwh_during_run)} kWh.")
         lines.append(
-            f"The {exp.name.lower()} runs {span(exp.start, exp.end)} because electricity is cheaper "
+            f"Es darf von {when(exp.window_start, lang)} bis {when(exp.window_end, lang)} laufen; die Preise "
+            f"liegen in dieser Zeit zwischen {price(exp.window_price_min_per_kwh, cur)} "
+            f"({when(exp.window_price_min_at, lang)}) und {price(exp.window_price_max_per_kwh, cur)} "
+            f"({when(exp.window_price_max_at, lang)})."
+        )
+        if exp.at is not None and exp.price_at_per_kwh is not None:
+            running = ", ".join(exp.running_at) if exp.running_at else "nichts Flexibles"
+            lines.append(f"Um {when(exp.at, lang)} kostet Strom {price(exp.price_at_per_kwh, cur)}; dann läuft: {running}.")
+        return " ".join(lines)
+    lines = []
+    if cheap:
+        lines.append(
+            f"The {name} runs {runs} because electricity is cheaper "
             f"then: {price(exp.mean_price_per_kwh, cur)} on average, against "
             f"{price(exp.asap_mean_price_per_kwh, cur)} if it started as soon as allowed "
             f"({when(exp.asap_start)}). That costs {money(exp.cost, cur)} instead of "
@@ -161,7 +357,7 @@ def render_explanation(exp: Explanation) -> str:
         )
     else:
         lines.append(
-            f"The {exp.name.lower()} runs {span(exp.start, exp.end)}, as early as it may: later "
+            f"The {name} runs {runs}, as early as it may: later "
             f"would not be cheaper. It costs {money(exp.cost, cur)} "
             f"({price(exp.mean_price_per_kwh, cur)} on average)."
         )
@@ -178,124 +374,52 @@ def render_explanation(exp: Explanation) -> str:
     return " ".join(lines)
 
 
-def render_what_if(result: WhatIfResult, changed: Sequence[str]) -> str:
+def render_what_if(result: WhatIfResult, changed: Sequence[str], lang: str = "en") -> str:
+    """"What if I leave at 6?": the changed plan's cost against the proposal, in either language."""
+    t = _t(lang)
     described = []
     for device in changed:
         request = _request_for(result.requests, device)
-        name = next((r.name for r in result.runs if r.device == device), device.replace("_", " "))
+        name = _name_of(result, device)
+        name = name.lower() if lang == "en" else name
         if request is not None and request.deadline is not None:
-            described.append(f"the {name.lower()} must be done by {when(request.deadline)}")
+            described.append(t["if_done_by"].format(name=name, at=when(request.deadline, lang)))
         else:
-            described.append(f"the {name.lower()} changes as you say")
-    condition = " and ".join(described) or "that changes"
+            described.append(t["if_changed"].format(name=name))
+    condition = t["if"].format(condition=t["if_and"].join(described) or t["if_that"])
     if result.status == "infeasible":
-        return f"If {condition}, it would not work. " + render_infeasible(result)
+        return condition + t["if_fails"] + render_infeasible(result, lang)
     if result.status != "proposed" or result.cost is None:
-        return f"If {condition}, the optimiser could not finish: {result.message}."
+        return condition + t["if_error"].format(message=result.message)
     cur = result.currency
-    lines = [f"If {condition}, the plan would cost {money(result.cost, cur)}"]
+    lines = [condition + t["if_cost"].format(cost=money(result.cost, cur))]
     if result.cost_difference is not None and abs(result.cost_difference) >= 0.005:
-        more = "more" if result.cost_difference > 0 else "less"
-        lines[0] += f", {money(result.cost_difference, cur)} {more} than the current proposal."
+        more = t["if_more"] if result.cost_difference > 0 else t["if_less"]
+        lines[0] += t["if_diff"].format(diff=money(result.cost_difference, cur), more=more)
     elif result.cost_difference is not None:
-        lines[0] += ", the same as the current proposal."
+        lines[0] += t["if_same"]
     else:
         lines[0] += "."
-    lines.extend(_runs(result))
-    if result.adopted:
-        lines.append("This is now the proposal. Approve it to make it the active plan.")
-    else:
-        lines.append("The current proposal is unchanged; say 'do it' to switch to this one.")
+    lines.extend(_runs(result, lang))
+    lines.append(t["if_adopted"] if result.adopted else t["if_kept"])
     return "\n".join(lines)
 
 
-def render_forecast(fs: ForecastSummary) -> str:
-    cur = fs.currency
-    lines = [
-        f"Over the next {_num(fs.horizon_hours)} hours ({span(fs.horizon_start, fs.horizon_end)}), "
-        f"electricity costs from {price(fs.import_price_min_per_kwh, cur)} ({when(fs.import_price_min_at)}) "
-        f"to {price(fs.import_price_max_per_kwh, cur)} ({when(fs.import_price_max_at)}), "
-        f"{price(fs.import_price_mean_per_kwh, cur)} on average."
-    ]
-    if fs.pv_peak_at is not None:
-        lines.append(
-            f"The solar panels should produce {_num(fs.pv_energy_kwh)} kWh, peaking at "
-            f"{_num(fs.pv_peak_kw)} kW around {when(fs.pv_peak_at)}."
-        )
-    else:
-        lines.append("The solar panels will produce nothing in that time.")
-    lines.append(f"The household's base load uses about {_num(fs.base_load_energy_kwh)} kWh.")
-    if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
-        lines.append(
-            f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."
-        )
-    if fs.cloud_cover_mean_pct is not None:
-        lines.append(f"Cloud cover averages {_num(fs.cloud_cover_mean_pct, 1)}%.")
-    if fs.air_temperature_min_c is not None and fs.air_temperature_max_c is not None:
-        lines.append(
-            f"It will be {_num(fs.air_temperature_min_c, 1)} to {_num(fs.air_temperature_max_c, 1)} °C."
-        )
-    lines.extend(_source_lines(fs))
-    return " ".join(lines)
+def render_cancelled(result: DraftResult, names: dict[str, str], lang: str = "en") -> str:
+    article = "the " if lang == "en" else ""
+    cancelled = ", ".join(f"{article}{names.get(d, d)}" for d in result.cancelled) or _t(lang)["everything"]
+    return _t(lang)["cancelled"].format(names=cancelled)
 
 
-_SOURCE_LABELS = {"prices": "Prices", "export_prices": "Export prices", "weather": "Weather",
-                  "base_load": "Base load"}
-
-
-def _source_lines(fs: ForecastSummary) -> list[str]:
-    """Where each input came from, when it was fetched, and what to know about it."""
-    tz = fs.horizon_start.tzinfo
-    lines = []
-    for key, source in fs.sources.items():
-        text = f"{_SOURCE_LABELS.get(key, key)}: {source.source}"
-        if source.fetched_at is not None:
-            text += f", fetched {when(source.fetched_at.astimezone(tz))}"
-        if source.note:
-            text += f" ({source.note})"
-        lines.append(text + ".")
-    return lines
-
-
-def render_cancelled(result: DraftResult, names: dict[str, str]) -> str:
-    cancelled = ", ".join(f"the {names.get(d, d)}" for d in result.cancelled) or "everything"
-    return f"Done: I cancelled {cancelled}. Nothing else is planned."
+def render_state(state: StateRecorded, lang: str = "en") -> str:
+    return _t(lang)["state"].format(name=state.name.split(" (")[-1].rstrip(")").lower() if lang == "en"
+                                    else state.name.split(" (")[-1].rstrip(")"), pct=f"{_num(state.soc_pct, 1)}%")
 
 
 def render_fallback(session: PlanningSession) -> str:
     """A reply built from the session's latest tool facts, for a model reply that failed its audit."""
     view = get_plan(session, NoArgs())
+    t = _t(session.language)
     if view.status == "none":
-        return "I could not write a reply I can vouch for. Please ask again."
-    return render_proposal(view, heading="Here is the plan (numbers from the optimiser)")
-
-
-def render_standing(result: StandingOrdersResult) -> str:
-    """The reply to a ``standing_orders`` result: what was proposed or changed, then the list."""
-    changed = result.changed
-    if result.action == "propose" and changed:
-        order = changed[0]
-        return (f"I have proposed a standing order: {order.description}. It is not active yet: "
-                f"approve it with the Approve button or `hearth standing approve {order.id}`, and it "
-                "joins every plan from then on.")
-    words = {"pause": "Paused", "resume": "Active again", "cancel": "Cancelled"}
-    lines = []
-    if result.action in words:
-        done = [o.description for o in changed]
-        until = next((o.paused_until for o in changed if o.paused_until), None)
-        suffix = f" up to and including {until:%a %d %b}" if result.action == "pause" and until else ""
-        suffix += " until you resume it" if result.action == "pause" and not until else ""
-        lines.append(f"{words[result.action]}{suffix}: " + "; ".join(done) + ".")
-    if result.orders:
-        listed = "; ".join(f"{o.description} ({_standing_status(o)})" for o in result.orders)
-        lines.append(f"Standing orders: {listed}.")
-    elif result.action == "list":
-        lines.append("There are no standing orders. Say what you need every day, e.g. "
-                     "'every weekday the car at 80% by 7:00'.")
-    return " ".join(lines)
-
-
-def _standing_status(order: StandingOrderView) -> str:
-    if order.status == "paused" and order.paused_until is not None:
-        return f"paused up to {order.paused_until:%a %d %b}"
-    return order.status
+        return t["fallback_none"]
+    return render_proposal(view, heading=t["fallback"], lang=session.language)

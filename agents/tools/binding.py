@@ -26,6 +26,8 @@ from agents.tools.models import (
     PlanView,
     QuestionRecorded,
     ReplyCheck,
+    StateArgs,
+    StateRecorded,
     StrictModel,
     ToolFailure,
     UpdateRequestsArgs,
@@ -33,9 +35,10 @@ from agents.tools.models import (
     WhatIfResult,
 )
 from agents.tools.planning import get_plan, propose_plan, what_if
-from agents.tools.requests import ask_homeowner, update_requests
+from agents.tools.requests import ask_homeowner, record_state, update_requests
 from agents.tools.standing import StandingArgs, StandingOrdersResult, standing_orders
 from tools.errors import HearthError
+from tools.home import HeatPump, Home, WaterTank
 
 ToolFn = Callable[[PlanningSession, Any], BaseModel]
 
@@ -59,6 +62,9 @@ SPECS: dict[str, ToolSpec] = {
         ToolSpec("ask_homeowner", ask_homeowner, AskArgs, QuestionRecorded,
                  "Ask the homeowner ONE clarifying question when a device, a deadline or a target "
                  "is missing or ambiguous. Ends your turn; the answer comes in the next message."),
+        ToolSpec("record_state", record_state, StateArgs, StateRecorded,
+                 "Record a charge level the homeowner reports ('my car is at 50%'); it holds for "
+                 "the rest of this conversation. It is not a target."),
         ToolSpec("get_plan", get_plan, NoArgs, PlanView,
                  "The latest proposal (runs, cost, saving, conflicts), or the active plan."),
         ToolSpec("explain", explain, ExplainArgs, Explanation,
@@ -77,8 +83,8 @@ SPECS: dict[str, ToolSpec] = {
                  "Re-check the latest proposal for conflicts (grid limit, quiet hours, order, "
                  "overlaps, battery reserve, the active plan)."),
         ToolSpec("standing_orders", standing_orders, StandingArgs, StandingOrdersResult,
-                 "Requests repeated every day/weekday/weekend: propose one (the homeowner "
-                 "approves it), or list, pause, resume, cancel (optionally one device's)."),
+                 "Requests repeated every day, weekday or weekend: propose one (a human "
+                 "approves it); list, pause, resume or cancel them (all, or one device's)."),
         ToolSpec("verify_reply", verify_reply, NoArgs, ReplyCheck,
                  "Check that every number and time in the coordinator's last reply appears in a "
                  "tool result of this run."),
@@ -86,7 +92,7 @@ SPECS: dict[str, ToolSpec] = {
 }
 
 ROLE_TOOLS: dict[str, tuple[str, ...]] = {
-    "coordinator": ("update_requests", "ask_homeowner", "get_plan", "explain", "what_if",
+    "coordinator": ("update_requests", "ask_homeowner", "record_state", "get_plan", "explain", "what_if",
                     "standing_orders"),
     "forecaster": ("get_forecast",),
     "scheduler": ("propose_plan",),
@@ -114,18 +120,24 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
 
     @property
     def schema(self) -> ToolSchema:
-        """The JSON schema without pydantic's titles and ``null`` alternatives (fewer tokens)."""
+        """The JSON schema without pydantic's titles and ``null`` alternatives, and without the
+        request fields of device kinds the home lacks (fewer tokens; a call naming one of them
+        is still validated and refused by the tool)."""
         schema = super().schema
+        parameters = without_fields(
+            compact_schema(dict(schema["parameters"])), unused_fields(self._session.home)
+        )
         return ToolSchema(
             name=schema["name"], description=schema.get("description", ""),
-            parameters=compact_schema(dict(schema["parameters"])),  # type: ignore[typeddict-item]
+            parameters=parameters,  # type: ignore[typeddict-item]
             strict=schema.get("strict", False),
         )
 
     def return_value_as_string(self, value: Any) -> str:
-        """JSON of the result (datetimes as ISO 8601), which is what the model reads."""
+        """JSON of the result (datetimes as ISO 8601), which is what the model reads; fields
+        without a value are left out (fewer tokens, nothing lost)."""
         if isinstance(value, BaseModel):
-            return value.model_dump_json()
+            return value.model_dump_json(exclude_none=True)
         return str(value)
 
     def call(self, args: StrictModel) -> BaseModel:
@@ -138,20 +150,53 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
         return result
 
 
-def compact_schema(node: Any) -> Any:
-    """Drop ``title`` keys, ``default: null`` and ``anyOf: [X, null]`` wrappers, recursively.
+#: Request fields that only mean something for some device kinds.
+_KIND_FIELDS = {
+    WaterTank: ("target_temp_c", "draw_litres"),
+    HeatPump: ("min_temp_c", "max_temp_c"),
+}
 
-    Optional fields stay optional (they are not in ``required``); the model just reads less.
-    """
+
+def unused_fields(home: Home) -> frozenset[str]:
+    """Request fields no device of ``home`` takes (a home without a tank needs no draw_litres)."""
+    devices = home.devices()
+    unused = {name for kind, names in _KIND_FIELDS.items()
+              if not any(isinstance(d, kind) for d in devices) for name in names}
+    if not any(isinstance(d, WaterTank | HeatPump) for d in devices):
+        unused.add("mode")
+    return frozenset(unused)
+
+
+def without_fields(node: Any, names: frozenset[str]) -> Any:
+    """``node`` (a JSON schema) with the properties ``names`` removed wherever they appear."""
     if isinstance(node, list):
-        return [compact_schema(item) for item in node]
+        return [without_fields(item, names) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {k: compact_schema(v) for k, v in node.items() if k != "title"}
+    out = {k: without_fields(v, names) for k, v in node.items()}
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: v for k, v in out["properties"].items() if k not in names}
+    return out
+
+
+def compact_schema(node: Any, *, top: bool = True) -> Any:
+    """Drop ``title`` keys, empty or false defaults, ``anyOf: [X, null]`` wrappers and, below the
+    top level, ``additionalProperties: false``, recursively.
+
+    Optional fields stay optional (they are not in ``required``) and unknown fields are still
+    refused (pydantic validates every call); the model just reads less.
+    """
+    if isinstance(node, list):
+        return [compact_schema(item, top=False) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: compact_schema(v, top=False) for k, v in node.items() if k != "title"}
     if isinstance(node.get("properties"), dict):
-        out["properties"] = {k: compact_schema(v) for k, v in node["properties"].items()}
-    if out.get("default", 0) is None:
+        out["properties"] = {k: compact_schema(v, top=False) for k, v in node["properties"].items()}
+    if "default" in out and out["default"] in (None, False, []):
         del out["default"]
+    if not top and out.get("additionalProperties") is False:
+        del out["additionalProperties"]
     options = out.get("anyOf")
     if isinstance(options, list):
         kept = [o for o in options if o != {"type": "null"}]
@@ -191,8 +236,10 @@ class SessionWorkbench(StaticWorkbench):
 
 
 def tools_for(role: str, session: PlanningSession) -> list[SessionTool]:
-    """The tools of ``role`` bound to ``session``."""
-    return [SessionTool(SPECS[name], session) for name in ROLE_TOOLS[role]]
+    """The tools of ``role`` bound to ``session``; ``standing_orders`` only when the session has
+    standing orders (a tool that could only fail is not offered, and costs no tokens)."""
+    names = [n for n in ROLE_TOOLS[role] if n != "standing_orders" or session.standing is not None]
+    return [SessionTool(SPECS[name], session) for name in names]
 
 
 def workbench_for(role: str, session: PlanningSession) -> SessionWorkbench:
@@ -201,4 +248,4 @@ def workbench_for(role: str, session: PlanningSession) -> SessionWorkbench:
 
 def result_json(result: BaseModel) -> str:
     """A result as the model sees it (what AutoGen's BaseTool sends)."""
-    return json.dumps(result.model_dump(mode="json"))
+    return json.dumps(result.model_dump(mode="json", exclude_none=True))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from agents.numbers import verify_numbers
+from agents.prompts import device_table
 from agents.session import PlanningSession
 from agents.tools.models import ConflictReport, NoArgs, ReplyCheck
 from agents.tools.planning import get_plan
 from agents.tools.views import conflict_views
 from tools.conflicts import detect_conflicts
-from tools.requests import resolve_requests
+from tools.requests import ev_room_kwh, resolve_requests
 from tools.timeaxis import TimeAxis
 
 
@@ -48,6 +49,11 @@ def verify_reply(session: PlanningSession, args: NoArgs) -> ReplyCheck:
         r.model_dump(mode="json") for r in session.run.tool_results if not isinstance(r, ReplyCheck)
     ]
     references.append(get_plan(session, NoArgs()).model_dump(mode="json"))
+    # the home file's facts (the prompt's device table) and the homeowner's own words may be repeated,
+    # and so may what each car can still take (a limit computed here, as update_requests does)
+    references.append(device_table(session.home))
+    references.append(session.run.text)
+    references.append({ev.id: {"room_kwh": ev_room_kwh(ev)} for ev in session.home.evs})
     check = verify_numbers(reply, references, session.home.timezone)
     result = ReplyCheck(
         checked=check.checked, unverified=check.unverified, verified=not check.unverified

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,7 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
         import_price_min_per_kwh=round_price(price.min()), import_price_min_at=times[int(np.argmin(price))],
         import_price_max_per_kwh=round_price(price.max()), import_price_max_at=times[int(np.argmax(price))],
         import_price_mean_per_kwh=round_price(price.mean()),
+        import_price_now_per_kwh=round_price(price[0]),
         export_price_min_per_kwh=round_price(inputs.export_price_per_kwh.min()),
         export_price_max_per_kwh=round_price(inputs.export_price_per_kwh.max()),
         pv_energy_kwh=round_qty(pv.sum() * h), pv_peak_kw=round_qty(pv.max()),
@@ -82,6 +83,8 @@ def explain(session: PlanningSession, args: ExplainArgs) -> Explanation:
     )
     power = _device_power(plan)
     at = resolve_when(args.at, _clock_of(session, plan), "at", allow_end=True) if args.at else None
+    if at is not None and at >= plan.horizon_end and at - timedelta(days=1) >= plan.horizon_start:
+        at -= timedelta(days=1)  # "why at 18:00?" asked at 18:00: the plan's first step, not tomorrow's
     at_step = axis.boundary_at_or_before(at) if at is not None else None
     if at_step is not None and not 0 <= at_step < axis.n_steps:
         raise RequestError("at", f"{args.at!r} is outside the plan ({plan.horizon_start} to {plan.horizon_end})")

@@ -39,8 +39,8 @@ class RequestChange(StrictModel):
     device: str = Field(description="Device id (or a name the homeowner used).")
     deadline: str | None = Field(
         default=None,
-        description="Done by: 'HH:MM' (next such local time), 'tomorrow HH:MM', '+3h', ISO 8601, "
-        "or 'horizon_end' if the homeowner leaves it open. Needed for a new device.",
+        description="Done by: ISO 8601, 'HH:MM' (next), 'tomorrow HH:MM', '+3h', or 'horizon_end' "
+        "if left open. Needed for a new device.",
     )
     earliest_start: str | None = Field(default=None, description="Not before: as deadline, or 'now'.")
     target_soc_pct: float | None = Field(default=None, ge=0, le=100, description="Target SoC [%].")
@@ -81,16 +81,47 @@ class DraftResult(ToolOutput):
     changed: list[str] = Field(description="Device ids added or changed.")
     cancelled: list[str] = Field(description="Device ids withdrawn.")
     horizon_end: datetime = Field(description="End of the planning horizon.")
+    notes: list[str] = Field(default_factory=list, description="What the tool changed, and why.")
+
+
+class Option(StrictModel):
+    """An alternative offered to the homeowner, and the request change it stands for."""
+
+    label: str = Field(description="e.g. '100% by 22:30'")
+    device: str
+    deadline: str | None = None
+    earliest_start: str | None = None
+    target_soc_pct: float | None = None
+    energy_kwh: float | None = None
+
+    def change(self) -> RequestChange:
+        """The request change choosing this option makes."""
+        return RequestChange(**self.model_dump(exclude={"label"}, exclude_none=True))
 
 
 class AskArgs(StrictModel):
-    question: str = Field(min_length=3, max_length=300, description="One short question.")
-    missing: list[MissingFact] = Field(min_length=1, description="What the question is about.")
+    question: str = Field(description="One short question, quoting the homeowner's words.")
+    missing: list[MissingFact] = Field(default_factory=lambda: ["other"], description="What it is about.")
+    options: list[Option] = Field(default_factory=list, description="Alternatives offered.")
 
 
 class QuestionRecorded(ToolOutput):
     question: str
     missing: list[MissingFact]
+    options: list[Option] = Field(default_factory=list)
+
+
+class StateArgs(StrictModel):
+    """A charge level the homeowner reports ("my car is at 50%")."""
+
+    device: str = Field(description="Device id (an EV or the home battery).")
+    soc_pct: float = Field(description="Charge level now [%].")
+
+
+class StateRecorded(ToolOutput):
+    device: str
+    name: str
+    soc_pct: float = Field(description="Charge level now [%], used for the rest of this conversation.")
 
 
 class RunView(StrictModel):
@@ -107,15 +138,21 @@ class ConflictView(StrictModel):
     severity: Literal["info", "warning", "error"]
     message: str
     resolutions: list[str]
+    devices: list[str] = Field(default_factory=list)
 
 
 class AlternativeView(StrictModel):
     description: str
+    device: str | None = None
+    target_soc_pct: float | None = None
+    energy_kwh: float | None = None
+    deadline: datetime | None = None
+    earliest_start: datetime | None = None
 
 
 class BindingView(StrictModel):
     kind: str
-    device: str | None
+    device: str | None = None
     message: str
     alternatives: list[AlternativeView]
 
@@ -172,11 +209,12 @@ class ForecastSummary(ToolOutput):
     import_price_max_per_kwh: float
     import_price_max_at: datetime
     import_price_mean_per_kwh: float
+    import_price_now_per_kwh: float = Field(description="Import price of the current step.")
     export_price_min_per_kwh: float
     export_price_max_per_kwh: float
     pv_energy_kwh: float
     pv_peak_kw: float
-    pv_peak_at: datetime | None
+    pv_peak_at: datetime | None = None
     base_load_energy_kwh: float
     base_load_peak_kw: float
     co2_min_g_per_kwh: float | None = None
@@ -234,7 +272,7 @@ class WhatIfArgs(UpdateRequestsArgs):
 
 
 class WhatIfResult(PlanView):
-    compared_with: str | None = Field(description="Id of the current proposal, if any.")
+    compared_with: str | None = Field(default=None, description="Id of the current proposal, if any.")
     cost_difference: float | None = Field(
         default=None, description="cost − current proposal's cost [currency]."
     )
@@ -242,7 +280,7 @@ class WhatIfResult(PlanView):
 
 
 class ConflictReport(ToolOutput):
-    plan_id: str | None
+    plan_id: str | None = None
     conflicts: list[ConflictView]
     errors: int
     warnings: int

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from agents.session import PlanningSession, WhatIf
-from agents.tools.models import NoArgs, PlanView, WhatIfArgs, WhatIfResult
+from agents.tools.models import AlternativeView, NoArgs, Option, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
+from tools.home import Home
 from tools.inputs import input_notes
 from tools.planning import schedule
+from tools.reading import local_time
 from tools.requests import DeviceRequest
 from tools.results import ScheduleOutcome
 
@@ -32,7 +34,40 @@ def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
     session.proposal = outcome
     session.run.proposal = outcome
     session.pending = None
-    return _with_notes(session, plan_view(session.home, outcome), outcome)
+    session.what_if = None
+    view = _with_notes(session, plan_view(session.home, outcome), outcome)
+    session.options = options_of(view, session.home, session.language)
+    session.run.options = list(session.options)
+    binding = [b.device for b in (outcome.diagnosis.binding if outcome.diagnosis else []) if b.device]
+    session.focus = binding or [r.device for r in session.draft]
+    return view
+
+
+def option_label(alternative: AlternativeView, home: Home, lang: str) -> str:
+    """An alternative in the homeowner's language: the diagnosis's words in English, else from its
+    typed fields ("68% bis Di 20:00", "Dishwasher fertig bis Mi 07:00")."""
+    if lang != "de" or alternative.deadline is None or alternative.device is None:
+        return alternative.description
+    at = local_time(alternative.deadline, home.timezone, "de")
+    if alternative.target_soc_pct is not None:
+        return f"{alternative.target_soc_pct:g}% bis {at}"
+    return f"{home.label(alternative.device)} fertig bis {at}"
+
+
+def options_of(view: PlanView, home: Home, lang: str = "en") -> list[Option]:
+    """The diagnosis's alternatives as options the homeowner can choose, with their changes."""
+    options: list[Option] = []
+    for binding in view.diagnosis.binding if view.diagnosis else []:
+        for alternative in binding.alternatives:
+            if alternative.device is None:
+                continue
+            options.append(Option(
+                label=option_label(alternative, home, lang), device=alternative.device,
+                deadline=alternative.deadline.isoformat() if alternative.deadline else None,
+                earliest_start=alternative.earliest_start.isoformat() if alternative.earliest_start else None,
+                target_soc_pct=alternative.target_soc_pct, energy_kwh=alternative.energy_kwh,
+            ))
+    return options
 
 
 def _with_notes(session: PlanningSession, view: PlanView, outcome: ScheduleOutcome) -> PlanView:
@@ -63,7 +98,10 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
         session.run.proposal = outcome
         session.what_if = None
     else:
-        session.what_if = WhatIf(draft=draft, outcome=outcome)
+        session.what_if = WhatIf(
+            draft=draft, outcome=outcome,
+            args=args.model_dump(mode="json", exclude={"adopt"}, exclude_defaults=True),
+        )
     return WhatIfResult(
         **view.model_dump(), compared_with=current.id if current is not None else None,
         cost_difference=difference, adopted=args.adopt,

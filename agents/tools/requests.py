@@ -3,6 +3,7 @@ arguments are read."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from agents.tools.models import (
     DraftResult,
     QuestionRecorded,
     RequestChange,
+    StateArgs,
+    StateRecorded,
     UpdateRequestsArgs,
 )
 from agents.tools.views import device_label
@@ -23,6 +26,10 @@ from tools.errors import RequestError
 from tools.home import Battery, Ev, Home
 from tools.requests import HOME_DEVICE, DeviceRequest, kind_for, resolve_requests
 from tools.timeaxis import parse_aware_datetime
+
+MAX_HORIZON_HOURS = 72.0
+MAX_QUESTION_CHARS = 300
+MAX_PENDING_MESSAGES = 4
 
 _CLOCK = re.compile(r"^(?:(today|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
 _RELATIVE = re.compile(r"^\+\s*(\d+(?:\.\d+)?)\s*(h|hours?|min|minutes?)$")
@@ -104,8 +111,15 @@ def resolve_device(home: Home, name: str, field: str = "device") -> str:
 def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> DraftResult:
     """Add, change or withdraw the homeowner's device requests (the draft).
 
-    The draft changes only if every request in it still fits the home and the horizon.
+    The draft changes only if every request in it still fits the home and the horizon, and no
+    change contradicts a value the homeowner's message states (:func:`check_facts`). A
+    deadline beyond the horizon but within 72 h lengthens the session's horizon. "greenest" on a
+    home without CO2 data is planned for cost, and the result says so.
     """
+    notes: list[str] = []
+    args = _without_co2(session, args, notes)
+    check_facts(session, args)
+    _extend_horizon(session, args, notes)
     draft = apply_changes(session, session.draft, args)
     session.draft = draft
     changed = [resolve_device(session.home, c.device) for c in args.upsert]
@@ -118,9 +132,88 @@ def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> Draft
     ]
     if not draft and not session.released:
         session.proposal = None
+    session.pending = None
+    session.options = []
+    session.what_if = None
+    session.focus = changed or session.focus
     return DraftResult(
-        requests=draft, changed=changed, cancelled=cancelled, horizon_end=session.axis().end
+        requests=draft, changed=changed, cancelled=cancelled, horizon_end=session.axis().end,
+        notes=notes,
     )
+
+
+def _without_co2(session: PlanningSession, args: UpdateRequestsArgs, notes: list[str]) -> Any:
+    if session.home.tariff.co2 is not None or not any(c.objective == "co2" for c in args.upsert):
+        return args
+    notes.append("this home has no CO2 data, so the greenest request is planned for the lowest cost")
+    upsert = [c.model_copy(update={"objective": "cost"}) if c.objective == "co2" else c for c in args.upsert]
+    return args.model_copy(update={"upsert": upsert})
+
+
+def _extend_horizon(session: PlanningSession, args: UpdateRequestsArgs, notes: list[str]) -> None:
+    """Lengthen the horizon to cover a deadline up to 72 h ahead (whole hours)."""
+    latest = session.axis().end
+    for number, change in enumerate(args.upsert):
+        if change.deadline is None or change.deadline.strip().lower() in ("horizon_end", "horizon end", "end"):
+            continue
+        moment = resolve_when(change.deadline, session, f"upsert[{number}].deadline", allow_end=True)
+        if moment is not None and moment > latest:
+            latest = moment
+    hours = (latest - session.now).total_seconds() / 3600
+    if latest > session.axis().end and hours <= MAX_HORIZON_HOURS:
+        session.horizon_hours = min(MAX_HORIZON_HOURS, float(math.ceil(hours + 0.25)))
+        notes.append(f"the plan now looks {session.horizon_hours:g} hours ahead to cover the deadline")
+
+
+def check_facts(session: PlanningSession, args: UpdateRequestsArgs) -> None:
+    """Refuse a change that contradicts an explicit value of the homeowner's message.
+
+    Checked against :class:`~agents.understanding.facts.MessageFacts` of the current message:
+    a device it did not name (when it names devices and has no clause without a name), a charge
+    level or an energy it did not state, a time of day it did not state, and one reading of a
+    bare hour ("by 7") chosen without asking.
+    """
+    facts = session.run.facts
+    if facts is None:
+        return
+    tz = ZoneInfo(session.home.timezone)
+    for number, change in enumerate(args.upsert):
+        field = f"upsert[{number}]"
+        device_id = resolve_device(session.home, change.device, f"{field}.device")
+        if facts.devices and device_id not in facts.devices and not facts.unnamed:
+            named = ", ".join(sorted(facts.devices))
+            raise RequestError(f"{field}.device", f"the homeowner named {named}, not {device_id}; ask if unsure")
+        if change.target_soc_pct is not None and facts.percents and not any(
+            abs(change.target_soc_pct - p) <= 0.5 for p in facts.percents
+        ):
+            said = ", ".join(f"{p:g}%" for p in sorted(facts.percents))
+            raise RequestError(f"{field}.target_soc_pct", f"the homeowner said {said}, not {change.target_soc_pct:g}%")
+        if change.energy_kwh is not None and facts.energies_kwh and not any(
+            abs(change.energy_kwh - e) <= 0.5 for e in facts.energies_kwh
+        ):
+            said = ", ".join(f"{e:g} kWh" for e in sorted(facts.energies_kwh))
+            raise RequestError(f"{field}.energy_kwh", f"the homeowner said {said}, not {change.energy_kwh:g} kWh")
+        for name in ("deadline", "earliest_start"):
+            text = getattr(change, name)
+            if text is None or text.strip().lower() in ("horizon_end", "horizon end", "end", "now"):
+                continue
+            moment = resolve_when(text, session, f"{field}.{name}", allow_end=name == "deadline")
+            if moment is None:
+                continue
+            local = moment.astimezone(tz)
+            minute = local.hour * 60 + local.minute
+            for quote, morning, evening in facts.ambiguous:
+                if minute in (morning, evening) and minute not in facts.minutes:
+                    raise RequestError(
+                        f"{field}.{name}",
+                        f"the homeowner said {quote!r} without am/pm: ask whether they mean "
+                        f"{morning // 60:02d}:{morning % 60:02d} or {evening // 60:02d}:{evening % 60:02d}",
+                    )
+            if facts.minutes and not facts.ambiguous and minute not in facts.minutes and minute % 1440 not in {
+                m % 1440 for m in facts.minutes
+            }:
+                said = ", ".join(f"{m // 60 % 24:02d}:{m % 60:02d}" for m in sorted(facts.minutes))
+                raise RequestError(f"{field}.{name}", f"the homeowner's message says {said}, not {local:%H:%M}")
 
 
 def apply_changes(
@@ -162,6 +255,10 @@ def _merge(
         raise RequestError(f"{field}.mode", "a mode is set on device 'home', not on a device")
     if change.deadline is not None:
         fields["deadline"] = resolve_when(change.deadline, session, f"{field}.deadline", allow_end=True)
+        defaulted = [f for f in fields.get("defaulted", []) if f != "deadline"]
+        if change.deadline.strip().lower() in ("horizon_end", "horizon end", "end"):
+            defaulted.append("deadline")
+        fields["defaulted"] = defaulted
     elif existing is None and fields["kind"] == "comfort":
         fields["deadline"] = None  # a comfort band with no end holds to the horizon's end
     elif existing is None:
@@ -222,12 +319,59 @@ def _validated(fields: dict[str, Any], field: str) -> DeviceRequest:
         raise RequestError(f"{field}.{where}", first["msg"].lower()) from None
 
 
+FALLBACK_QUESTION = {
+    "en": "What would you like me to plan, for example charging the car by a time?",
+    "de": "Was soll ich planen, zum Beispiel das Auto bis zu einer Uhrzeit laden?",
+}
+
+
+def one_question(text: str, language: str = "en") -> str:
+    """Whatever a model drafted, one clear question: the first question, or the text as one.
+
+    Never fails: an empty draft becomes a general question in the homeowner's language; a
+    draft without a question mark gets one; a long draft keeps its first question (or is cut
+    at a word boundary).
+    """
+    draft = " ".join(text.split())
+    if len(draft) < 3:
+        return FALLBACK_QUESTION.get(language, FALLBACK_QUESTION["en"])
+    first = draft.find("?")
+    if 0 <= first < MAX_QUESTION_CHARS:
+        return draft[: first + 1]
+    if first >= 0:
+        start = max(draft.rfind(". ", 0, first), draft.rfind("! ", 0, first))
+        question = draft[start + 2 if start >= 0 else 0: first + 1]
+        if 3 <= len(question) <= MAX_QUESTION_CHARS:
+            return question
+    question = draft.rstrip(" .!:;")
+    if len(question) > MAX_QUESTION_CHARS - 1:
+        question = question[: MAX_QUESTION_CHARS - 1].rsplit(" ", 1)[0]
+    return question + "?"
+
+
 def ask_homeowner(session: PlanningSession, args: AskArgs) -> QuestionRecorded:
     """Ask the homeowner one clarifying question; the run ends and waits for the answer."""
-    question = args.question.strip()
-    if not question.endswith("?"):
-        raise RequestError("question", "must be one question ending with '?'")
-    clarification = Clarification(question=question, missing=args.missing, asked_at=session.now)
+    question = one_question(args.question, session.run.language)
+    missing = list(args.missing) or ["other"]
+    about = list(session.pending.about) if session.pending is not None else []
+    if session.run.text:
+        about = [*about, session.run.text][-MAX_PENDING_MESSAGES:]
+    clarification = Clarification(question=question, missing=missing, asked_at=session.now, about=about)
     session.pending = clarification
     session.run.question = clarification
-    return QuestionRecorded(question=question, missing=args.missing)
+    session.options = list(args.options)
+    session.run.options = list(args.options)
+    return QuestionRecorded(question=question, missing=missing, options=list(args.options))
+
+
+def record_state(session: PlanningSession, args: StateArgs) -> StateRecorded:
+    """Record a charge level the homeowner reports; it holds for the rest of this conversation."""
+    device_id = resolve_device(session.home, args.device)
+    device = session.home.device(device_id)
+    if not isinstance(device, Ev | Battery):
+        raise RequestError("device", f"{device_id} has no charge level (only a car or the home battery)")
+    if not 0 <= args.soc_pct <= 100:
+        raise RequestError("soc_pct", f"a charge level is between 0 and 100%, got {args.soc_pct:g}")
+    session.report_soc(device_id, args.soc_pct)
+    session.focus = [device_id]
+    return StateRecorded(device=device_id, name=device_label(device), soc_pct=args.soc_pct)

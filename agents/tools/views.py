@@ -45,7 +45,8 @@ def round_qty(value: float) -> float:
 
 def conflict_views(conflicts: Sequence[Conflict]) -> list[ConflictView]:
     return [
-        ConflictView(kind=c.kind, severity=c.severity, message=c.message, resolutions=c.resolutions)
+        ConflictView(kind=c.kind, severity=c.severity, message=c.message, resolutions=c.resolutions,
+                     devices=list(c.devices))
         for c in conflicts
     ]
 
@@ -58,7 +59,13 @@ def diagnosis_view(diagnosis: Diagnosis | None) -> DiagnosisView | None:
         binding=[
             BindingView(
                 kind=b.kind, device=b.device, message=b.message,
-                alternatives=[AlternativeView(description=a.description) for a in b.alternatives],
+                alternatives=[
+                    AlternativeView(
+                        description=a.description, device=a.device, target_soc_pct=a.target_soc_pct,
+                        energy_kwh=a.energy_kwh, deadline=a.deadline, earliest_start=a.earliest_start,
+                    )
+                    for a in b.alternatives
+                ],
             )
             for b in diagnosis.binding
         ],
@@ -105,5 +112,5 @@ def plan_view(home: Home, outcome: ScheduleOutcome | None, *, active: Plan | Non
             ),
         )
     elif outcome is not None:
-        view.update(requests=[])
+        view.update(requests=list(outcome.requests))  # what could not be met
     return PlanView(**view)

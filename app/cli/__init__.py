@@ -21,6 +21,7 @@ import sys
 from app.cli.api import add_api_parsers
 from app.cli.args import HearthParser, add_verbose
 from app.cli.conversation import add_chat_parser, add_plan_parser
+from app.cli.evaluate import add_eval_parser
 from app.cli.init import add_init_parser
 from app.cli.meter import add_meter_parser
 from app.cli.plans import add_store_parsers
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ui_parser(subparsers)
     add_init_parser(subparsers)
     add_store_parsers(subparsers)
+    add_eval_parser(subparsers)
     add_run_parser(subparsers)
     add_api_parsers(subparsers)
     add_meter_parser(subparsers)

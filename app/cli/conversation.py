@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from app.cli.args import add_axis, add_home_and_clock, is_utf8, nonempty_text
 from app.cli.schedule import load_home_arg, now_arg
+from tools.errors import InputError
 
 if TYPE_CHECKING:
     from agents.models import ClientFactory
@@ -57,10 +58,15 @@ def add_plan_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Turn one request in plain words into a plan with the agent team "
         "(model from HEARTH_LLM; the offline model by default).",
     )
-    parser.add_argument("text", type=nonempty_text(MAX_TEXT_CHARS),
+    parser.add_argument("text", nargs="?", type=nonempty_text(MAX_TEXT_CHARS),
                         help='what you need, e.g. "charge my car cheaply by 7am"')
     _common(parser)
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
+    parser.add_argument(
+        "--batch", metavar="FILE",
+        help='JSON lines {"text": ..., "now": optional ISO 8601}: one --json object per line, '
+        "in order, each in a fresh conversation",
+    )
     parser.set_defaults(run=run_plan)
 
 
@@ -143,8 +149,16 @@ def render_result(result: RunResult, session: PlanningSession, store_id: int | N
 
 
 def run_plan(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """``hearth plan TEXT``: one request through a fresh team."""
+    """``hearth plan TEXT``: one request through a fresh team (``--batch FILE``: many)."""
     out = out or sys.stdout
+    if args.batch is not None:
+        if args.text is not None:
+            raise InputError("--batch", "give either TEXT or --batch FILE, not both")
+        from app.cli.corpus import run_batch
+
+        return run_batch(args, out)
+    if args.text is None:
+        raise InputError("text", "say what you need, or give --batch FILE")
     session, store, factory = _session(args)
     from agents.run import Conversation
 
