@@ -2,7 +2,9 @@
 
 Sample plan a (app_samples): now Tue 24 Nov 2026 18:00 +01:00 (Europe/Berlin); dishwasher
 22:00–23:00 (1.2 kWh × 0.30 = 0.36 EUR), EV 00:00–03:00 Wed (21 kWh × 0.10 = 2.10 EUR);
-cost 3.96 EUR, baseline 9.00 EUR, saving 5.04 EUR = 56 % of the baseline.
+base load 0.5 kW × 12 h = 6.0 kWh for 1.50 EUR; no PV, no battery, so every kWh comes from the
+grid; cost 3.96 EUR, baseline 9.00 EUR, saving 5.04 EUR = 56 % of the baseline, all of it from the
+requests' timing (the sample has no battery).
 """
 
 from __future__ import annotations
@@ -27,27 +29,35 @@ from tools.results import Alternative, BindingConstraint, Conflict, Diagnosis, S
 
 
 def test_runs_table_in_home_time_sorted_by_start() -> None:
+    """Rows: the devices by first start, then the base load; the costs add up to the total."""
     table = runs_table(make_plan(), TZ).splitlines()
-    assert table[0] == "| Device | Start | End | Energy [kWh] | Cost [EUR] |"
-    assert table[2] == "| dishwasher | Tue 24 Nov 22:00 | Tue 24 Nov 23:00 | 1.2 | 0.36 |"
-    assert table[3] == "| ev | Wed 25 Nov 00:00 | Wed 25 Nov 03:00 | 21.0 | 2.10 |"
-    assert len(table) == 4
+    assert table[0] == "| Item | Start | End | Energy [kWh] | From grid [kWh] | Cost [EUR] |"
+    assert table[2] == "| dishwasher | Tue 24 Nov 22:00 | Tue 24 Nov 23:00 | 1.2 | 1.2 | 0.36 |"
+    assert table[3] == "| ev | Wed 25 Nov 00:00 | Wed 25 Nov 03:00 | 21.0 | 21.0 | 2.10 |"
+    assert table[4] == "| Base load | — | — | 6.0 | 6.0 | 1.50 |"
+    assert table[5] == "| **Total** |  |  |  |  | 3.96 |"
+    assert len(table) == 6
 
 
 def test_runs_table_in_another_zone() -> None:
     """00:00 +01:00 is 23:00 UTC the day before."""
     table = runs_table(make_plan(), "UTC")
-    assert "| ev | Tue 24 Nov 23:00 | Wed 25 Nov 02:00 | 21.0 | 2.10 |" in table
+    assert "| ev | Tue 24 Nov 23:00 | Wed 25 Nov 02:00 | 21.0 | 21.0 | 2.10 |" in table
 
 
 def test_empty_plan_says_so() -> None:
+    """Nothing runs, but the base load still costs 1.50 and the table says so."""
     plan = make_plan(ev_steps=(), dishwasher_step=None)
-    assert runs_table(plan, TZ) == "_Nothing to run in this plan._"
+    text = runs_table(plan, TZ)
+    assert text.startswith("_Nothing to run in this plan._")
+    assert "| **Total** |  |  |  |  | 1.50 |" in text
 
 
 def test_totals_show_cost_baseline_and_saving() -> None:
     assert totals(make_plan()) == (
-        "**Plan cost:** 3.96 EUR · **without planning:** 9.00 EUR · **saving:** 5.04 EUR (56%)"
+        "**Plan cost:** 3.96 EUR · **without planning:** 9.00 EUR · **saving:** 5.04 EUR "
+        "(56% of the cost without planning)\n\nof which the requests' timing 5.04 EUR, the "
+        "battery and PV plan 0.00 EUR (for the whole home)"
     )
 
 
@@ -120,7 +130,9 @@ def test_plan_summary_parts_and_unproven_status() -> None:
     assert "Conflicts" not in text
     assert "not proven optimal" not in text
     unproven = make_plan().model_copy(update={"solve_status": "feasible"})
-    assert "Solver status: feasible" in plan_summary(unproven, [], TZ)
+    assert "_Solver status feasible: valid, but not proven optimal._" in plan_summary(
+        unproven, [], TZ
+    )
 
 
 def test_diff_section_first_plan_and_changes() -> None:

@@ -46,7 +46,7 @@ import numpy as np
 
 from tools.devices import allowed_steps, cycle_steps, earliest_end, latest_start
 from tools.home import Appliance, Battery, DailyWindow, Ev, Home
-from tools.requests import ResolvedRequest
+from tools.requests import BATTERY_KINDS, DeviceRequest, ResolvedRequest
 from tools.results import Conflict, ConflictKind, Plan, Segment, Severity
 from tools.timeaxis import TimeAxis
 
@@ -134,7 +134,7 @@ def request_conflicts(
             conflicts += _optional(_nothing_to_do_conflict(home, ev, r))
             conflicts += _optional(_device_power_conflict(home, ev))
             conflicts += _optional(_ev_energy_conflict(home, ev, axis, r, clock))
-        elif home.battery is not None:
+        elif home.battery is not None and r.request.kind == "battery_target":
             conflicts += _optional(_battery_target_conflict(home, home.battery, r))
     return sort_conflicts(conflicts)
 
@@ -661,33 +661,28 @@ def _active_plan_conflicts(
     """What approving ``plan`` does to the active plan (kind ``active_plan``, warnings).
 
     Approving a plan supersedes the whole active plan. For each request of the active plan
-    still pending at ``plan.now`` (runs ending after it; a battery target whose deadline is
-    after it): if this plan requests the same device and schedules it differently, the approved
+    still pending at ``plan.now`` (runs ending after it; a battery request whose deadline is
+    after it): if this plan requests the same device (the battery: the same kind of request)
+    and schedules or asks it differently, the approved
     runs are replaced; if this plan does not request it, the approved runs are dropped. The home
     battery's own schedule is re-optimised in every plan and is not reported.
     """
     if active_plan is None or active_plan.id == plan.id:
         return []
-    new_requests = {r.device: r for r in plan.requests}
+    new_requests = {(r.device, r.kind): r for r in plan.requests}
     conflicts = []
     for old in active_plan.requests:
         name = home.label(old.device)
-        new = new_requests.get(old.device)
-        if old.kind == "battery_target":
+        new = new_requests.get((old.device, old.kind))
+        if old.kind in BATTERY_KINDS:
             deadline = old.deadline or active_plan.horizon_end
             if deadline <= plan.now:
                 continue
-            old_text = f"target of {_pct(old.target_soc_pct or 0.0)}% by {clock.at(deadline)}"
+            old_text = _battery_request_text(old, active_plan.horizon_end, clock)
             if new is None:
                 conflicts.append(_dropped(active_plan.id, name, old.device, f"{name} {old_text}"))
-            elif (new.target_soc_pct, new.deadline or plan.horizon_end) != (
-                old.target_soc_pct,
-                deadline,
-            ):
-                new_text = (
-                    f"{_pct(new.target_soc_pct or 0.0)}% by "
-                    f"{clock.at(new.deadline or plan.horizon_end)}"
-                )
+            elif _battery_request_text(new, plan.horizon_end, clock) != old_text:
+                new_text = _battery_request_text(new, plan.horizon_end, clock)
                 conflicts.append(
                     _replaced(
                         active_plan.id,
@@ -880,6 +875,18 @@ class _Clock:
         local = moment.astimezone(self.tz)
         text = local.strftime("%H:%M")
         return text if local.date() == self.today else f"{_WEEKDAYS[local.weekday()]} {text}"
+
+
+def _battery_request_text(request: DeviceRequest, horizon_end: datetime, clock: _Clock) -> str:
+    """``target of 80% by Wed 07:00``, ``floor of 30% from 22:00 to Wed 06:00`` or ``rule not to
+    supply the cars until Wed 18:00``."""
+    deadline = clock.at(request.deadline or horizon_end)
+    if request.kind == "battery_floor":
+        start = f" from {clock.at(request.earliest_start)}" if request.earliest_start else ""
+        return f"floor of {_pct(request.floor_soc_pct or 0.0)}%{start} to {deadline}"
+    if request.kind == "battery_no_ev_discharge":
+        return f"rule not to supply the cars until {deadline}"
+    return f"target of {_pct(request.target_soc_pct or 0.0)}% by {deadline}"
 
 
 def _floor_name(battery: Battery) -> str:

@@ -13,16 +13,25 @@ from datetime import datetime
 import numpy as np
 
 from tools.audit import audit_schedule
-from tools.baseline import baseline_schedule
+from tools.baseline import baseline_schedule, self_consumption
 from tools.conflicts import plan_conflicts, request_conflicts
+from tools.costs import attribute, cost_breakdown, grid_shares
 from tools.diagnosis import diagnose
-from tools.home import Home
+from tools.errors import AuditError
+from tools.formatting import apportion, money, round_money, share_of
+from tools.formatting import pct as fmt_pct
+from tools.home import Ev, Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
+    BatteryRequestResult,
     CostBreakdown,
+    CostItem,
+    CostLine,
     DeviceRun,
     Plan,
+    PlanBasis,
+    SavingsSplit,
     ScheduleOutcome,
     Segment,
     StepSeries,
@@ -35,8 +44,9 @@ from tools.scheduler import (
     solve_model,
 )
 from tools.scheduler.problem import Schedule
-from tools.tariff import demand_charge, energy_cost
 from tools.timeaxis import require_aware
+
+__all__ = ["cost_breakdown", "forecast", "make_plan", "plan_message", "schedule"]
 
 
 def forecast(
@@ -83,8 +93,9 @@ def schedule(
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
+    naive = baseline_schedule(problem)
     model = build_model(problem)
-    report = solve_model(model)
+    report = solve_model(model, naive)
     if report.status == "infeasible":
         diagnosis = diagnose(problem)
         return ScheduleOutcome(
@@ -110,73 +121,127 @@ def schedule(
         )
     found = extract_schedule(model)
     audit_schedule(problem, found)
-    naive = baseline_schedule(problem)
+    basis: PlanBasis = "optimised"
+    if report.kept_start:
+        basis = "baseline" if report.start_kind == "naive" else "as_soon_as_allowed"
+    status = report.status
+    gap = _gap(report.objective, report.bound, money_only=_money_only(problem))
+    naive_valid = _is_valid(problem, naive)
+    if naive_valid and _costs_more_than_naive(problem, found, naive):
+        found, basis, status, gap = naive, "baseline", "feasible", (None, None)
     plan = make_plan(
         problem,
         now,
         found,
         naive,
-        solve_status=report.status,
+        solve_status=status,
         solve_seconds=report.seconds,
         solver=report.solver,
+        solve_gap=gap,
+        basis=basis,
+        baseline_valid=naive_valid,
     )
     conflicts = _sorted(conflicts + plan_conflicts(home, plan, active_plan))
-    message = (
-        f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
-        f"{plan.currency} less than running everything as soon as possible"
-    )
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
-        message=message,
+        message=plan_message(plan, problem.options.time_limit_s),
         plan=plan,
         conflicts=conflicts,
-        solve_status=report.status,
+        solve_status=status,
     )
+
+
+def _money_only(problem: ScheduleProblem) -> bool:
+    """Whether the objective counts money only (no CO2 price, every request "cost")."""
+    inputs = problem.inputs
+    return (inputs.co2_g_per_kwh is None or inputs.co2_price_per_kg == 0) and all(
+        r.request.objective == "cost" for r in problem.requests
+    )
+
+
+def _gap(
+    objective: float | None, bound: float | None, *, money_only: bool
+) -> tuple[float | None, float | None]:
+    """How far the plan may be from the best possible, from the bound the solver proved: in
+    money [currency] (objective − bound, when the objective is money) and in % of the objective
+    (when that is positive and the gap at most 100 %)."""
+    if objective is None or bound is None:
+        return None, None
+    absolute = max(0.0, objective - bound)
+    pct = 100 * absolute / objective if objective > 0 and absolute <= objective else None
+    return (absolute if money_only else None), pct
+
+
+def _is_valid(problem: ScheduleProblem, naive: Schedule) -> bool:
+    """Whether the naive schedule keeps every rule (the audit's verdict)."""
+    try:
+        audit_schedule(problem, naive)
+    except AuditError:
+        return False
+    return True
+
+
+def _costs_more_than_naive(problem: ScheduleProblem, found: Schedule, naive: Schedule) -> bool:
+    """Whether the optimiser's plan costs more money than the (valid) naive schedule while money
+    is all the objective counts, so that proposing the naive schedule instead is better."""
+    inputs = problem.inputs
+    if not _money_only(problem):
+        return False
+    plan_cost = cost_breakdown(found, inputs).total
+    naive_cost = cost_breakdown(naive, inputs).total
+    return plan_cost > naive_cost + 1e-6 * (1 + abs(naive_cost))
+
+
+def plan_message(plan: Plan, time_limit_s: float) -> str:
+    """One sentence on the plan: its cost, the saving and its two parts, and how sure it is.
+
+    The saving's share is a share of the cost without planning; the parts are rounded so they
+    add up to the rounded saving (``tools.formatting``).
+    """
+    cur = plan.currency
+    timing, battery_pv = apportion([plan.savings.timing, plan.savings.battery_pv])
+    if round_money(plan.saving) >= 0:
+        share = share_of(plan.saving, plan.baseline_cost) if round_money(plan.saving) > 0 else None
+        of = f" ({fmt_pct(share)} of {money(plan.baseline_cost, cur)})" if share is not None else ""
+        text = (
+            f"proposed plan costs {money(plan.cost, cur)}, {money(plan.saving, cur)}{of} less than "
+            "running everything as soon as possible"
+        )
+    else:
+        why = (
+            "which is not possible within this home's limits"
+            if not plan.baseline_valid
+            else "for the objective chosen"
+        )
+        text = (
+            f"proposed plan costs {money(plan.cost, cur)}, {money(-plan.saving, cur)} more than "
+            f"running everything as soon as possible ({money(plan.baseline_cost, cur)}), {why}"
+        )
+    text += (
+        f": {money(timing, cur)} from the requests' timing, {money(battery_pv, cur)} from the "
+        "battery and PV plan"
+    )
+    if plan.basis == "baseline":
+        text += (
+            "; this is the plan of running everything as soon as possible, as the optimiser "
+            f"found nothing cheaper within {time_limit_s:g} s"
+        )
+    elif plan.basis == "as_soon_as_allowed":
+        text += (
+            f"; within {time_limit_s:g} s the optimiser found no better timing than as soon as "
+            "allowed, and planned the battery for it"
+        )
+    if plan.solve_gap_pct is not None:
+        text += f"; within {fmt_pct(plan.solve_gap_pct)} of the best possible cost"
+    elif plan.solve_gap is not None:
+        text += f"; within {money(plan.solve_gap, cur)} of the best possible cost"
+    return text
 
 
 def _sorted(conflicts: list) -> list:
     rank = {"error": 0, "warning": 1, "info": 2}
     return sorted(conflicts, key=lambda c: (rank[c.severity], c.kind))
-
-
-def cost_breakdown(
-    schedule: Schedule,
-    inputs: PlanningInputs,
-    *,
-    stored_kwh_short: float = 0.0,
-    charge_efficiency: float = 1.0,
-) -> CostBreakdown:
-    """Import cost, export revenue, demand charge and CO2 of a schedule.
-
-    ``stored_kwh_short`` [kWh] is battery energy this schedule ends with less than the plan it is
-    compared with. It is valued at the least that refilling it can cost — the horizon's cheapest
-    import price divided by the charge efficiency — so a naive baseline that drains the battery
-    does not look cheaper than it is, and the saving claimed is never overstated. Energy left
-    *above* the plan's is not credited: the optimiser gives stored energy at the horizon end no
-    value either.
-    """
-    import_cost, export_revenue = energy_cost(
-        schedule.grid_import_kw,
-        schedule.grid_export_kw,
-        inputs.import_price_per_kwh,
-        inputs.export_price_per_kwh,
-        inputs.axis.step_hours,
-    )
-    refill_price_per_kwh = float(np.min(inputs.import_price_per_kwh)) / charge_efficiency
-    co2_kg = None
-    if inputs.co2_g_per_kwh is not None:
-        co2_kg = float(
-            np.sum(schedule.grid_import_kw * inputs.co2_g_per_kwh) * inputs.axis.step_hours / 1000
-        )
-    return CostBreakdown(
-        energy_cost=import_cost,
-        export_revenue=export_revenue,
-        demand_charge=demand_charge(schedule.grid_import_kw, inputs.demand_charge_per_kw),
-        peak_import_kw=float(np.max(schedule.grid_import_kw, initial=0.0)),
-        co2_kg=co2_kg,
-        stored_energy_adjustment=stored_kwh_short * refill_price_per_kwh,
-    )
 
 
 def make_plan(
@@ -188,25 +253,41 @@ def make_plan(
     solve_status: str,
     solve_seconds: float,
     solver: str,
+    solve_gap: tuple[float | None, float | None] = (None, None),
+    basis: PlanBasis = "optimised",
+    baseline_valid: bool = True,
 ) -> Plan:
-    """Assemble the :class:`Plan` a homeowner sees from an audited schedule."""
+    """Assemble the :class:`Plan` a homeowner sees from an audited schedule.
+
+    The saving is split (:class:`~tools.results.SavingsSplit`) through a third schedule: the
+    planned loads with the battery in self-consumption mode, like the naive schedule's. Every
+    comparison schedule that ends with less stored energy than the plan is charged for the
+    shortfall (:func:`~tools.costs.cost_breakdown`). ``solve_gap`` is ``(money, %)`` from
+    :func:`_gap`.
+    """
     inputs = problem.inputs
     axis = inputs.axis
-    breakdown = cost_breakdown(found, inputs)
-    baseline = cost_breakdown(
-        naive,
-        inputs,
-        stored_kwh_short=max(0.0, float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])),
-        charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
-    )
-    devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
     battery = problem.home.battery
+    breakdown = cost_breakdown(found, inputs)
+    efficiency = battery.charge_efficiency if battery else 1.0
+    final_kwh = float(found.battery_soc_kwh[-1])
+
+    def compared(other: Schedule) -> CostBreakdown:
+        short = max(0.0, final_kwh - float(other.battery_soc_kwh[-1]))
+        return cost_breakdown(
+            other, inputs, stored_kwh_short=short, charge_efficiency=efficiency
+        )
+
+    baseline = compared(naive)
+    planned_loads = compared(self_consumption(problem, found.device_kw))
+    saving = round(baseline.total - breakdown.total, 6)
+    timing = round(baseline.total - planned_loads.total, 6)
+    devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
     net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
     if battery is not None:
         devices[battery.id] = _segments(axis, net_battery_kw)
-    runs = [_run(problem, d, p) for d, p in found.device_kw.items() if np.any(p > 0)]
-    if battery is not None and np.any(np.abs(net_battery_kw) > 0):
-        runs.append(_run(problem, battery.id, net_battery_kw))
+    shares = grid_shares(found, inputs)
+    runs = [_run(problem, d, p, shares) for d, p in found.device_kw.items() if np.any(p > 0)]
     runs.sort(key=lambda r: (r.start, r.device))
     capacity = battery.capacity_kwh if battery else 1.0
     series = StepSeries(
@@ -228,6 +309,7 @@ def make_plan(
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
     )
     requests = [r.filled(now, axis) for r in problem.requests]
+    cost = round(breakdown.total, 6)
     return Plan(
         id=_plan_id(problem, now),
         home=problem.home.name,
@@ -236,19 +318,100 @@ def make_plan(
         horizon_end=axis.end,
         step_minutes=axis.step_minutes,
         currency=inputs.currency,
-        cost=round(breakdown.total, 6),
+        cost=cost,
         baseline_cost=round(baseline.total, 6),
-        saving=round(baseline.total - breakdown.total, 6),
+        baseline_valid=baseline_valid,
+        saving=saving,
+        savings=SavingsSplit(timing=timing, battery_pv=round(saving - timing, 6)),
         breakdown=breakdown,
         baseline_breakdown=baseline,
         solve_status=solve_status,  # type: ignore[arg-type]
         solve_seconds=round(solve_seconds, 4),
+        solve_gap=None if solve_gap[0] is None else round(solve_gap[0], 6),
+        solve_gap_pct=None if solve_gap[1] is None else round(solve_gap[1], 4),
+        basis=basis,
         solver=solver,
         requests=requests,
         devices=devices,
         runs=runs,
+        battery_requests=_battery_results(problem, found, now),
+        cost_lines=_cost_lines(problem, found, shares, breakdown),
         series=series,
     )
+
+
+def _battery_results(
+    problem: ScheduleProblem, found: Schedule, now: datetime
+) -> list[BatteryRequestResult]:
+    """Each battery request's line: the SoC at a target's deadline, the lowest SoC of a floor's
+    period, the largest discharge while the battery may not supply the cars."""
+    battery = problem.home.battery
+    axis = problem.inputs.axis
+    out = []
+    for request in problem.battery_requests():
+        assert battery is not None
+        soc_pct = found.battery_soc_kwh / battery.capacity_kwh * 100
+        filled = request.filled(now, axis)
+        kind = request.request.kind
+        result: dict[str, object] = {
+            "kind": kind,
+            "start": filled.earliest_start,
+            "end": filled.deadline,
+        }
+        if kind == "battery_target":
+            result.update(requested_soc_pct=request.target_soc_pct,
+                          planned_soc_pct=round(float(soc_pct[request.end_step]), 4))
+        elif kind == "battery_floor":
+            period = soc_pct[request.first_step : request.end_step + 1]
+            result.update(requested_soc_pct=request.floor_soc_pct,
+                          planned_soc_pct=round(float(period.min()), 4))
+        else:
+            steps = found.battery_discharge_kw[request.first_step : request.end_step]
+            result["largest_discharge_kw"] = round(float(steps.max(initial=0.0)), 4)
+        out.append(BatteryRequestResult.model_validate(result))
+    return out
+
+
+def _cost_lines(
+    problem: ScheduleProblem, found: Schedule, shares: np.ndarray, breakdown: CostBreakdown
+) -> list[CostLine]:
+    """The cost table (see :mod:`tools.costs`): requested devices by first start, base load,
+    battery charging, PV, grid export and the demand charge; costs in cents apportioned."""
+    inputs = problem.inputs
+    dt = inputs.axis.step_hours
+    rows: list[tuple[str, CostItem, float, float, float]] = []
+    order = sorted(
+        found.device_kw.items(),
+        key=lambda item: (int(np.argmax(item[1] > 0)) if np.any(item[1] > 0) else 10**9, item[0]),
+    )
+    for device_id, power in order:
+        a = attribute(power, shares, inputs)
+        rows.append((device_id, "device", a.energy_kwh, a.grid_energy_kwh, a.cost))
+    base = attribute(inputs.base_load_kw, shares, inputs)
+    rows.append(("base_load", "base_load", base.energy_kwh, base.grid_energy_kwh, base.cost))
+    if problem.home.battery is not None:
+        charge = attribute(found.battery_charge_kw, shares, inputs)
+        rows.append(("battery", "battery", charge.energy_kwh, charge.grid_energy_kwh, charge.cost))
+    pv_kwh = float(np.sum(inputs.pv_kw - found.pv_curtailed_kw) * dt)
+    if pv_kwh > 0:
+        rows.append(("pv", "pv", pv_kwh, 0.0, 0.0))
+    export_kwh = float(np.sum(found.grid_export_kw) * dt)
+    if export_kwh > 0:
+        rows.append(("grid_export", "grid_export", export_kwh, 0.0, -breakdown.export_revenue))
+    if breakdown.demand_charge > 0:
+        rows.append(("demand_charge", "demand_charge", 0.0, 0.0, breakdown.demand_charge))
+    cents = apportion([row[4] for row in rows])
+    return [
+        CostLine(
+            item=item,
+            kind=kind,
+            energy_kwh=round(energy_kwh, 4),
+            grid_energy_kwh=round(grid_kwh, 4),
+            cost=round(cost, 6),
+            cost_cents=cent,
+        )
+        for (item, kind, energy_kwh, grid_kwh, cost), cent in zip(rows, cents, strict=True)
+    ]
 
 
 def _round(values: np.ndarray) -> list[float]:
@@ -275,23 +438,21 @@ def _segments(axis, power_kw: np.ndarray) -> list[Segment]:
     return segments
 
 
-def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> DeviceRun:
+def _run(
+    problem: ScheduleProblem, device_id: str, power_kw: np.ndarray, shares: np.ndarray
+) -> DeviceRun:
     axis = problem.inputs.axis
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
-    energy = power_kw * axis.step_hours
-    device = problem.home.device(device_id)
-    kind = (
-        "battery"
-        if device is problem.home.battery
-        else ("ev_charge" if device in problem.home.evs else "appliance_run")
-    )
+    is_ev = isinstance(problem.home.device(device_id), Ev)
+    share = attribute(power_kw, shares, problem.inputs)
     return DeviceRun(
         device=device_id,
-        kind=kind,  # type: ignore[arg-type]
+        kind="ev_charge" if is_ev else "appliance_run",
         start=axis.time_at(int(active[0])),
         end=axis.time_at(int(active[-1]) + 1),
-        energy_kwh=round(float(energy.sum()), 4),
-        cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
+        energy_kwh=round(share.energy_kwh, 4),
+        grid_energy_kwh=round(share.grid_energy_kwh, 4),
+        cost=round(share.cost, 4),
     )
 
 

@@ -139,26 +139,53 @@ def _clock(moment: datetime, home: Home) -> str:
 
 
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
-    """A plain-text plan: runs, costs and conflicts (or the diagnosis)."""
+    """A plain-text plan: the cost table (its rows add up to the total), the cost against the
+    naive baseline with the saving's two parts, and the conflicts (or the diagnosis)."""
+    from app.render import battery_lines, cost_rows, saving_parts, status_note
+    from tools import formatting
+
     lines: list[str] = []
     plan = outcome.plan
     if plan is not None:
+        cur = plan.currency
         lines.append(
             f"Plan {plan.id} for {plan.home}: {_clock(plan.horizon_start, home)} to "
             f"{_clock(plan.horizon_end, home)} in {plan.step_minutes}-minute steps "
             f"({plan.solver}: {plan.solve_status} in {plan.solve_seconds:.2f} s)"
         )
-        lines.append("")
-        lines.append(f"{'device':<18}{'start':<11}{'end':<11}{'energy':>11}{'cost':>12}")
-        for run in plan.runs:
-            lines.append(
-                f"{run.device:<18}{_clock(run.start, home):<11}{_clock(run.end, home):<11}"
-                f"{run.energy_kwh:>7.1f} kWh{run.cost:>8.2f} {plan.currency}"
-            )
+        note = status_note(plan)
+        if note:
+            lines.append(f"Note: {note}.")
         lines.append("")
         lines.append(
-            f"cost {plan.cost:.2f} {plan.currency} · naive baseline {plan.baseline_cost:.2f} "
-            f"{plan.currency} · saving {plan.saving:.2f} {plan.currency}"
+            f"{'item':<24}{'start':<11}{'end':<11}{'energy':>10}{'from grid':>11}{'cost':>10}"
+        )
+        for item, start, end, energy, grid, cost in cost_rows(plan, home.timezone):
+            if item == "Total":
+                lines.append("-" * 77)
+            start, end = (_short(start), _short(end))
+            energy = f"{energy} kWh" if energy not in ("", "—") else energy
+            grid = f"{grid} kWh" if grid not in ("", "—") else grid
+            lines.append(f"{item:<24}{start:<11}{end:<11}{energy:>10}{grid:>11}{cost:>7} {cur}")
+        name = home.battery.name if home.battery else "battery"
+        battery = battery_lines(plan, name, home.timezone)
+        if battery:
+            lines.append("")
+            lines.extend(battery)
+        lines.append("")
+        saving = plan.baseline_cost - plan.cost
+        timing, battery_pv = saving_parts(plan)
+        share = (formatting.share_of(saving, plan.baseline_cost)
+                 if formatting.round_money(saving) > 0 else None)
+        of = f" ({formatting.pct(share)} of the baseline)" if share is not None else ""
+        lines.append(
+            f"cost {formatting.money(plan.cost, cur)} · naive baseline "
+            f"{formatting.money(plan.baseline_cost, cur)} · saving {formatting.money(saving, cur)}"
+            f"{of}"
+        )
+        lines.append(
+            f"  of which the requests' timing {formatting.money(timing, cur)}, the battery and "
+            f"PV plan {formatting.money(battery_pv, cur)} (for the whole home)"
         )
     else:
         lines.append(f"No plan: {outcome.message}")
@@ -173,3 +200,9 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             lines.append(f"  [{conflict.severity}] {conflict.message}")
             lines.extend(f"      → {r}" for r in conflict.resolutions)
     return "\n".join(lines)
+
+
+def _short(cell: str) -> str:
+    """``"Tue 24 Nov 23:15"`` → ``"Tue 23:15"`` (the table's day-and-time columns)."""
+    parts = cell.split()
+    return f"{parts[0]} {parts[-1]}" if len(parts) == 4 else cell

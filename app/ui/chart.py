@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.render import local_time, money
+from tools import formatting
 from tools.errors import SeriesError
 from tools.results import Plan
 
@@ -97,10 +98,12 @@ def plan_figure(plan: Plan, *, tz_name: str | None = None, now: datetime | None 
     )
 
     def area(name: str, values: Sequence[float], field: str, color: str) -> None:
+        stepped = _stepped(values, field, n)
         fig.add_trace(go.Scatter(
-            x=x, y=_stepped(values, field, n), name=name, mode="lines", line_shape="hv",
+            x=x, y=stepped, name=name, mode="lines", line_shape="hv",
             stackgroup="consumption", line={"width": 0.5, "color": color}, fillcolor=color,
-            hovertemplate="%{y:.2f} kW<extra>" + name + "</extra>",
+            customdata=[formatting.power(v) for v in stepped],
+            hovertemplate="%{customdata}<extra>" + name + "</extra>",
         ), row=1, col=1, secondary_y=False)
 
     area("base load", series.base_load_kw, "base_load_kw", BASE_LOAD_COLOR)
@@ -110,22 +113,27 @@ def plan_figure(plan: Plan, *, tz_name: str | None = None, now: datetime | None 
         area("battery charging", series.battery_charge_kw, "battery_charge_kw",
              BATTERY_CHARGE_COLOR)
 
+    pv = _stepped(series.pv_kw, "pv_kw", n)
     fig.add_trace(go.Scatter(
-        x=x, y=_stepped(series.pv_kw, "pv_kw", n), name="PV available", mode="lines",
+        x=x, y=pv, name="PV available", mode="lines",
         line_shape="hv", line={"color": PV_COLOR, "width": 2, "dash": "dot"},
-        hovertemplate="%{y:.2f} kW<extra>PV</extra>",
+        customdata=[formatting.power(v) for v in pv],
+        hovertemplate="%{customdata}<extra>PV</extra>",
     ), row=1, col=1, secondary_y=False)
+    price = _stepped(series.import_price_per_kwh, "import_price_per_kwh", n)
     fig.add_trace(go.Scatter(
-        x=x, y=_stepped(series.import_price_per_kwh, "import_price_per_kwh", n),
+        x=x, y=price,
         name="import price", mode="lines", line_shape="hv",
         line={"color": PRICE_COLOR, "width": 1.5},
-        hovertemplate="%{y:.3f} " + plan.currency + "/kWh<extra>price</extra>",
+        customdata=[formatting.price(v, plan.currency) for v in price],
+        hovertemplate="%{customdata}<extra>price</extra>",
     ), row=1, col=1, secondary_y=True)
     if battery:
         fig.add_trace(go.Scatter(
             x=x, y=list(series.battery_soc_pct), name="battery SoC", mode="lines+markers",
             line={"color": SOC_COLOR, "width": 2}, marker={"size": 3},
-            hovertemplate="%{y:.0f} %<extra>battery</extra>",
+            customdata=[formatting.pct(v) for v in series.battery_soc_pct],
+            hovertemplate="%{customdata}<extra>battery</extra>",
         ), row=2, col=1)
         fig.update_yaxes(title_text="battery SoC [%]", range=[0, 100], row=2, col=1)
 

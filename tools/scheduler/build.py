@@ -29,7 +29,7 @@ import pulp
 
 from tools.home import Appliance, Ev
 from tools.scheduler.appliances import add_cycle, add_dependencies, add_interruptible
-from tools.scheduler.battery import add_battery
+from tools.scheduler.battery import add_battery, add_no_ev_discharge
 from tools.scheduler.ev import add_ev
 from tools.scheduler.grid import add_balance, add_grid, add_pv
 from tools.scheduler.model import BuiltModel
@@ -46,7 +46,7 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     add_pv(model)
     if problem.home.battery is not None:
         add_battery(model, problem.home.battery)
-    for request in problem.requests:
+    for request in problem.load_requests():
         device = problem.home.device(request.device)
         if isinstance(device, Ev):
             model.device_kw[device.id] = add_ev(model, device, request)
@@ -56,6 +56,7 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
             else:
                 model.device_kw[device.id] = add_cycle(model, device, request)
     add_dependencies(model)
+    add_no_ev_discharge(model)
     add_balance(model)
     add_objective(model)
     return model
