@@ -1,5 +1,6 @@
 # Hearth — two commands on a fresh machine:
-#   make run    install, then serve the chat UI on http://127.0.0.1:8000 (offline model)
+#   make run    install, then serve the chat UI on http://127.0.0.1:8000 (offline model) and run
+#               the approved plan on the simulated home (hearth run --driver sim); Ctrl-C stops both
 #   make test   install, then lint, type-check and run every test (the browser test included)
 VENV ?= .venv
 PYTHON ?= python3
@@ -18,13 +19,14 @@ install: $(BIN)/hearth
 PORT ?= 8000
 
 run: install
-	$(BIN)/hearth ui --home examples/home.yaml --port $(PORT)
+	$(BIN)/hearth run --home examples/home.yaml --driver sim --ui --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/install-mosquitto.sh
 	$(BIN)/pytest -q -m "not e2e"
 	bash scripts/install-browser.sh
 	$(BIN)/pytest -q -m e2e tests/e2e

@@ -1,15 +1,18 @@
 """LLM accounting: every model call of a run, with its tokens, per agent.
 
 :class:`MeteredClient` wraps the model client of one role and writes each call's usage (as the
-client reports it in ``CreateResult.usage``) into an :class:`LlmLedger`. It also turns the
-provider's configuration failures (unreachable server, bad key, unknown model) into one
-:class:`~agents.models.ModelConfigError` that names the setting to fix, and remembers it in the
-ledger, because AutoGen re-raises agent failures as a plain ``RuntimeError``.
+client reports it in ``CreateResult.usage``) into an :class:`LlmLedger`. It runs each call under
+the factory's :class:`~agents.faults.CallPolicy` (retries where the server asks for them, one
+overall deadline), and turns the provider's failures into one error: a
+:class:`~agents.models.ModelConfigError` naming the setting to fix (bad key, unknown model) or a
+:class:`~agents.faults.ModelFault`, one sentence for the homeowner (unreachable, HTTP error,
+unreadable reply, no answer in time). It remembers that error in the ledger, because AutoGen
+re-raises agent failures as a plain ``RuntimeError``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,9 +28,10 @@ from autogen_core.models import (
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents.models import ModelConfigError
+from agents.faults import CallPolicy, call_within, stream_within
+from tools.errors import HearthError
 
-ErrorTranslator = Callable[[BaseException], ModelConfigError]
+ErrorTranslator = Callable[[BaseException], HearthError]
 
 
 class AgentUsage(BaseModel):
@@ -59,7 +63,7 @@ class LlmLedger:
     model: str | None = None
     run: dict[str, AgentUsage] = field(default_factory=dict)
     total: dict[str, AgentUsage] = field(default_factory=dict)
-    fatal: ModelConfigError | None = None
+    fatal: HearthError | None = None
 
     def begin_run(self) -> None:
         self.run = {}
@@ -95,14 +99,16 @@ class MeteredClient(ChatCompletionClient):
         *,
         error_types: tuple[type[BaseException], ...] = (),
         translate: ErrorTranslator | None = None,
+        policy: CallPolicy | None = None,
     ) -> None:
         self.inner = inner
         self.role = role
         self._ledger = ledger
         self._error_types = error_types if translate is not None else ()
         self._translate = translate
+        self._policy = policy
 
-    def _fail(self, err: BaseException) -> ModelConfigError:
+    def _fail(self, err: BaseException) -> HearthError:
         assert self._translate is not None
         translated = self._translate(err)
         self._ledger.fatal = translated
@@ -118,11 +124,14 @@ class MeteredClient(ChatCompletionClient):
         extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
-        try:
-            result = await self.inner.create(
+        def call() -> Awaitable[CreateResult]:
+            return self.inner.create(
                 messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
                 extra_create_args=extra_create_args, cancellation_token=cancellation_token,
             )
+
+        try:
+            result = await (call_within(self._policy, call) if self._policy else call())
         except self._error_types as err:
             raise self._fail(err) from err
         self._ledger.record(self.role, result.usage)
@@ -138,11 +147,15 @@ class MeteredClient(ChatCompletionClient):
         extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
-        try:
-            async for chunk in self.inner.create_stream(
+        def open_stream() -> AsyncGenerator[str | CreateResult, None]:
+            return self.inner.create_stream(
                 messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
                 extra_create_args=extra_create_args, cancellation_token=cancellation_token,
-            ):
+            )
+
+        chunks = stream_within(self._policy, open_stream) if self._policy else open_stream()
+        try:
+            async for chunk in chunks:
                 if isinstance(chunk, CreateResult):
                     self._ledger.record(self.role, chunk.usage)
                 yield chunk

@@ -15,7 +15,8 @@ environment                TOML (``[llm]`` table)       meaning
                                                         llama.cpp server, LM Studio)
 ``HEARTH_LLM_API_KEY``     ``api_key``                  key of an openai-compatible server, if it
                                                         wants one
-``HEARTH_LLM_TIMEOUT_S``   ``timeout_s``                seconds per model call (default 60)
+``HEARTH_LLM_TIMEOUT_S``   ``timeout_s``                deadline of one model call, retries
+                                                        included [s] (default 60)
 ``OPENAI_API_KEY``         ``openai_api_key``           key for ``openai``
 ``AZURE_OPENAI_ENDPOINT``  ``azure_endpoint``           e.g. ``https://NAME.openai.azure.com/``
 ``AZURE_OPENAI_API_KEY``   ``azure_api_key``            key for ``azure``
@@ -24,8 +25,14 @@ environment                TOML (``[llm]`` table)       meaning
 =========================  ==========================  ============================================
 
 Keys are better kept in the environment than in the file. A missing setting raises
-:class:`ModelConfigError` naming it; so do an unreachable server, a refused key and an unknown
-model, at the first model call (see :mod:`agents.accounting`).
+:class:`ModelConfigError` naming it; so do a refused key and an unknown model, at the first model
+call (see :mod:`agents.accounting`). A server that fails otherwise — unreachable, an HTTP error,
+a reply that is no chat completion, no answer within the deadline — is a
+:class:`~agents.faults.ModelFault`: one sentence naming the server (:mod:`agents.faults`).
+Rate limits and server errors are retried (``Retry-After`` honoured) within the deadline.
+
+This module imports AutoGen and the OpenAI client only when a factory is made, so reading and
+checking the settings is cheap.
 
 The default ``offline`` model needs no key and no network (:mod:`agents.offline`).
 Calls use ``temperature`` only when ``HEARTH_LLM_TEMPERATURE`` / ``temperature`` is set.
@@ -33,17 +40,23 @@ Calls use ``temperature`` only when ``HEARTH_LLM_TEMPERATURE`` / ``temperature``
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from autogen_core.models import ChatCompletionClient, ModelFamily, ModelInfo
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from tools.errors import InputError
+from agents.faults import CallPolicy, DeadlineExceeded, ModelFault, retry_after_s
+from tools.errors import HearthError, InputError
+from tools.files import read_text
+
+if TYPE_CHECKING:
+    from autogen_core.models import ChatCompletionClient, ModelInfo
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,11 +66,17 @@ else:  # pragma: no cover - Python 3.10
 Provider = Literal["offline", "openai", "openai-compatible", "azure"]
 PROVIDERS: tuple[Provider, ...] = ("offline", "openai", "openai-compatible", "azure")
 
-#: Model info for models AutoGen does not know by name: tools are required by Hearth.
-TOOL_MODEL_INFO: ModelInfo = ModelInfo(
-    vision=False, function_calling=True, json_output=True, family=ModelFamily.UNKNOWN,
-    structured_output=False,
-)
+
+
+def tool_model_info() -> ModelInfo:
+    """Model info for models AutoGen does not know by name: tools are required by Hearth."""
+    from autogen_core.models import ModelFamily, ModelInfo
+
+    return ModelInfo(
+        vision=False, function_calling=True, json_output=True, family=ModelFamily.UNKNOWN,
+        structured_output=False,
+    )
+
 
 _ENV = {
     "provider": "HEARTH_LLM",
@@ -73,6 +92,8 @@ _ENV = {
     "azure_deployment": "AZURE_OPENAI_DEPLOYMENT",
 }
 DEFAULT_TIMEOUT_S = 60.0
+#: Attempts per model call (the first included) when the server fails in a way worth retrying.
+MAX_ATTEMPTS = 3
 
 
 class ModelConfigError(InputError):
@@ -127,21 +148,38 @@ def load_model_settings(env: Mapping[str, str] | None = None) -> ModelSettings:
     for key in ("timeout_s", "temperature"):
         if key in values:
             try:
-                values[key] = float(values[key])
+                number = float(values[key])
             except (TypeError, ValueError):
-                raise ModelConfigError(origin[key], f"must be a number, got {values[key]!r}") from None
-    if values.get("timeout_s", DEFAULT_TIMEOUT_S) <= 0:
-        raise ModelConfigError(origin["timeout_s"], "must be more than 0 seconds")
+                raise ModelConfigError(
+                    origin[key], f"must be a number, got {_shown(values[key])}"
+                ) from None
+            if not math.isfinite(number):
+                raise ModelConfigError(
+                    origin[key], f"is not a number ({_shown(values[key])}); give a finite value"
+                )
+            values[key] = number
+    if not 0 < values.get("timeout_s", DEFAULT_TIMEOUT_S) <= 3600:
+        raise ModelConfigError(origin["timeout_s"], "must be more than 0 and at most 3600 seconds")
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > 2000:
+            raise ModelConfigError(origin[key], f"is {len(value):,} characters long; at most 2000")
     settings = ModelSettings(**values, origin=origin)
     _check(settings)
     return settings
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else type(value).__name__
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def _read_config(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ModelConfigError("HEARTH_CONFIG", f"file {path} does not exist")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = read_text(path, "HEARTH_CONFIG", max_bytes=100_000)
+    except InputError as err:
+        raise ModelConfigError("HEARTH_CONFIG", err.reason) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ModelConfigError("HEARTH_CONFIG", f"{path} is not valid TOML: {err}") from None
     table = data.get("llm")
@@ -171,7 +209,8 @@ def _check(settings: ModelSettings) -> None:
         if not settings.base_url or not settings.base_url.startswith(("http://", "https://")):
             raise ModelConfigError(
                 settings.setting("base_url"),
-                f"must be an http(s) URL such as http://localhost:11434/v1, got {settings.base_url!r}",
+                "must be an http(s) URL such as http://localhost:11434/v1, got "
+                f"{_shown(settings.base_url or '')}",
             )
     elif settings.provider == "azure":
         _require(settings, "azure_endpoint", "azure_api_key", "azure_api_version", "azure_deployment")
@@ -184,15 +223,18 @@ def _check(settings: ModelSettings) -> None:
 class ClientFactory:
     """Makes the model client of each role (``coordinator`` … ``selector``).
 
-    ``error_types`` and ``translate`` let :class:`~agents.accounting.MeteredClient` turn the
-    provider's configuration failures into :class:`ModelConfigError`.
+    ``error_types``, ``translate`` and ``policy`` are used by
+    :class:`~agents.accounting.MeteredClient`: it retries and bounds each call by ``policy`` and
+    turns the provider's failures (``error_types``) into a :class:`ModelConfigError` (a setting to
+    fix) or a :class:`~agents.faults.ModelFault` (the server failed) with ``translate``.
     """
 
     provider: str
     model: str | None
     make: Callable[[str], ChatCompletionClient]
     error_types: tuple[type[BaseException], ...] = ()
-    translate: Callable[[BaseException], ModelConfigError] | None = None
+    translate: Callable[[BaseException], HearthError] | None = None
+    policy: CallPolicy | None = None
 
     def __call__(self, role: str) -> ChatCompletionClient:
         return self.make(role)
@@ -214,7 +256,34 @@ def _model_info(model: str) -> ModelInfo:
     try:
         return get_info(model)
     except ValueError:
-        return TOOL_MODEL_INFO
+        return tool_model_info()
+
+
+def public_url(url: str) -> str:
+    """``url`` without user name, password, query or fragment (for messages and logs)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _endpoint(settings: ModelSettings) -> tuple[str, str]:
+    """Where the model is (for a homeowner) and the setting that says so."""
+    if settings.provider == "azure":
+        return public_url(str(settings.azure_endpoint)), settings.setting("azure_endpoint")
+    if settings.provider == "openai-compatible":
+        return public_url(str(settings.base_url)), settings.setting("base_url")
+    return "the OpenAI API", settings.setting("provider")
+
+
+def _detail(err: BaseException, limit: int = 160) -> str:
+    """The provider's own message, on one line and short."""
+    text = " ".join(str(getattr(err, "message", None) or err).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _openai_factory(settings: ModelSettings) -> ClientFactory:
@@ -228,9 +297,12 @@ def _openai_factory(settings: ModelSettings) -> ClientFactory:
     extra: dict[str, Any] = {}
     if settings.temperature is not None:
         extra["temperature"] = settings.temperature
+    where, where_setting = _endpoint(settings)
+    timeout_setting = settings.setting("timeout_s")
 
     def build() -> ChatCompletionClient:
-        common: dict[str, Any] = {"timeout": settings.timeout_s, "max_retries": 1, **extra}
+        # Retries are Hearth's (CallPolicy), so the OpenAI client makes one attempt per call.
+        common: dict[str, Any] = {"timeout": settings.timeout_s, "max_retries": 0, **extra}
         if settings.provider == "azure":
             assert settings.azure_api_key is not None and settings.azure_deployment is not None
             model = settings.model or settings.azure_deployment
@@ -251,7 +323,7 @@ def _openai_factory(settings: ModelSettings) -> ClientFactory:
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         return OpenAIChatCompletionClient(
             model=settings.model, base_url=settings.base_url, api_key=key,
-            model_info=TOOL_MODEL_INFO, parallel_tool_calls=False, **common,
+            model_info=tool_model_info(), parallel_tool_calls=False, **common,
         )
 
     def make(role: str) -> ChatCompletionClient:
@@ -260,26 +332,50 @@ def _openai_factory(settings: ModelSettings) -> ClientFactory:
             shared.append(build())
         return shared[0]
 
-    def translate(err: BaseException) -> ModelConfigError:
-        detail = getattr(err, "message", None) or str(err)
-        if isinstance(err, openai.APIConnectionError):
-            if settings.provider == "azure":
-                where, name = settings.azure_endpoint, settings.setting("azure_endpoint")
-            elif settings.provider == "openai-compatible":
-                where, name = settings.base_url, settings.setting("base_url")
-            else:
-                where, name = "the OpenAI API", "HEARTH_LLM"
-            return ModelConfigError(name, f"cannot reach {where}: {detail}")
+    def server_retry_after(err: BaseException) -> float | None:
+        if isinstance(err, openai.APIStatusError):
+            return retry_after_s(err.response.headers)
+        return None
+
+    def translate(err: BaseException) -> HearthError:
+        model_key = "azure_deployment" if settings.provider == "azure" else "model"
         if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
             key = {"openai": "openai_api_key", "azure": "azure_api_key"}.get(settings.provider, "api_key")
-            return ModelConfigError(settings.setting(key), f"the server refused the key: {detail}")
+            return ModelConfigError(settings.setting(key), f"the server refused the key: {_detail(err)}")
         if isinstance(err, openai.NotFoundError):
-            key = "azure_deployment" if settings.provider == "azure" else "model"
-            return ModelConfigError(settings.setting(key), f"the server does not know it: {detail}")
-        key = "azure_deployment" if settings.provider == "azure" else "model"
-        return ModelConfigError(
-            settings.setting(key),
-            f"the server refused the request ({detail}); the model must support tool calls",
+            return ModelConfigError(settings.setting(model_key), f"the server does not know it: {_detail(err)}")
+        if isinstance(err, openai.BadRequestError):
+            return ModelConfigError(
+                settings.setting(model_key),
+                f"the server refused the request ({_detail(err)}); the model must support tool calls",
+            )
+        if isinstance(err, DeadlineExceeded | openai.APITimeoutError):
+            return ModelFault(
+                f"The language model at {where} did not answer within {settings.timeout_s:g} s; "
+                f"try again, or allow it more time with {timeout_setting}."
+            )
+        if isinstance(err, openai.APIConnectionError):
+            return ModelFault(
+                f"The language model at {where} cannot be reached; check that the server runs "
+                f"and that {where_setting} is right."
+            )
+        if isinstance(err, openai.APIStatusError):
+            wait = server_retry_after(err)
+            later = f"try again in {math.ceil(wait):d} s" if wait is not None else "try again later"
+            return ModelFault(
+                f"The language model at {where} answered with an error (HTTP {err.status_code}); "
+                f"{later}.", status=err.status_code, retry_after_s=wait,
+            )
+        if isinstance(err, LookupError):
+            return ModelFault(f"The language model at {where} sent a reply with no answer in it; try again.")
+        if isinstance(err, json.JSONDecodeError):
+            return ModelFault(
+                f"The language model at {where} sent a reply that is not valid JSON; check that "
+                f"{where_setting} names an OpenAI-compatible chat server."
+            )
+        return ModelFault(
+            f"The language model at {where} sent a reply that is not a chat completion; check "
+            f"that {where_setting} names an OpenAI-compatible chat server."
         )
 
     return ClientFactory(
@@ -287,8 +383,15 @@ def _openai_factory(settings: ModelSettings) -> ClientFactory:
         model=settings.model or settings.azure_deployment,
         make=make,
         error_types=(
-            openai.APIConnectionError, openai.AuthenticationError, openai.PermissionDeniedError,
-            openai.NotFoundError, openai.BadRequestError,
+            openai.OpenAIError, DeadlineExceeded,
+            # what a reply that is no chat completion raises inside the client
+            ValueError, LookupError, AttributeError, TypeError,
         ),
         translate=translate,
+        policy=CallPolicy(
+            deadline_s=settings.timeout_s,
+            max_attempts=MAX_ATTEMPTS,
+            retry_on=(openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError),
+            retry_after=server_retry_after,
+        ),
     )

@@ -4,13 +4,18 @@ Only facts stated in the home file go in (its name, time zone, currency, device 
 aliases, ``after`` dependencies); never a number a tool computes. :func:`fill` refuses a template
 whose placeholders and values differ, so a prompt can never reach a model half filled.
 
-The device table has one line per device, ``- <id>: <kind>; names: <a>, <b>[; runs after: <ids>]``.
-It is written for the model to read and is also what the offline model parses
-(:func:`parse_devices`).
+The device table has one line per device,
+``- <id>: <kind>; names: "<a>", "<b>"[; runs after: <ids>]``. Names and aliases come from the
+home file, so they are quoted as JSON strings (quotes, backslashes and line breaks escaped) on
+top of the home file's own rule that they hold only letters, digits, spaces and ``- ' . & ( ) +
+/ _`` (:func:`tools.home.clock.check_label`): no text in a home file can end a line of the table
+or speak outside its quotes. The table is written for the model to read and is also what the
+offline model parses (:func:`parse_devices`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +27,14 @@ from tools.requests import kind_for
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 ROLES = ("coordinator", "forecaster", "scheduler", "auditor")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
 DEVICE_LINE = re.compile(
     r"^- (?P<id>[a-z][a-z0-9_]*): (?P<kind>ev_charge|appliance_run|battery_target); "
-    r"names: (?P<names>[^;\n]*)(?:; runs after: (?P<after>[^;\n]*))?$",
+    rf"names: (?P<names>(?:{_QUOTED}(?:, {_QUOTED})*)?)"
+    r"(?:; runs after: (?P<after>[a-z0-9_, ]*))?$",
     re.MULTILINE,
 )
+QUOTED_NAME = re.compile(_QUOTED)
 
 
 class PromptError(InputError):
@@ -57,7 +65,8 @@ def device_table(home: Home) -> str:
     lines = []
     for device in home.devices():
         names = device_names(device.id, device.name, device.aliases)
-        line = f"- {device.id}: {kind_for(device)}; names: {', '.join(names)}"
+        quoted = ", ".join(json.dumps(name, ensure_ascii=False) for name in names)
+        line = f"- {device.id}: {kind_for(device)}; names: {quoted}"
         if isinstance(device, Appliance) and device.after:
             line += f"; runs after: {', '.join(device.after)}"
         lines.append(line)
@@ -68,7 +77,9 @@ def parse_devices(prompt: str) -> list[DeviceEntry]:
     """The device table of a filled prompt."""
     entries = []
     for m in DEVICE_LINE.finditer(prompt):
-        names = tuple(n.strip() for n in m.group("names").split(",") if n.strip())
+        names = tuple(
+            name for name in (json.loads(q) for q in QUOTED_NAME.findall(m.group("names"))) if name
+        )
         after = tuple(a.strip() for a in (m.group("after") or "").split(",") if a.strip())
         entries.append(DeviceEntry(m.group("id"), m.group("kind"), names, after))
     return entries

@@ -16,11 +16,19 @@ The status is computed from what the tools did, never from the wording of a repl
 Numbers: a reply that reaches the homeowner has been checked by :func:`~agents.tools.verify_reply`
 (by the auditor, or here when the auditor did not). If numbers stay unverified after the allowed
 rewrite, the message is replaced by a summary rendered from the tool results.
+
+Approval: a reply that claims an approval or an active plan the plan store does not have is
+replaced by the store's facts (:mod:`agents.claims`); no text of a model can approve.
+
+Failures: a model server that fails (:class:`~agents.faults.ModelFault`) ends the run with status
+``error`` and its one sentence as the ``message``; any other failure of the team is logged with
+its traceback and reported in one sentence. No traceback ever reaches the ``message``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Literal
@@ -39,6 +47,8 @@ from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.accounting import LlmLedger, LlmUsage
+from agents.claims import store_contradiction, store_facts
+from agents.faults import ModelFault
 from agents.offline.render import render_fallback
 from agents.session import Clarification, PlanningSession
 from agents.team import ModelClientFactory, build_team
@@ -49,6 +59,12 @@ from tools.results import Conflict, Diagnosis, Plan
 RunStatus = Literal["proposed", "needs_clarification", "infeasible", "answered", "error"]
 TeamItem = BaseAgentEvent | BaseChatMessage
 
+log = logging.getLogger("hearth.agents")
+
+#: The message of a run the team could not finish for a reason inside Hearth.
+TEAM_FAILED = ("Something went wrong inside Hearth while working on that (the details are in the "
+               "log); please try again or rephrase.")
+
 
 class ReplyAudit(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -58,7 +74,13 @@ class ReplyAudit(BaseModel):
     unverified: list[str]
     by: Literal["auditor", "run"] = Field(description="Who ran the check.")
     replaced: str | None = Field(
-        default=None, description="The model's reply, when it was replaced for unverified numbers."
+        default=None,
+        description="The model's reply, when it was replaced (unverified numbers, or a claim the "
+        "plan store contradicts).",
+    )
+    store_claim: str | None = Field(
+        default=None,
+        description="The words claiming an approval or an active plan the plan store does not have.",
     )
 
 
@@ -146,8 +168,9 @@ class Conversation:
     ) -> AsyncIterator[TeamItem | RunResult]:
         """Run one homeowner message; yield the team's messages and events, then the RunResult.
 
-        Raises :class:`~agents.models.ModelConfigError` when the model cannot be used (unreachable
-        server, refused key, unknown model); the conversation stays usable.
+        Raises :class:`~agents.models.ModelConfigError` when the model cannot be used as configured
+        (refused key, unknown model); the conversation stays usable. A failing server ends the
+        run with status ``error`` and one sentence instead (:class:`~agents.faults.ModelFault`).
         """
         self.session.begin_run(now)
         self.ledger.begin_run()
@@ -167,9 +190,15 @@ class Conversation:
                 yield item
         except RuntimeError as err:  # AutoGen re-raises an agent's or model's failure like this
             await self._restore(checkpoint)
-            if self.ledger.fatal is not None:
-                raise self.ledger.fatal from err
-            yield self._result(items, stop_reason, failure=str(err))
+            fatal = self.ledger.fatal
+            if isinstance(fatal, ModelFault):
+                log.warning("model call failed: %s", fatal.sentence, exc_info=err)
+                yield self._result(items, stop_reason, failure=fatal.sentence)
+                return
+            if fatal is not None:
+                raise fatal from err
+            log.error("the team failed", exc_info=err)
+            yield self._result(items, stop_reason, failure=TEAM_FAILED)
             return
         yield self._result(items, stop_reason)
 
@@ -194,7 +223,7 @@ class Conversation:
         diagnosis = None
         status: RunStatus
         if failure is not None:
-            status, message = "error", f"The assistant failed: {failure}"
+            status, message = "error", failure
         elif run.question is not None:
             status, message = "needs_clarification", reply or run.question.question
         elif proposal is not None:
@@ -210,6 +239,8 @@ class Conversation:
         else:
             status = "error"
             message = f"The assistant stopped without a reply ({stop_reason or 'no reason given'})."
+        if failure is None:
+            message, audit = self._check_claims(message, reply, audit)
         requests = (
             proposal.requests
             if proposal is not None and len(proposal.requests) == len(session.draft)
@@ -220,6 +251,20 @@ class Conversation:
             conflicts=conflicts, llm=self.ledger.usage("run"), diagnosis=diagnosis,
             clarification=run.question, audit=audit, errors=errors, stop_reason=stop_reason,
         )
+
+    def _check_claims(
+        self, message: str, reply: str | None, audit: ReplyAudit | None
+    ) -> tuple[str, ReplyAudit | None]:
+        """``message``, or the store's facts when it claims an approval the store does not have."""
+        active = self.session.active_plan()
+        claim = store_contradiction(message, has_active_plan=active is not None)
+        if claim is None:
+            return message, audit
+        facts = store_facts(active_plan_id=active.id if active is not None else None)
+        if self.session.run.proposal is not None:
+            facts += "\n\n" + render_fallback(self.session)
+        base = audit or ReplyAudit(verified=True, checked=[], unverified=[], by="run")
+        return facts, base.model_copy(update={"replaced": reply or message, "store_claim": claim})
 
     def _audit(self, reply: str | None) -> ReplyAudit | None:
         run = self.session.run
@@ -248,7 +293,7 @@ class _Recording:
     def __init__(self, factory: ModelClientFactory, made: list[ChatCompletionClient]) -> None:
         self._factory = factory
         self._made = made
-        for attribute in ("provider", "model", "error_types", "translate"):
+        for attribute in ("provider", "model", "error_types", "translate", "policy"):
             if hasattr(factory, attribute):
                 setattr(self, attribute, getattr(factory, attribute))
 

@@ -189,7 +189,7 @@ def build_team(
     model_client_factory:
         ``role -> ChatCompletionClient`` for the roles of :data:`agents.prompts.ROLES` and
         ``"selector"`` (the fallback speaker selection). Attributes ``provider``, ``model``,
-        ``error_types`` and ``translate`` are used when present (see
+        ``error_types``, ``translate`` and ``policy`` are used when present (see
         :class:`agents.models.ClientFactory`).
     ledger:
         Where model calls and tokens are recorded; a new one when ``None``.
@@ -204,10 +204,12 @@ def build_team(
     )
     error_types = getattr(model_client_factory, "error_types", ())
     translate = getattr(model_client_factory, "translate", None)
+    policy = getattr(model_client_factory, "policy", None)
 
     def client(role: str) -> MeteredClient:
         return MeteredClient(
-            model_client_factory(role), role, ledger, error_types=error_types, translate=translate
+            model_client_factory(role), role, ledger, error_types=error_types, translate=translate,
+            policy=policy,
         )
 
     agents = []

@@ -23,6 +23,7 @@ Approval is plain code here and in ``app/``; no agent tool can call it.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import sqlite3
@@ -158,6 +159,24 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("hearth", appauthor=False) / DB_FILENAME
 
 
+def create_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent readable by the owner only (0700); an existing
+    folder is left as it is."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            part.mkdir(mode=0o700)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty ``path`` readable and writable by the owner only (0600), unless it exists.
+
+    SQLite gives the ``-wal`` and ``-shm`` files it makes later the database file's permissions.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -168,7 +187,9 @@ class PlanStore:
     Parameters
     ----------
     path:
-        The database file; ``None`` means :func:`default_db_path`. Its folder is created.
+        The database file; ``None`` means :func:`default_db_path`. A missing file and folder are
+        created readable by the owner only (0600 and 0700; the WAL and SHM files follow the
+        file).
     clock:
         Returns the current time (tz-aware) for ``created_at``/``approved_at``; tests pass a
         fixed clock.
@@ -179,12 +200,18 @@ class PlanStore:
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         self._clock = clock
+        if self.path.is_dir():
+            raise StoreFileError(f"plan store {self.path}: is a folder; name a file in it")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_folder(self.path.parent)
         except OSError as err:
             raise StoreFileError(
                 f"plan store {self.path}: cannot create its folder ({err.strerror})"
             ) from None
+        try:
+            create_private_file(self.path)
+        except OSError as err:
+            raise StoreFileError(f"plan store {self.path}: cannot create it ({err.strerror})") from None
         self._initialise()
 
     # -- connections ---------------------------------------------------------------------------

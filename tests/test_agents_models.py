@@ -146,7 +146,9 @@ async def test_azure_client_against_the_local_server(server: FakeOpenAI, session
 
 
 @pytest.mark.asyncio
-async def test_unreachable_server_names_the_setting(session: PlanningSession):
+async def test_unreachable_server_is_one_sentence_naming_the_setting(session: PlanningSession):
+    """Nothing listens on the port: the run ends with status error and one sentence naming the
+    server and the setting to check; the conversation stays usable."""
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -155,10 +157,14 @@ async def test_unreachable_server_names_the_setting(session: PlanningSession):
                                     "HEARTH_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1",
                                     "HEARTH_LLM_TIMEOUT_S": "5"})
     conversation = Conversation(session, make_client_factory(settings))
-    with pytest.raises(ModelConfigError) as err:
-        await conversation.ask("charge my car by 7")
-    assert err.value.field == "HEARTH_LLM_BASE_URL"
-    assert f"cannot reach http://127.0.0.1:{port}/v1" in str(err.value)
+    result = await conversation.ask("charge my car by 7")
+    assert result.status == "error"
+    assert result.message == (
+        f"The language model at http://127.0.0.1:{port}/v1 cannot be reached; check that the "
+        "server runs and that HEARTH_LLM_BASE_URL is right."
+    )
+    again = await conversation.ask("charge my car by 7")
+    assert again.status == "error"
     await conversation.close()
 
 

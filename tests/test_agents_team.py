@@ -18,7 +18,7 @@ from autogen_agentchat.messages import (
 from autogen_core.models import FunctionExecutionResultMessage, UserMessage
 
 from agents.models import make_client_factory
-from agents.run import Conversation, run_request, run_request_stream
+from agents.run import TEAM_FAILED, Conversation, run_request, run_request_stream
 from agents.session import PlanningSession
 from agents.team import MAX_TURNS, route
 from agents.testing import Script, call, calls, say
@@ -156,11 +156,13 @@ async def test_unknown_device_error_reaches_the_model_which_asks(session: Planni
 
 
 async def test_a_model_failure_gives_an_error_result_and_the_conversation_goes_on(session: PlanningSession):
-    """The scheduler's script is empty, so its model raises; the team is rebuilt from a checkpoint."""
+    """The scheduler's script is empty, so its model raises; the team is rebuilt from a checkpoint.
+    The homeowner gets one sentence; the replay client's own error goes to the log only."""
     script = Script(coordinator=[call("update_requests", upsert=[{"device": "ev", "deadline": "07:00"}])])
     conversation = Conversation(session, script)
     result = await conversation.ask("charge my car by 7")
-    assert result.status == "error" and "No more mock responses" in result.message
+    assert result.status == "error" and result.message == TEAM_FAILED
+    assert "Traceback" not in result.message and "No more mock responses" not in result.message
     script.client("coordinator").chat_completions.append(say("Still here."))
     again = await conversation.ask("hello?")
     assert (again.status, again.message) == ("answered", "Still here.")

@@ -2,12 +2,14 @@
 field and the reason, good input prints the machine interface JSON and exits 0.
 
 Malformed homes are ``examples/home.yaml`` loaded, changed in one place and written to
-``tmp_path`` (with the day-ahead price file made absolute so the copy still finds it).
+``tmp_path`` (with a copy of its day-ahead price file beside it: series files must lie in the
+home file's folder).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,13 +31,12 @@ NOW = "2026-11-24T18:00:00+01:00"
 
 
 def example_data() -> dict[str, Any]:
-    data = yaml.safe_load(EU_HOME.read_text(encoding="utf-8"))
-    price_file = data["tariff"]["import"]["file"]
-    data["tariff"]["import"]["file"] = str((EXAMPLES / price_file).resolve())
-    return data
+    return yaml.safe_load(EU_HOME.read_text(encoding="utf-8"))
 
 
 def write_home(tmp_path: Path, data: dict[str, Any] | None = None, text: str | None = None) -> Path:
+    if not (tmp_path / "data").exists():
+        shutil.copytree(EXAMPLES / "data", tmp_path / "data")
     path = tmp_path / "home.yaml"
     if text is None:
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -44,7 +45,10 @@ def write_home(tmp_path: Path, data: dict[str, Any] | None = None, text: str | N
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
+    try:
+        code = main(argv)
+    except SystemExit as stop:  # a bad flag: argparse exits with status 2
+        code = int(stop.code or 0)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -312,12 +316,12 @@ BAD_ARGS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "naive --now": (
         ("ev",),
         "2026-11-24T18:00:00",
-        ("--now: needs a UTC offset or time zone", "got the naive time 2026-11-24T18:00:00"),
+        ("argument --now: needs a UTC offset or time zone", "got the naive time 2026-11-24T18:00:00"),
     ),
     "unreadable --now": (
         ("ev",),
         "yesterday",
-        ("--now: is not an ISO 8601 time such as 2026-11-24T18:00:00+01:00: 'yesterday'",),
+        ("argument --now: is not an ISO 8601 time such as 2026-11-24T18:00:00+01:00: 'yesterday'",),
     ),
     "target SoC 120": (
         ("ev:target_soc=120,deadline=07:00",),
@@ -382,9 +386,9 @@ def test_bad_request_exits_2_naming_request_and_reason(
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        (("--horizon", "73"), "horizon_hours: must be more than 0 and at most 72 hours, got 73"),
-        (("--horizon", "0"), "horizon_hours: must be more than 0 and at most 72 hours, got 0"),
-        (("--step", "7"), "step_minutes: must be one of 5, 15, 30 or 60 minutes, got 7"),
+        (("--horizon", "73"), "argument --horizon: must be more than 0 and at most 72 hours, got '73'"),
+        (("--horizon", "0"), "argument --horizon: must be more than 0 and at most 72 hours, got '0'"),
+        (("--step", "7"), "argument --step: must be one of 5, 15, 30 or 60 minutes, got '7'"),
     ],
 )
 def test_bad_axis_flags_exit_2(

@@ -443,14 +443,15 @@ def test_cloud_cover_file_is_aligned_to_the_axis(tmp_path: Path) -> None:
 
 
 def test_cloud_cover_file_out_of_range_names_the_line(tmp_path: Path) -> None:
-    """The third value (CSV line 4, after the header) is 130 %: a SeriesError with that line."""
+    """The third value (CSV line 4, after the header) is 130 %: a SeriesError with that line and
+    the allowed range, but not the value itself (errors never quote a file's content)."""
     path = tmp_path / "clouds.csv"
     write_hourly_csv(path, "2026-06-21T10:00:00+02:00", [10.0, 20.0, 130.0, 40.0])
     axis = TimeAxis.from_now(datetime(2026, 6, 21, 10, tzinfo=BERLIN), tz_name="Europe/Berlin",
                              step_minutes=60, horizon_hours=4)
     with pytest.raises(SeriesError, match="line 4") as err:
         cloud_cover_pct_on_axis(path, axis)
-    assert "130" in str(err.value)
+    assert "0..100 %" in str(err.value) and "130" not in str(err.value)
 
 
 def test_air_temperature_json_file_is_aligned(tmp_path: Path) -> None:

@@ -89,13 +89,13 @@ def hourly_profile_kw(power_kw: tuple[float, ...] | list[float], axis: TimeAxis)
 
 def _series_kw(spec: SeriesBaseLoad, home: Home, axis: TimeAxis) -> np.ndarray:
     name = "base_load"
-    series = read_series(home.resolve_path(spec.file), value_column=spec.value_column, name=name)
+    path = home.resolve_path(spec.file, "base_load.file")
+    series = read_series(path, value_column=spec.value_column, name=name)
     if np.any(series.values < 0):
         bad = int(np.flatnonzero(series.values < 0)[0])
         raise SeriesError(
             name,
-            f"value {bad + 1} ({series.starts[bad].isoformat()}) is {series.values[bad]:g} kW; "
-            "a base load cannot be negative",
+            f"value {bad + 1} is negative; a base load cannot be negative",
         )
     return align(series, axis, repeat_daily=spec.repeat_daily)
 

@@ -8,16 +8,20 @@ naming the request and the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from tools.dates import parse_aware_datetime
 from tools.errors import RequestError
 from tools.home import Appliance, Battery, Ev, Home
-from tools.timeaxis import TimeAxis, parse_aware_datetime
+
+if TYPE_CHECKING:  # the axis is only passed through here; importing it would load pandas
+    from tools.timeaxis import TimeAxis
 
 RequestKind = Literal[
     "ev_charge", "appliance_run", "battery_target", "battery_floor", "battery_no_ev_discharge"
@@ -43,7 +47,7 @@ class DeviceRequest(BaseModel):
     EV). An open period runs from now to the horizon end.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device: str = Field(description="Device id from the home file.")
     kind: RequestKind = Field(
@@ -279,6 +283,15 @@ _FLAGS = {"no_ev_discharge": "battery_no_ev_discharge"}
 """Keys that stand alone (no ``=value``) and set the request kind."""
 
 
+#: Longest ``--request`` text [characters].
+MAX_SPEC_CHARS = 500
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``repr`` of ``text``, cut to ``limit`` characters first (user text of any length)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     """Parse ``'ev:target_soc=80,deadline=07:00'`` into a :class:`DeviceRequest`.
 
@@ -288,17 +301,18 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     ``deadline``: the period) a ``battery_floor``, and the flag ``no_ev_discharge`` (+ the
     period) a ``battery_no_ev_discharge``; one kind per spec.
     """
+    field = f"--request {_short(spec)}"
+    if len(spec) > MAX_SPEC_CHARS:
+        raise RequestError(field, f"is {len(spec):,} characters long; at most {MAX_SPEC_CHARS}")
     name, _, rest = spec.partition(":")
+    if not name.strip():
+        raise RequestError(field, "names no device: write device:key=value,… e.g. ev:deadline=07:00")
     matches = home.find_device(name)
     if not matches:
         known = ", ".join(d.id for d in home.devices()) or "none"
-        raise RequestError(
-            f"--request {spec!r}", f"unknown device {name.strip()!r} (this home has: {known})"
-        )
+        raise RequestError(field, f"unknown device {_short(name.strip())} (this home has: {known})")
     if len(matches) > 1:
-        raise RequestError(
-            f"--request {spec!r}", f"{name.strip()!r} could mean {' or '.join(matches)}"
-        )
+        raise RequestError(field, f"{_short(name.strip())} could mean {' or '.join(matches)}")
     device = home.device(matches[0])
     fields: dict[str, object] = {"device": device.id, "kind": kind_for(device)}
     kinds: set[str] = set()
@@ -310,33 +324,31 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
             continue
         if not sep or key not in _KEYS:
             raise RequestError(
-                f"--request {spec!r}",
-                f"cannot read {item!r}; use key=value with keys target_soc, energy_kwh, deadline, "
-                "earliest, objective (battery: also floor, and the flag no_ev_discharge)",
+                field,
+                f"cannot read {_short(item)}; use key=value with keys target_soc, energy_kwh, "
+                "deadline, earliest, objective (battery: also floor, and the flag no_ev_discharge)",
             )
         target = _KEYS[key]
         value = value.strip()
         if target in ("deadline", "earliest_start"):
-            fields[target] = resolve_clock(value, now, home.timezone, f"--request {spec!r} {key}")
+            fields[target] = resolve_clock(value, now, home.timezone, f"{field} {key}")
         elif target == "objective":
             fields[target] = value.lower()
         else:
             try:
-                fields[target] = float(value.rstrip("%"))
+                number = float(value.rstrip("%"))
             except ValueError:
-                raise RequestError(
-                    f"--request {spec!r}", f"{key} must be a number, got {value!r}"
-                ) from None
+                raise RequestError(field, f"{key} must be a number, got {_short(value)}") from None
+            if not math.isfinite(number):
+                raise RequestError(field, f"{key} is not a number ({value}); give a finite value")
+            fields[target] = number
     if "floor_soc_pct" in fields:
         kinds.add("battery_floor")
     if kinds and not isinstance(device, Battery):
-        raise RequestError(
-            f"--request {spec!r}", f"floor and no_ev_discharge are for the battery, not {device.id}"
-        )
+        raise RequestError(field, f"floor and no_ev_discharge are for the battery, not {device.id}")
     if len(kinds) > 1 or (kinds and "target_soc_pct" in fields):
         raise RequestError(
-            f"--request {spec!r}",
-            "one battery request per --request: target_soc, floor or no_ev_discharge",
+            field, "one battery request per --request: target_soc, floor or no_ev_discharge"
         )
     if kinds:
         fields["kind"] = kinds.pop()
@@ -345,7 +357,7 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise RequestError(f"--request {spec!r}", f"{where}: {first['msg'].lower()}") from None
+        raise RequestError(field, f"{where}: {first['msg'].lower()}") from None
 
 
 def resolve_clock(text: str, now: datetime, tz_name: str, field: str) -> datetime:

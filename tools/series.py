@@ -18,6 +18,7 @@ JSON
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.errors import SeriesError
-from tools.timeaxis import TimeAxis, parse_aware_datetime
+from tools.dates import parse_aware_datetime, require_aware
+from tools.errors import InputError, SeriesError
+from tools.files import MAX_SERIES_FILE_BYTES, check_regular_file, read_text
+from tools.timeaxis import TimeAxis
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Series:
     def regular(
         cls, start: datetime, step_minutes: int, values: list[float] | np.ndarray, name: str
     ) -> Series:
+        require_aware(start, f"{name} start")  # years 1900–2200: the steps cannot overflow
         step = timedelta(minutes=step_minutes)
         arr = np.asarray(values, dtype=float)
         start_utc = start.astimezone(timezone.utc)
@@ -128,47 +132,91 @@ def align(series: Series, axis: TimeAxis, *, repeat_daily: bool = False) -> np.n
 
 
 def read_series(path: Path, *, value_column: str | None = None, name: str | None = None) -> Series:
-    """Read a CSV or JSON series file (formats in the module docstring)."""
+    """Read a CSV or JSON series file (formats in the module docstring).
+
+    The file must be a regular UTF-8 file of at most 20 MB. Errors name the file, the line and
+    what is wrong with its shape; they never quote the file's content.
+    """
     label = name or str(path)
-    if not path.is_file():
-        raise SeriesError(label, f"file {path} does not exist")
     suffix = path.suffix.lower()
+    try:
+        check_regular_file(path, label, max_bytes=MAX_SERIES_FILE_BYTES)
+        if suffix not in (".csv", ".json"):
+            raise SeriesError(
+                label, f"unsupported file type {suffix or '(none)'!r}: use .csv or .json"
+            )
+        text = read_text(path, label, max_bytes=MAX_SERIES_FILE_BYTES)
+    except SeriesError:
+        raise
+    except InputError as err:
+        raise SeriesError(label, err.reason) from None
     if suffix == ".csv":
-        return _read_csv(path, value_column, label)
-    if suffix == ".json":
-        return _read_json(path, value_column, label)
-    raise SeriesError(label, f"unsupported file type {suffix!r}: use .csv or .json")
+        return _read_csv(text, value_column, label)
+    return _read_json(text, value_column, label)
 
 
-def _read_csv(path: Path, value_column: str | None, label: str) -> Series:
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+def _file_time(text: object, label: str, where: str) -> datetime:
+    """A timestamp read from a file; the error says what is wrong, not what was there."""
+    if not isinstance(text, str):
+        raise SeriesError(label, f"{where}: the time must be text such as 2026-11-24T18:00:00+01:00")
+    try:
+        return parse_aware_datetime(text, f"{label} {where}", echo=False)
+    except InputError as err:
+        raise SeriesError(label, f"{where}: the time {err.reason}") from None
+
+
+def _read_csv(text: str, value_column: str | None, label: str) -> Series:
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if row and not row[0].startswith("#"):
+                rows.append(row)
+    except csv.Error as err:
+        raise SeriesError(
+            label, f"line {reader.line_num}: not a readable CSV row ({_csv_reason(err)})"
+        ) from None
     if len(rows) < 2:
         raise SeriesError(label, "needs a header row and at least one data row")
     header = [h.strip() for h in rows[0]]
     if value_column is None:
         if len(header) != 2:
-            raise SeriesError(label, f"has columns {header}; name the value column to use")
-        col = 1
+            raise SeriesError(
+                label, f"has {len(header)} columns; name the value column to use (value_column)"
+            )
+        col, column = 1, "the value column"
     elif value_column in header:
-        col = header.index(value_column)
+        col, column = header.index(value_column), repr(value_column)
     else:
-        raise SeriesError(label, f"has no column {value_column!r} (columns: {', '.join(header)})")
+        raise SeriesError(label, f"has no column {value_column!r} in its header row")
     starts, values = [], []
     for line_no, row in enumerate(rows[1:], start=2):
-        starts.append(parse_aware_datetime(row[0], f"{label} line {line_no}"))
+        starts.append(_file_time(row[0], label, f"line {line_no}"))
         try:
             values.append(float(row[col]))
-        except (ValueError, IndexError):
-            raise SeriesError(label, f"line {line_no}: {header[col]} is not a number") from None
+        except IndexError:
+            raise SeriesError(label, f"line {line_no}: has no value in {column}") from None
+        except ValueError:
+            raise SeriesError(label, f"line {line_no}: {column} is not a number") from None
     return Series(tuple(starts), np.asarray(values), _infer_step(starts, label), label)
 
 
-def _read_json(path: Path, value_column: str | None, label: str) -> Series:
+def _csv_reason(err: csv.Error) -> str:
+    text = str(err)
+    if "field larger than field limit" in text:
+        return "a field is too long"
+    if "NUL" in text:
+        return "it contains a NUL character"
+    return "malformed quoting"
+
+
+def _read_json(text: str, value_column: str | None, label: str) -> Series:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise SeriesError(label, f"is not valid JSON: {err.msg} at line {err.lineno}") from None
+    except RecursionError:
+        raise SeriesError(label, "is not a series: its JSON is nested too deeply") from None
     if isinstance(data, dict):
         if "start" not in data or "step_minutes" not in data:
             raise SeriesError(label, "a JSON series object needs 'start' and 'step_minutes'")
@@ -176,18 +224,22 @@ def _read_json(path: Path, value_column: str | None, label: str) -> Series:
         key = value_column or (
             "values" if "values" in keys else (keys[0] if len(keys) == 1 else None)
         )
-        if key is None or key not in data:
-            raise SeriesError(label, f"cannot tell which list holds the values (found {keys})")
-        start = parse_aware_datetime(str(data["start"]), f"{label} start")
-        return Series.regular(start, int(data["step_minutes"]), _floats(data[key], label), label)
+        if key is None or not isinstance(data.get(key), list):
+            raise SeriesError(
+                label,
+                f"cannot tell which list holds the values ({len(keys)} lists found); "
+                "name it with value_column",
+            )
+        step = data["step_minutes"]
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= 1440:
+            raise SeriesError(label, "step_minutes must be a whole number of minutes from 1 to 1440")
+        start = _file_time(data["start"], label, "start")
+        return Series.regular(start, step, _floats(data[key], label), label)
     if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
         key = value_column or next((k for k in data[0] if k != "start"), None)
         if key is None:
             raise SeriesError(label, "records need a 'start' and a value field")
-        starts = [
-            parse_aware_datetime(str(r.get("start")), f"{label} record {i + 1}")
-            for i, r in enumerate(data)
-        ]
+        starts = [_file_time(r.get("start"), label, f"record {i + 1}") for i, r in enumerate(data)]
         values = _floats([r.get(key) for r in data], label)
         return Series(tuple(starts), np.asarray(values), _infer_step(starts, label), label)
     raise SeriesError(
@@ -199,7 +251,7 @@ def _floats(raw: list[object], label: str) -> list[float]:
     out = []
     for i, item in enumerate(raw):
         if isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise SeriesError(label, f"value {i + 1} is not a number: {item!r}")
+            raise SeriesError(label, f"value {i + 1} is not a number")
         out.append(float(item))
     return out
 

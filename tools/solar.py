@@ -449,15 +449,14 @@ def pv_series_on_axis(home: Home, axis: TimeAxis) -> np.ndarray:
     spec = home.pv_series
     if spec is None:
         raise InputError("pv_series", "the home file has no pv_series")
-    path = home.resolve_path(spec.file)
+    path = home.resolve_path(spec.file, "pv_series.file")
     series = read_series(path, value_column=spec.value_column, name=f"pv_series {spec.file}")
     negative = np.flatnonzero(series.values < 0)
     if negative.size:
         i = int(negative[0])
         raise SeriesError(
             series.name,
-            f"{_where(path, i)}: PV power {series.values[i]:g} kW at "
-            f"{series.starts[i].isoformat()} is negative; PV power must be ≥ 0",
+            f"{_where(path, i)}: PV power is negative; PV power must be ≥ 0 kW",
         )
     return align(series, axis, repeat_daily=spec.repeat_daily)
 
@@ -526,8 +525,7 @@ def _check_series_range(
         i = int(outside[0])
         raise SeriesError(
             series.name,
-            f"{_where(path, i)}: {what} {series.values[i]:g} {unit} at "
-            f"{series.starts[i].isoformat()} is outside {lo:g}..{hi:g} {unit}",
+            f"{_where(path, i)}: {what} is outside {lo:g}..{hi:g} {unit}",
         )
 
 

@@ -159,7 +159,8 @@ def _spec_series(
 ) -> Series:
     """The series of a spec: read from ``file`` or built from inline values."""
     if file is not None:
-        return read_series(home.resolve_path(file), value_column=value_column, name=name)
+        path = home.resolve_path(file, f"{name}.file")
+        return read_series(path, value_column=value_column, name=name)
     if start is None or step_minutes is None or values is None:
         raise InputError(name, "inline values need 'start' and 'step_minutes'")
     return Series.regular(start, step_minutes, list(values), name)
@@ -184,8 +185,7 @@ def co2_g_per_kwh(home: Home, axis: TimeAxis) -> np.ndarray | None:
         bad = int(np.flatnonzero(series.values < 0)[0])
         raise SeriesError(
             name,
-            f"value {bad + 1} ({series.starts[bad].isoformat()}) is {series.values[bad]:g} "
-            "gCO2/kWh; carbon intensity cannot be negative",
+            f"value {bad + 1} is negative; carbon intensity cannot be negative",
         )
     return align(series, axis, repeat_daily=spec.repeat_daily)
 

@@ -15,32 +15,17 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from tools.dates import parse_aware_datetime, require_aware
 from tools.errors import InputError
+from tools.limits import ALLOWED_STEP_MINUTES, MAX_HORIZON_HOURS
 
-ALLOWED_STEP_MINUTES = (5, 15, 30, 60)
-MAX_HORIZON_HOURS = 72
-
-
-def require_aware(value: datetime, field: str) -> datetime:
-    """Return ``value`` if it carries a UTC offset; raise :class:`InputError` if it is naive."""
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise InputError(
-            field,
-            f"needs a UTC offset or time zone (e.g. {value.isoformat()}+01:00), "
-            f"got the naive time {value.isoformat()}",
-        )
-    return value
-
-
-def parse_aware_datetime(text: str, field: str) -> datetime:
-    """Parse an ISO 8601 timestamp that must carry an offset."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            field, f"is not an ISO 8601 time such as 2026-11-24T18:00:00+01:00: {text!r}"
-        ) from None
-    return require_aware(value, field)
+__all__ = [
+    "ALLOWED_STEP_MINUTES",
+    "MAX_HORIZON_HOURS",
+    "TimeAxis",
+    "parse_aware_datetime",
+    "require_aware",
+]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ Both save a proposed plan in the plan store (``--db``, else ``$HEARTH_DB``, else
 store of :func:`app.store.default_db_path`) so that ``hearth approve ID`` can approve it. In
 ``hearth chat`` the human types ``approve`` (or ``reject``) to approve (reject) the latest
 proposal: that is plain code calling the store, never an agent.
+
+The agents, the plan store and the planning core are imported when a command runs.
 """
 
 from __future__ import annotations
@@ -20,16 +22,22 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from agents.models import make_client_factory
-from agents.run import Conversation, RunResult
-from agents.session import PlanningSession
-from app.cli.schedule import add_home_and_clock, load_home_arg, now_arg, render_outcome
-from app.render import diff_section
-from app.store import PlanStore, PlanStoreError
-from tools.home import Home
+from app.cli.args import add_axis, add_home_and_clock, is_utf8, nonempty_text
+from app.cli.schedule import load_home_arg, now_arg, render_outcome
+
+if TYPE_CHECKING:
+    from agents.models import ClientFactory
+    from agents.run import RunResult
+    from agents.session import PlanningSession
+    from app.store import PlanStore
+    from tools.home import Home
+
+#: Longest homeowner message [characters].
+MAX_TEXT_CHARS = 4000
+NOT_UTF8 = "hearth> I could not read that line: it is not UTF-8 text.\n"
 
 APPROVE = re.compile(r"^\s*(approve|approve it|approve the plan|approve plan)\s*[.!]?\s*$", re.IGNORECASE)
 REJECT = re.compile(r"^\s*(reject|reject it|reject the plan|reject plan)\s*[.!]?\s*$", re.IGNORECASE)
@@ -39,8 +47,7 @@ QUIT = re.compile(r"^\s*(quit|exit|bye|q)\s*[.!]?\s*$", re.IGNORECASE)
 def _common(parser: argparse.ArgumentParser) -> None:
     add_home_and_clock(parser)
     parser.add_argument("--db", help="plan store file (default: $HEARTH_DB or the user store)")
-    parser.add_argument("--step", type=int, default=15, help="step in minutes: 5, 15, 30 or 60")
-    parser.add_argument("--horizon", type=float, default=24, help="horizon in hours (at most 72)")
+    add_axis(parser)
 
 
 def add_plan_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -50,7 +57,8 @@ def add_plan_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Turn one request in plain words into a plan with the agent team "
         "(model from HEARTH_LLM; the offline model by default).",
     )
-    parser.add_argument("text", help='what you need, e.g. "charge my car cheaply by 7am"')
+    parser.add_argument("text", type=nonempty_text(MAX_TEXT_CHARS),
+                        help='what you need, e.g. "charge my car cheaply by 7am"')
     _common(parser)
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
     parser.set_defaults(run=run_plan)
@@ -64,16 +72,27 @@ def add_chat_parser(subparsers: argparse._SubParsersAction) -> None:
         "'reject' to reject it, 'quit' to leave.",
     )
     _common(parser)
-    parser.add_argument("--by", default="homeowner", help="name recorded as the approver")
+    parser.add_argument("--by", default="homeowner", type=nonempty_text(100),
+                        help="name recorded as the approver")
     parser.set_defaults(run=run_chat)
 
 
-def _session(args: argparse.Namespace, store: PlanStore) -> PlanningSession:
+def _session(args: argparse.Namespace) -> tuple[PlanningSession, PlanStore, ClientFactory]:
+    """The session, store and model clients of a command. The cheap checks come first (home
+    file, clock, model settings), and the plan store is opened last, so bad input leaves no
+    file behind and loads neither the agents nor the solver."""
     home = load_home_arg(args)
-    return PlanningSession(
-        home=home, now=now_arg(args, home), store=store, step_minutes=args.step,
-        horizon_hours=args.horizon,
+    now = now_arg(args, home)
+    from agents.models import make_client_factory
+    from agents.session import PlanningSession
+    from app.store import PlanStore
+
+    factory = make_client_factory()
+    store = PlanStore(args.db)
+    session = PlanningSession(
+        home=home, now=now, store=store, step_minutes=args.step, horizon_hours=args.horizon,
     )
+    return session, store, factory
 
 
 def _save(store: PlanStore, result: RunResult, based_on_active: int | None) -> int | None:
@@ -96,7 +115,10 @@ def render_result(result: RunResult, session: PlanningSession, store_id: int | N
     proposal = session.run.proposal
     if proposal is not None and result.status in ("proposed", "infeasible"):
         lines += ["", render_outcome(proposal, session.home)]
-    if result.audit is not None and result.audit.replaced is not None:
+    if result.audit is not None and result.audit.store_claim is not None:
+        lines += ["", "(The model's reply claimed an approval or an active plan that the plan "
+                  "store does not have; the facts above come from the store instead.)"]
+    elif result.audit is not None and result.audit.replaced is not None:
         lines += ["", "(The model's reply quoted numbers no tool computed; the summary above "
                   "comes from the optimiser instead.)"]
     if store_id is not None:
@@ -108,10 +130,10 @@ def render_result(result: RunResult, session: PlanningSession, store_id: int | N
 def run_plan(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """``hearth plan TEXT``: one request through a fresh team."""
     out = out or sys.stdout
-    store = PlanStore(args.db)
-    session = _session(args, store)
+    session, store, factory = _session(args)
+    from agents.run import Conversation
+
     based_on = store.active_id()
-    factory = make_client_factory()
 
     async def once() -> RunResult:
         conversation = Conversation(session, factory)
@@ -136,9 +158,7 @@ def run_chat(
 ) -> int:
     """``hearth chat``: read lines, answer each with the team; 'approve' approves in plain code."""
     stdin, out = stdin or sys.stdin, out or sys.stdout
-    store = PlanStore(args.db)
-    session = _session(args, store)
-    factory = make_client_factory()
+    session, store, factory = _session(args)
     fixed_now = args.now is not None
     clock: Callable[[], datetime] = (
         (lambda: session.now) if fixed_now
@@ -151,6 +171,8 @@ async def _chat(
     session: PlanningSession, store: PlanStore, factory: Callable, clock: Callable[[], datetime],
     approver: str, stdin: TextIO, out: TextIO,
 ) -> int:
+    from agents.run import Conversation
+
     conversation = Conversation(session, factory)
     latest: int | None = None
     status = 0
@@ -159,11 +181,22 @@ async def _chat(
         while True:
             out.write("you> ")
             out.flush()
-            line = await asyncio.to_thread(stdin.readline)
+            try:
+                line = await asyncio.to_thread(stdin.readline)
+            except UnicodeDecodeError:
+                out.write(NOT_UTF8)
+                continue
             if not line:
                 break
             text = line.strip()
+            if not is_utf8(text):
+                out.write(NOT_UTF8)
+                continue
             if not text:
+                continue
+            if len(text) > MAX_TEXT_CHARS:
+                out.write(f"hearth> That message is {len(text):,} characters long; please keep "
+                          f"it under {MAX_TEXT_CHARS:,}.\n")
                 continue
             if QUIT.match(text):
                 break
@@ -198,6 +231,9 @@ def _welcome(home: Home) -> str:
 def _decide(
     store: PlanStore, plan_id: int | None, approver: str, session: PlanningSession, *, approve: bool
 ) -> str:
+    from app.render import diff_section
+    from app.store import PlanStoreError
+
     if plan_id is None:
         return "hearth> There is no new proposal to " + ("approve." if approve else "reject.")
     try:

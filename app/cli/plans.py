@@ -2,6 +2,7 @@
 
 Exit status: 0 done, 2 bad input (unknown id, stale or already decided plan, bad store file,
 bad flags), 1 internal error. Approval here is the same plain code the UI's Approve button runs.
+The plan store is imported when a command runs.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.render import diff_section, format_time, money
-from app.store import PlanStore, PlanStoreError, StoredPlan
+from app.cli.args import list_limit, nonempty_text, plan_id
 from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from app.store import StoredPlan
 
 
 def add_db_arg(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +33,7 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
         description="List the most recent plan versions, newest first; * marks the active plan.",
     )
     add_db_arg(plans)
-    plans.add_argument("--limit", type=int, default=20, help="how many versions (default 20)")
+    plans.add_argument("--limit", type=list_limit, default=20, help="how many versions (default 20)")
     plans.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plans.set_defaults(run=run_plans)
 
@@ -39,16 +43,17 @@ def add_store_parsers(subparsers: argparse._SubParsersAction) -> None:
                     "superseded. A proposal made before the active plan changed is refused.",
     )
     add_db_arg(approve)
-    approve.add_argument("id", type=int, help="plan id (see `hearth plans`)")
-    approve.add_argument("--by", help="who approves (default: the login name)")
+    approve.add_argument("id", type=plan_id, help="plan id (see `hearth plans`)")
+    approve.add_argument("--by", type=nonempty_text(100),
+                         help="who approves (default: the login name)")
     approve.set_defaults(run=run_approve)
 
     reject = subparsers.add_parser(
         "reject", help="reject a proposed plan", description="Mark a proposed plan as rejected.",
     )
     add_db_arg(reject)
-    reject.add_argument("id", type=int, help="plan id (see `hearth plans`)")
-    reject.add_argument("--reason", help="what should change")
+    reject.add_argument("id", type=plan_id, help="plan id (see `hearth plans`)")
+    reject.add_argument("--reason", type=nonempty_text(1000), help="what should change")
     reject.set_defaults(run=run_reject)
 
 
@@ -80,6 +85,8 @@ def _record_json(record: StoredPlan) -> dict[str, object]:
 
 
 def _plans_table(records: list[StoredPlan]) -> str:
+    from app.render import money
+
     header = (f"{'':1} {'id':>4}  {'status':<10}  {'created (UTC)':<16}  {'horizon start':<16}  "
               f"{'cost':>12}  {'saving':>12}  decided")
     lines = [header]
@@ -106,6 +113,8 @@ def _plans_table(records: list[StoredPlan]) -> str:
 
 def run_plans(args: argparse.Namespace) -> int:
     """``hearth plans``: the newest versions, as a table or JSON."""
+    from app.store import PlanStore, PlanStoreError
+
     try:
         store = PlanStore(args.db)
         records = store.list(limit=args.limit)
@@ -132,6 +141,9 @@ def _approver(args: argparse.Namespace) -> str:
 
 def run_approve(args: argparse.Namespace) -> int:
     """``hearth approve ID``: activate a proposal and print what changed."""
+    from app.render import diff_section, format_time, money
+    from app.store import PlanStore
+
     try:
         by = _approver(args)
         result = PlanStore(args.db).approve(args.id, by=by)
@@ -149,6 +161,8 @@ def run_approve(args: argparse.Namespace) -> int:
 
 def run_reject(args: argparse.Namespace) -> int:
     """``hearth reject ID``: mark a proposal as rejected."""
+    from app.store import PlanStore, PlanStoreError
+
     try:
         record = PlanStore(args.db).reject(args.id, reason=args.reason)
     except PlanStoreError as err:

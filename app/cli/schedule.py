@@ -1,44 +1,39 @@
-"""``hearth schedule``: structured requests straight to the planning core, no LLM."""
+"""``hearth schedule``: structured requests straight to the planning core, no LLM.
+
+The planning core is imported when the command runs, not when its flags are defined.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from app.cli.args import add_axis, add_home_and_clock, time_limit_s
 from tools.errors import InputError
-from tools.home import Home, load_home
-from tools.inputs import build_inputs, horizon_axis
-from tools.planning import schedule
-from tools.requests import parse_request_spec
-from tools.results import Plan, ScheduleOutcome
-from tools.scheduler import ScheduleOptions
-from tools.solar import air_temperature_c_on_axis, cloud_cover_pct_on_axis
-from tools.timeaxis import parse_aware_datetime
+from tools.files import MAX_SERIES_FILE_BYTES, check_regular_file, read_text
 
-
-def add_home_and_clock(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--home", default=os.environ.get("HEARTH_HOME"), help="home file (default: $HEARTH_HOME)"
-    )
-    parser.add_argument(
-        "--now", help="planning start, ISO 8601 with offset (default: the current time)"
-    )
+if TYPE_CHECKING:
+    from tools.home import Home
+    from tools.results import Plan, ScheduleOutcome
 
 
 def load_home_arg(args: argparse.Namespace) -> Home:
-    if not args.home:
+    """The home file of ``--home`` (or ``$HEARTH_HOME``), validated."""
+    from tools.home import load_home
+
+    if not args.home or not str(args.home).strip():
         raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
     return load_home(args.home)
 
 
 def now_arg(args: argparse.Namespace, home: Home) -> datetime:
-    if args.now:
-        return parse_aware_datetime(args.now, "--now")
-    from zoneinfo import ZoneInfo
-
+    """``--now`` (checked when the flags were read), else the current minute at the home."""
+    if args.now is not None:
+        return args.now
     return datetime.now(ZoneInfo(home.timezone)).replace(second=0, microsecond=0)
 
 
@@ -57,10 +52,10 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
         help="device:key=value,... e.g. 'ev:target_soc=80,deadline=07:00' or "
         "'dishwasher:deadline=06:00'; keys: target_soc, energy_kwh, deadline, earliest, objective",
     )
-    parser.add_argument("--step", type=int, default=15, help="step in minutes: 5, 15, 30 or 60")
-    parser.add_argument("--horizon", type=float, default=24, help="horizon in hours (at most 72)")
+    add_axis(parser)
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
-    parser.add_argument("--time-limit", type=float, default=10.0, help="solver time limit [s]")
+    parser.add_argument("--time-limit", type=time_limit_s, default=10.0,
+                        help="solver time limit [s], more than 0 (default 10)")
     parser.add_argument("--cloud-cover", type=Path, help="cloud cover series [%%] (CSV/JSON)")
     parser.add_argument(
         "--air-temperature", type=Path, help="air temperature series [°C] (CSV/JSON)"
@@ -71,6 +66,8 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_schedule(args: argparse.Namespace) -> int:
+    from tools.requests import parse_request_spec
+
     home = load_home_arg(args)
     now = now_arg(args, home)
     if not args.request:
@@ -78,6 +75,15 @@ def run_schedule(args: argparse.Namespace) -> int:
             "--request", "give at least one request, e.g. --request 'ev:deadline=07:00'"
         )
     requests = [parse_request_spec(spec, home, now) for spec in args.request]
+    for flag in ("cloud_cover", "air_temperature", "active_plan"):
+        if getattr(args, flag) is not None:
+            check_file_arg(getattr(args, flag), "--" + flag.replace("_", "-"))
+
+    from tools.inputs import build_inputs, horizon_axis
+    from tools.planning import schedule
+    from tools.scheduler import ScheduleOptions
+    from tools.solar import air_temperature_c_on_axis, cloud_cover_pct_on_axis
+
     axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
     inputs = build_inputs(
         home,
@@ -105,17 +111,24 @@ def run_schedule(args: argparse.Namespace) -> int:
     return 1 if outcome.status == "error" else 0
 
 
+def check_file_arg(path: Path, flag: str) -> None:
+    """A file named by a flag must be a regular file of sane size (its content is read later)."""
+    check_regular_file(path, flag, max_bytes=MAX_SERIES_FILE_BYTES)
+
+
 def _read_active_plan(path: Path) -> Plan:
     from pydantic import ValidationError
 
-    if not path.is_file():
-        raise InputError("--active-plan", f"file {path} does not exist")
+    from tools.results import Plan
+
+    text = read_text(path, "--active-plan", max_bytes=MAX_SERIES_FILE_BYTES)
     try:
-        return Plan.model_validate_json(path.read_text(encoding="utf-8"))
+        return Plan.model_validate_json(text)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError("--active-plan", f"not a Hearth plan: {where}: {first['msg']}") from None
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        raise InputError("--active-plan", f"{path} is not a Hearth plan: {where}: "
+                         f"{first['msg'].lower()}") from None
 
 
 def outcome_json(outcome: ScheduleOutcome) -> dict:
@@ -133,8 +146,6 @@ def outcome_json(outcome: ScheduleOutcome) -> dict:
 
 
 def _clock(moment: datetime, home: Home) -> str:
-    from zoneinfo import ZoneInfo
-
     return moment.astimezone(ZoneInfo(home.timezone)).strftime("%a %H:%M")
 
 

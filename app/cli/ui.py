@@ -1,7 +1,8 @@
 """``hearth ui``: serve the Chainlit chat UI on 127.0.0.1.
 
-Exit status: 2 for bad input (home file, port, host without a password); otherwise the process
-becomes the Chainlit server.
+Exit status: 2 for bad input (home file, port, host without a strong enough password);
+otherwise the process becomes the Chainlit server. Chainlit and the agents are imported only by
+that server process.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.cli.args import aware_time, host_name, tcp_port
 from app.cli.plans import add_db_arg
 from tools.errors import InputError
-from tools.home import load_home
-from tools.timeaxis import parse_aware_datetime
 
 #: The project folder: holds chainlit.md and .chainlit/config.toml (Chainlit's APP_ROOT).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHAINLIT_APP = PROJECT_ROOT / "app" / "ui" / "chainlit_app.py"
 DEFAULT_UI_PORT = 8000
 LOOPBACK_HOST = "127.0.0.1"
+#: Shortest HEARTH_PASSWORD accepted when the UI listens beyond the loopback interface.
+MIN_PASSWORD_CHARS = 12
 
 
 # ----------------------------------------------------------------------------- hearth ui
@@ -34,14 +36,16 @@ def add_ui_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the Hearth chat UI. It binds to 127.0.0.1 and opens no browser; set "
                     "HEARTH_PASSWORD (and CHAINLIT_AUTH_SECRET) to require a login.",
     )
-    ui.add_argument("--port", type=int, default=DEFAULT_UI_PORT,
+    ui.add_argument("--port", type=tcp_port, default=DEFAULT_UI_PORT,
                     help=f"TCP port (default {DEFAULT_UI_PORT})")
-    ui.add_argument("--host", default=LOOPBACK_HOST,
-                    help="address to bind (default 127.0.0.1; any other needs HEARTH_PASSWORD)")
+    ui.add_argument("--host", type=host_name, default=LOOPBACK_HOST,
+                    help="address to bind (default 127.0.0.1; any other needs a HEARTH_PASSWORD "
+                         f"of at least {MIN_PASSWORD_CHARS} characters)")
     ui.add_argument("--home", default=os.environ.get("HEARTH_HOME"),
                     help="home file (default: $HEARTH_HOME)")
-    ui.add_argument("--now", help="fixed planning time, ISO 8601 with offset (demos, tests); "
-                                  "default: the current time at each request")
+    ui.add_argument("--now", type=aware_time,
+                    help="fixed planning time, ISO 8601 with offset (demos, tests); "
+                         "default: the current time at each request")
     add_db_arg(ui)
     ui.set_defaults(run=run_ui)
 
@@ -52,42 +56,50 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     Raises
     ------
     tools.errors.InputError
-        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), bad port, a non-loopback host without a password, or a
-        password without ``CHAINLIT_AUTH_SECRET``.
+        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), a blank password, a
+        non-loopback host without a password of at least 12 characters, or a password without
+        ``CHAINLIT_AUTH_SECRET``.
     """
-    if not args.home:
+    from tools.home import load_home
+
+    if not args.home or not str(args.home).strip():
         raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
     home = Path(args.home).expanduser().resolve()
     load_home(home)  # a bad home file fails here, with every defect, not in the first chat
-    if not 1 <= args.port <= 65535:
-        raise InputError("--port", f"must be between 1 and 65535, got {args.port}")
     password = os.environ.get("HEARTH_PASSWORD", "")
+    if password and not password.strip():
+        raise InputError("HEARTH_PASSWORD", "is blank; unset it, or set a real password")
     try:
-        loopback = ipaddress.ip_address(args.host).is_loopback
+        loopback = ipaddress.ip_address(args.host.strip("[]")).is_loopback
     except ValueError:
         loopback = args.host == "localhost"
     if not loopback and not password:
         raise InputError(
-            "--host", f"{args.host} is reachable from other machines; set HEARTH_PASSWORD to "
-            "require a login first"
+            "--host", f"{args.host} is reachable from other machines; set HEARTH_PASSWORD (at "
+            f"least {MIN_PASSWORD_CHARS} characters) to require a login first"
+        )
+    if not loopback and len(password) < MIN_PASSWORD_CHARS:
+        raise InputError(
+            "HEARTH_PASSWORD", f"has {len(password)} characters; the UI listens on {args.host}, "
+            f"reachable from other machines, so the password needs at least {MIN_PASSWORD_CHARS}"
         )
     if password and not os.environ.get("CHAINLIT_AUTH_SECRET"):
         raise InputError(
             "CHAINLIT_AUTH_SECRET", "HEARTH_PASSWORD is set, so the UI needs a secret to sign "
             "logins: run `chainlit create-secret` and export the value it prints"
         )
-    if args.now:
-        parse_aware_datetime(args.now, "--now")
     env = dict(os.environ)
     env["HEARTH_HOME"] = str(home)
     env["CHAINLIT_APP_ROOT"] = str(PROJECT_ROOT)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
-    if args.now:
-        env["HEARTH_NOW"] = args.now
+    if args.now is not None:
+        env["HEARTH_NOW"] = args.now.isoformat()
     else:
         env.pop("HEARTH_NOW", None)
+    if getattr(args, "verbose", False):
+        env["HEARTH_VERBOSE"] = "1"
     if args.db is not None:
         env["HEARTH_DB"] = str(Path(args.db).expanduser().resolve())
     command = [sys.executable, "-m", "chainlit", "run", str(CHAINLIT_APP), "--headless",

@@ -17,7 +17,11 @@ Environment
 ``HEARTH_PASSWORD``, ``HEARTH_USER``
     When ``HEARTH_PASSWORD`` is set, a login is required (user ``HEARTH_USER``, default
     ``homeowner``). Chainlit then also needs ``CHAINLIT_AUTH_SECRET``, the key that signs the
-    login token: create it with ``chainlit create-secret``.
+    login token: create it with ``chainlit create-secret``. Failed logins are slowed down and
+    limited per user name and client address (:mod:`app.ui.login`).
+``HEARTH_LOG``, ``HEARTH_VERBOSE``
+    Warnings and tracebacks go to the log file (:mod:`app.logs`); to the console too with
+    ``HEARTH_VERBOSE=1`` (``hearth ui --verbose``).
 
 Design
 ------
@@ -28,6 +32,7 @@ Design
   tool's typed result), never numbers parsed from an agent's prose.
 * Approve, Reject and Adjust are plain code against :class:`app.store.PlanStore`; no agent tool
   can approve. A chat can only act on proposals it showed itself.
+* Module globals hold constants, plus the login limiter, which is per server by design.
 * The stop button sets the team's ``ExternalTermination`` (cancelling the task alone does not
   stop an AgentChat team).
 """
@@ -63,7 +68,9 @@ from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
+from app.logs import configure_logging
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
+from app.runner.notify import live_note, live_state, pending_runner_proposal
 from app.store import (
     PlanStatusError,
     PlanStore,
@@ -72,12 +79,14 @@ from app.store import (
     UnknownPlanError,
 )
 from app.ui.chart import plan_figure
+from app.ui.login import ClientAddressMiddleware, LoginLimiter, client_address
 from tools.errors import HearthError, InputError
 from tools.home import Home, load_home
 from tools.results import Conflict, Plan
 from tools.timeaxis import parse_aware_datetime
 
 log = logging.getLogger("hearth.ui")
+configure_logging(verbose=os.environ.get("HEARTH_VERBOSE", "") == "1")
 # Chainlit logs at INFO; autogen_core logs every runtime message at INFO.
 for _name in ("autogen_core", "autogen_core.events", "autogen_agentchat"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -142,18 +151,35 @@ def now_for(home: Home) -> datetime:
     return datetime.now(ZoneInfo(home.timezone)).replace(second=0, microsecond=0)
 
 
+#: Failed logins per (user name, client address): delayed, then locked out (app.ui.login).
+LOGIN_LIMITER = LoginLimiter()
+
+
 async def check_login(username: str, password: str) -> cl.User | None:
-    """The one login from ``HEARTH_USER`` / ``HEARTH_PASSWORD``, compared in constant time."""
+    """The one login from ``HEARTH_USER`` / ``HEARTH_PASSWORD``, compared in constant time.
+
+    A locked-out (user name, client) pair is refused without a look at the password; a failure
+    is answered only after the limiter's delay.
+    """
+    client = client_address()
+    if LOGIN_LIMITER.locked_for(username, client) > 0:
+        log.warning("login refused: too many failed attempts for this user from %s", client)
+        return None
     expected_password = os.environ.get("HEARTH_PASSWORD", "")
     expected_user = os.environ.get("HEARTH_USER", "homeowner")
     user_ok = hmac.compare_digest(username.encode(), expected_user.encode())
     password_ok = hmac.compare_digest(password.encode(), expected_password.encode())
     if expected_password and user_ok and password_ok:
+        LOGIN_LIMITER.succeeded(username, client)
         return cl.User(identifier=username, metadata={"role": "homeowner"})
+    await asyncio.sleep(LOGIN_LIMITER.failed(username, client))
     return None
 
 
 if os.environ.get("HEARTH_PASSWORD"):
+    from chainlit.server import app as _server
+
+    _server.add_middleware(ClientAddressMiddleware)
     cl.password_auth_callback(check_login)
 
 
@@ -303,7 +329,8 @@ async def on_chat_start() -> None:
         home = home_from_env()
         store = PlanStore()
         now = now_for(home)
-        conversation = open_conversation(home, store, now)
+        live = live_state(home, store, now)
+        conversation = open_conversation(live.home, store, now)
     except HearthError as err:
         await _say(f"Hearth cannot start: {err}")
         return
@@ -313,7 +340,33 @@ async def on_chat_start() -> None:
     cl.user_session.set("proposals", {})
     cl.user_session.set("busy", False)
     await _say(WELCOME)
+    if live.sources:
+        await _say(live_note(live))
     await show_active_plan(store, home, now)
+    await show_runner_proposal(store, home)
+
+
+async def show_runner_proposal(store: PlanStore, home: Home) -> None:
+    """The runner's re-plan that needs the homeowner (a notification with Approve / Reject)."""
+    pending = pending_runner_proposal(store)
+    if pending is None:
+        return
+    plan_id, plan = pending.record.id, pending.record.plan
+    summary = plan_summary(plan, (), home.timezone, title=f"Proposed change (plan {plan_id})")
+    payload = {"plan_id": plan_id}
+    message = await _say(
+        f"**The running plan needs your decision.** While carrying it out ({pending.reason}), "
+        f"Hearth found that {pending.why}. The current plan keeps running until you decide."
+        f"\n\n{summary}",
+        actions=[
+            cl.Action(id=f"approve-{plan_id}", name="approve_plan", payload=payload,
+                      label="Approve", icon="check", tooltip="Make this the active plan"),
+            cl.Action(id=f"reject-{plan_id}", name="reject_plan", payload=payload,
+                      label="Reject", icon="x", tooltip="Keep the current plan"),
+        ],
+    )
+    proposals: dict[int, cl.Message] = _state("proposals")
+    proposals[plan_id] = message
 
 
 @cl.on_chat_end

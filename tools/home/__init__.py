@@ -8,12 +8,21 @@ midnight.
 
 Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV), ``tariffs``,
 ``devices`` (battery, EVs, appliances), ``base_load``, ``model`` (:class:`Home`) and ``loading``
-(:func:`load_home`). Everything public is importable from ``tools.home``.
+(:func:`load_home`), ``integration`` (how the runner reaches the devices). Everything public is importable from ``tools.home``.
 """
 
 from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
 from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
 from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
+from tools.home.integration import (
+    TOPIC_ROLES,
+    DeviceLink,
+    DriverName,
+    Integration,
+    MqttBroker,
+    Replanning,
+    Simulation,
+)
 from tools.home.loading import format_validation_errors, load_home, parse_home
 from tools.home.model import Home
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
@@ -29,6 +38,7 @@ from tools.home.tariffs import (
 )
 
 __all__ = [
+    "TOPIC_ROLES",
     "Appliance",
     "ApplianceCycle",
     "BaseLoadSpec",
@@ -37,18 +47,24 @@ __all__ = [
     "Co2Series",
     "DailyWindow",
     "DeviceId",
+    "DeviceLink",
+    "DriverName",
     "Ev",
     "FlatPrice",
     "Frozen",
     "GridConnection",
     "Home",
     "HourlyBaseLoad",
+    "Integration",
     "Location",
+    "MqttBroker",
     "PriceSpec",
     "PvArray",
     "PvSettings",
+    "Replanning",
     "SeriesBaseLoad",
     "SeriesPrice",
+    "Simulation",
     "StandardBaseLoad",
     "Tariff",
     "TouBand",

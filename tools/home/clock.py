@@ -7,13 +7,44 @@ band, and a window whose end is before its start wraps past midnight.
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+#: What a name or alias may contain: letters and digits of any script, spaces and ``- ' . & ( ) + /``.
+#: Names reach the agents' prompts; quotes, semicolons, colons, commas, braces and line breaks
+#: could break the device table there, so they are refused here.
+LABEL_CHARACTERS = re.compile(r"[^\W_]|[ _\-'.&()+/]")
+LABEL_ALLOWED = "letters, digits, spaces and - ' . & ( ) + / _"
+MAX_LABEL_CHARS = 40
+
+
+def check_label(text: str, max_chars: int = MAX_LABEL_CHARS, *, comma: bool = False) -> str:
+    """``text`` stripped, if it is at most ``max_chars`` of :data:`LABEL_CHARACTERS`.
+
+    ``comma`` also allows commas (the home's name: "Example home (Oakland, CA)"; a device name
+    may not have one, as the device table lists names separated by commas). The empty string
+    passes (a name that was not given).
+    """
+    text = text.strip()
+    if len(text) > max_chars:
+        raise ValueError(f"is {len(text)} characters long; at most {max_chars} are allowed")
+    for char in text:
+        if not (LABEL_CHARACTERS.fullmatch(char) or (comma and char == ",")):
+            allowed = LABEL_ALLOWED + (" ," if comma else "")
+            raise ValueError(f"contains {char!r}; a name may only contain {allowed}")
+    return text
+
+
+#: A device or home name: see :func:`check_label`.
+Label = Annotated[str, AfterValidator(check_label)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Base of every home-file model: immutable, unknown fields and non-finite numbers refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def parse_clock_minutes(text: str) -> int:

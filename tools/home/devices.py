@@ -6,14 +6,25 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from tools.home.clock import DailyWindow, Frozen, check_no_overlap
+from tools.home.clock import DailyWindow, Frozen, Label, check_label, check_no_overlap
+
+#: Most aliases of one device.
+MAX_ALIASES = 20
 
 
 def _alias_list(values: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = tuple(v.strip().lower() for v in values)
-    if any(not v for v in cleaned):
-        raise ValueError("aliases must not be empty")
-    return cleaned
+    if len(values) > MAX_ALIASES:
+        raise ValueError(f"has {len(values)} aliases; at most {MAX_ALIASES} are allowed")
+    cleaned = []
+    for i, value in enumerate(values):
+        try:
+            alias = check_label(value).lower()
+        except ValueError as err:
+            raise ValueError(f"alias {i + 1} {err}") from None
+        if not alias:
+            raise ValueError("aliases must not be empty")
+        cleaned.append(alias)
+    return tuple(cleaned)
 
 
 DeviceId = Annotated[
@@ -31,7 +42,7 @@ class Battery(Frozen):
     the home); efficiencies apply between that and the stored energy."""
 
     id: DeviceId = "battery"
-    name: str = "Home battery"
+    name: Label = "Home battery"
     aliases: tuple[str, ...] = ("battery", "home battery", "powerwall")
     capacity_kwh: float = Field(gt=0, le=1000, description="Usable capacity [kWh].")
     min_soc_pct: float = Field(default=0.0, ge=0, le=100, description="Lowest SoC [%].")
@@ -76,7 +87,7 @@ class Ev(Frozen):
     """An electric vehicle and its charger (modulating between min and max power)."""
 
     id: DeviceId
-    name: str = ""
+    name: Label = ""
     aliases: tuple[str, ...] = ()
     battery_kwh: float = Field(gt=0, le=300, description="Usable battery [kWh].")
     charger_min_kw: float = Field(
@@ -164,7 +175,7 @@ class Appliance(Frozen):
     """A shiftable appliance run: once per request, inside its windows, outside quiet hours."""
 
     id: DeviceId
-    name: str = ""
+    name: Label = ""
     aliases: tuple[str, ...] = ()
     cycle: ApplianceCycle
     interruptible: bool = Field(default=False, description="May pause between steps.")

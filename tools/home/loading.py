@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import reprlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,27 +11,42 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from tools.errors import HomeFileError
+from tools.errors import HomeFileError, InputError
+from tools.files import MAX_HOME_FILE_BYTES, read_text
 from tools.home.model import Home
+from tools.yamlfile import load_bounded
+
+#: Most defects listed for one home file; the rest are counted.
+MAX_LISTED_PROBLEMS = 20
 
 
 def load_home(path: str | Path) -> Home:
-    """Read and validate a home file; raise :class:`HomeFileError` listing every defect."""
+    """Read and validate a home file; raise :class:`HomeFileError` listing every defect.
+
+    The file must be a UTF-8 YAML mapping of at most 1 MB; nesting, aliases and repeated keys are
+    limited as :mod:`tools.yamlfile` describes.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise HomeFileError([("home", f"file {path} does not exist")], str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_text(path, "home", max_bytes=MAX_HOME_FILE_BYTES)
+    except InputError as err:
+        raise HomeFileError([("home", err.reason)], str(path)) from None
+    try:
+        data = load_bounded(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "cannot be parsed"
-        raise HomeFileError([("home", f"is not valid YAML{where}: {problem}")], str(path)) from None
+        raise HomeFileError([("home", _yaml_problem(err))], str(path)) from None
     if not isinstance(data, dict):
         raise HomeFileError(
             [("home", "must be a YAML mapping of sections (timezone, location, …)")], str(path)
         )
     return parse_home(data, source_dir=path.resolve().parent, source=str(path))
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(err, "problem", None) or "cannot be parsed"
+    return f"is not valid YAML{where}: {problem}"
 
 
 def parse_home(data: dict[str, Any], *, source_dir: Path | None = None, source: str = "") -> Home:
@@ -55,6 +72,7 @@ _MESSAGES = {
     "too_short": "must have at least {min_length} item(s)",
     "too_long": "must have at most {max_length} item(s)",
     "timezone_aware": "needs a UTC offset, got the naive time {input}",
+    "finite_number": "is not a number ({input}); give a finite value",
 }
 
 
@@ -89,7 +107,12 @@ def format_validation_errors(err: ValidationError, data: Any = None) -> list[tup
             if "input" in item and kind not in ("model_type",):
                 reason += f", got {ctx['input']}"
         problems.append((field, reason))
-    return problems or [("home", str(err))]
+        if len(problems) == MAX_LISTED_PROBLEMS:
+            rest = len(items) - items.index(item) - 1
+            if rest:
+                problems.append(("", f"… and {rest} more problem(s)"))
+            break
+    return problems or [("home", "is not a valid home description")]
 
 
 def _is_union_tag(part: object) -> bool:
@@ -106,10 +129,22 @@ def _path(loc: list[Any]) -> str:
     return out or "home"
 
 
+_BOUNDED = reprlib.Repr()
+_BOUNDED.maxlevel = 2
+_BOUNDED.maxlist = _BOUNDED.maxtuple = _BOUNDED.maxdict = _BOUNDED.maxset = 4
+_BOUNDED.maxstring = 60
+_BOUNDED.maxother = 60
+
+
 def _short(value: Any) -> str:
+    """A short text for a value in a message; large or nested values are cut *before* they are
+    turned into text (a shared-reference structure may describe billions of items)."""
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:g}" if math.isfinite(value) else str(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "…"
+    if isinstance(value, int | bool) or value is None:
+        return str(value)
+    return _BOUNDED.repr(value)

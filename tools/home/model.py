@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from tools.files import confined_path
 from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
-from tools.home.clock import Frozen
+from tools.home.clock import Frozen, check_label
 from tools.home.devices import Appliance, Battery, Ev
+from tools.home.integration import DeviceKind, Integration, check_roles
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import Tariff
+
+#: Longest home name [characters].
+MAX_HOME_NAME_CHARS = 80
 
 
 class Home(Frozen):
     """Everything Hearth knows about one home."""
 
-    name: str = "Home"
+    name: Annotated[str, AfterValidator(lambda text: check_label(text, MAX_HOME_NAME_CHARS, comma=True))] = "Home"
     timezone: str = Field(description="IANA time zone, e.g. Europe/Berlin.")
     location: Location
     grid: GridConnection
@@ -32,6 +38,9 @@ class Home(Frozen):
     evs: tuple[Ev, ...] = ()
     appliances: tuple[Appliance, ...] = ()
     base_load: BaseLoadSpec
+    integration: Integration = Field(
+        default=Integration(), description="How the runner reaches the devices (hearth run)."
+    )
     source_dir: str | None = Field(default=None, exclude=True, description="Set by load_home.")
 
     @field_validator("timezone")
@@ -64,7 +73,19 @@ class Home(Frozen):
                         f"of this home ({', '.join(sorted(appliance_ids))})"
                     )
         self._check_acyclic()
+        self._check_integration()
         return self
+
+    def _check_integration(self) -> None:
+        for device_id, link in self.integration.devices.items():
+            try:
+                device = self.device(device_id)
+            except KeyError:
+                known = ", ".join(d.id for d in self.devices()) or "none"
+                raise ValueError(
+                    f"integration.devices: {device_id!r} is not a device of this home ({known})"
+                ) from None
+            check_roles(f"integration.devices.{device_id}", self.kind_of(device), link)
 
     def _device_labels(self) -> Iterator[tuple[str, str]]:
         if self.battery:
@@ -116,6 +137,12 @@ class Home(Frozen):
             return device_id.replace("_", " ")
         return device.name or device_id.replace("_", " ")
 
+    def kind_of(self, device: Battery | Ev | Appliance) -> DeviceKind:
+        """``battery``, ``ev`` or ``appliance``."""
+        if isinstance(device, Battery):
+            return "battery"
+        return "ev" if isinstance(device, Ev) else "appliance"
+
     def ev(self, device_id: str) -> Ev:
         return next(ev for ev in self.evs if ev.id == device_id)
 
@@ -161,9 +188,11 @@ class Home(Frozen):
         update: dict[str, object] = {"evs": tuple(evs), "battery": battery}
         return self.model_copy(update=update)
 
-    def resolve_path(self, relative: str) -> Path:
-        """A file path from the home file, relative to the file's own folder."""
-        path = Path(relative)
-        if not path.is_absolute() and self.source_dir:
-            path = Path(self.source_dir) / path
-        return path
+    def resolve_path(self, relative: str, field: str = "file") -> Path:
+        """A file named in the home file, relative to the file's own folder and confined to it.
+
+        Without a home file (a home built in code) the folder is the working directory. An
+        absolute path outside the folder, ``..`` leaving it, or a symbolic link pointing out of
+        it raise :class:`~tools.errors.InputError` naming ``field``.
+        """
+        return confined_path(Path(self.source_dir or "."), relative, field)

@@ -139,4 +139,6 @@ class Tariff(Frozen):
         default=0.0, ge=0, description="Weight of CO2 in the objective [currency/kg]."
     )
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
