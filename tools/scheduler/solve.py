@@ -149,17 +149,21 @@ def choose_solver(preferred: str) -> str:
 def solve_model(model: BuiltModel, naive: Schedule | None = None) -> SolveReport:
     """Solve ``model`` in place; never raises for infeasible or timed-out models.
 
-    With ``options.warm_start`` the search starts from the plan of
-    :func:`~tools.scheduler.start.find_start` (every load as soon as allowed, from ``naive``,
-    the naive schedule, computed here if not given), found within a fifth of the time limit
-    (at least 1 s).
-    If the cost optimisation then ends without a plan, or with one that scores worse than that
-    start, the start is put back: the status is then ``feasible``, with the best bound proved,
-    and ``kept_start`` says so. The stability pass (a linear programme) has the last fifth of the
-    limit, at most 2 s, kept for it: it also clears the wasteful battery cycling a time-limited
-    plan may carry. With ``options.stable`` a second pass minimises the
-    tie-breaker with the primary objective held at its optimum. The status reported is that of
-    the cost optimisation; ``bound`` the best bound it proved when it ran out of time.
+    The passes share ``options.time_limit_s``:
+
+    1. **Start** (``options.warm_start``; a fifth of the limit, at least 1 s): the plan of
+       :func:`~tools.scheduler.start.find_start` — every load as soon as allowed, from
+       ``naive`` (the naive schedule, computed here if not given).
+    2. **Cost**: the primary objective, from that start (HiGHS ``setSolution``, CBC ``-mips``).
+       If it ends without a plan, or with one that scores worse than the start, the start is
+       put back: the status is then ``feasible`` and ``kept_start`` says so. ``bound`` is the
+       best bound proved when the limit stopped the search.
+    3. **Stability** (``options.stable``; the last fifth of the limit, at most 2 s, is kept for
+       it): the tie-breaker with the primary objective held at its optimum and every integer
+       decision fixed — a linear programme, which also clears wasteful battery cycling a
+       time-limited plan may carry.
+
+    The status reported is that of the cost optimisation.
     """
     options = model.problem.options
     name = choose_solver(options.solver)
