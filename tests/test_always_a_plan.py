@@ -22,7 +22,7 @@ from helpers import (
 from tools.baseline import baseline_schedule
 from tools.planning import _costs_more_than_naive
 from tools.scheduler import Schedule, ScheduleOptions, build_model, solve_model
-from tools.scheduler.solve import _solver, _typed_status
+from tools.scheduler.solve import _HighsWithStart, _solver, _typed_status
 from tools.scheduler.start import find_start
 
 
@@ -101,3 +101,20 @@ def test_options_without_a_start_still_solve() -> None:
     report = solve_model(build_model(problem))
     assert report.status == "optimal" and report.start_kind is None
     assert report.objective == pytest.approx(0.10)
+
+
+def test_highs_accepts_the_start_plan(capfd: pytest.CaptureFixture[str]) -> None:
+    """The start reaches HiGHS through ``setSolution``: its log says it assessed the given
+    solution (the dishwasher at once: objective 0.40) and found it feasible."""
+    home = make_home(appliances=[appliance_spec("dishwasher")])
+    inputs = make_inputs([0.40, 0.10])
+    problem = make_problem(home, inputs, [appliance_request("dishwasher", deadline=at(2))])
+    model = build_model(problem)
+    start = find_start(model, baseline_schedule(problem), _solve_fn(model), 5.0)
+    assert start is not None and start.objective == pytest.approx(0.40)
+    model.lp.setObjective(model.objective)
+    capfd.readouterr()
+    model.lp.solve(_HighsWithStart(start=start.values, msg=True, timeLimit=5, threads=1))
+    log = capfd.readouterr().out
+    (verdict,) = [line for line in log.splitlines() if "feasibility of MIP solution" in line]
+    assert verdict.endswith(": feasible"), verdict

@@ -1,7 +1,8 @@
-"""Properties of every plan over generated homes (``tests/generated_homes.py``, ``size="small"``):
-battery targets and floors and "not into the car", tight import and export limits, negative
-prices, several appliances with windows, quiet hours and dependencies. ``make fuzz`` runs the
-same generator over 300 larger homes (5-minute steps, up to 72 h).
+"""Properties of every plan over generated homes (``tests/generated_homes.py``): battery targets
+and floors and "not into the car", tight import and export limits, negative prices, several
+appliances with windows, quiet hours and dependencies — 30 small homes (≤ 24 h at 15–60 min) and
+6 full-size ones (5–60 min steps up to 72 h). ``make fuzz`` runs the full-size generator over 300
+homes.
 
 For every home, whatever the requests:
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 from generated_homes import Case, DrawPicker, generate_case
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tools.audit import audit_schedule
@@ -33,8 +34,8 @@ OPTIONS = ScheduleOptions(time_limit_s=5.0)
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> Case:
-    return generate_case(DrawPicker(draw), size="small")
+def cases(draw: st.DrawFn, size: str = "small") -> Case:
+    return generate_case(DrawPicker(draw), size=size)
 
 
 def naive_is_valid(case: Case) -> bool:
@@ -47,21 +48,37 @@ def naive_is_valid(case: Case) -> bool:
     return True
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None,
-    derandomize=True,
-)
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+        derandomize=True,
+    )
+
+
+@_settings(30)
 @given(cases())
 def test_every_plan_is_audited_exists_when_it_can_and_reconciles(case: Case) -> None:
+    check_plan_properties(case)
+
+
+@_settings(6)
+@given(cases(size="full"))
+def test_long_horizons_at_five_minutes_too(case: Case) -> None:
+    check_plan_properties(case)
+
+
+def check_plan_properties(case: Case) -> None:
     try:
         outcome = schedule(case.home, case.now, case.requests, inputs=case.inputs, options=OPTIONS)
     except AuditError as err:
         pytest.fail(f"the audit rejected the optimiser's plan: {err}")
     except InputError:
+        event("refused: a request does not fit")
         return  # a request that does not fit the home or the horizon is refused, as it should be
+    event(f"{outcome.status}, {len(case.requests)} request(s), {case.inputs.axis.n_steps} steps")
     valid = naive_is_valid(case)
     if valid:
         assert outcome.status == "proposed", outcome.message
