@@ -805,8 +805,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out += [
             "",
             f"Hard cases ({args.solver}): gap = cost above the best bound proved, in % of the "
-            f"cost, after a 2 s and a 10 s limit; proof s = time to proven optimal (limit "
-            f"{args.proof_limit:g} s)",
+            f"cost (and in EUR), after a 2 s and a 10 s limit; proof s = time to proven optimal "
+            f"(limit {args.proof_limit:g} s)",
             *format_hard(hard),
         ]
     targets = target_lines(reference, scaling)
