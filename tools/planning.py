@@ -122,7 +122,7 @@ def schedule(
     found = extract_schedule(model)
     audit_schedule(problem, found)
     basis: PlanBasis = "optimised"
-    if report.kept_start and report.start_kind != "first_pass":
+    if report.kept_start:
         basis = "baseline" if report.start_kind == "naive" else "as_soon_as_allowed"
     status = report.status
     gap = _gap(report.objective, report.bound, money_only=_money_only(problem))

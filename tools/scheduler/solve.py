@@ -23,7 +23,7 @@ from tools.errors import SolverUnavailableError
 from tools.results import SolveStatus
 from tools.scheduler.build import BuiltModel
 from tools.scheduler.problem import Schedule
-from tools.scheduler.start import Start, find_start
+from tools.scheduler.start import find_start
 
 SOLVERS = ("highs", "cbc")
 HIGHS_THREADS = 1
@@ -151,18 +151,17 @@ def solve_model(model: BuiltModel, naive: Schedule | None = None) -> SolveReport
 
     The passes share ``options.time_limit_s``:
 
-    1. **Cost**: the primary objective, for at most a second (a fifth of the limit if that is
-       less) with ``options.warm_start``, for the whole limit without. Most plans are proven
-       optimal here, and the next two steps are skipped.
-    2. **Start** (``options.warm_start``, when step 1 did not prove optimality; a fifth of the
-       limit, at least 1 s): the plan of :func:`~tools.scheduler.start.find_start` — every load
-       as soon as allowed, from ``naive`` (the naive schedule, computed here if not given) — or
-       step 1's plan where that scores better.
-    3. **Cost from the start** (HiGHS ``setSolution``, CBC ``-mips``) for the time left. If it
+    1. **Start** (``options.warm_start``; a fifth of the limit, at least 1 s): the plan of
+       :func:`~tools.scheduler.start.find_start` — every load as soon as allowed, from
+       ``naive`` (the naive schedule, computed here if not given). On the benchmark homes this
+       costs about a tenth of a second where the plan is easy and nothing where it is not
+       (trying the cost optimisation first, and building the start only if that fails, lost
+       more on the medium homes than it saved on the easy ones).
+    2. **Cost** from that start (HiGHS ``setSolution``, CBC ``-mips``) for the time left. If it
        ends without a plan, or with one that scores worse than the start, the start is put back:
        the status is then ``feasible`` and ``kept_start`` says so. ``bound`` is the best bound
        proved when the limit stopped the search.
-    4. **Stability** (``options.stable``; the last fifth of the limit, at most 2 s, is kept for
+    3. **Stability** (``options.stable``; the last fifth of the limit, at most 2 s, is kept for
        it): the tie-breaker with the primary objective held at its optimum and every integer
        decision fixed — a linear programme, which also clears wasteful battery cycling a
        time-limited plan may carry.
@@ -184,27 +183,15 @@ def solve_model(model: BuiltModel, naive: Schedule | None = None) -> SolveReport
         return status
 
     reserve_s = min(2.0, 0.2 * options.time_limit_s) if options.stable else 0.0
-    first_s = min(1.0, options.time_limit_s / 5) if options.warm_start else (
-        options.time_limit_s - reserve_s
-    )
-    model.lp.setObjective(model.objective)
-    status = solve(first_s)
     start = None
-    if options.warm_start and status in ("feasible", "timed_out", "error"):
-        incumbent = (
-            Start(_values_of(model), float(pulp.value(model.objective)), "first_pass")
-            if status == "feasible"
-            else None
-        )
+    if options.warm_start:
         if naive is None:
             naive = baseline_schedule(model.problem)
         start_limit_s = min(options.time_limit_s, max(options.time_limit_s / 5, 1.0))
         start = find_start(model, naive, solve, start_limit_s)
-        if incumbent is not None and (start is None or incumbent.objective < start.objective):
-            start = incumbent
-        model.lp.setObjective(model.objective)
-        time_left_s = options.time_limit_s - reserve_s - (time.perf_counter() - started)
-        status = solve(time_left_s, start.values if start is not None else None)
+    model.lp.setObjective(model.objective)
+    time_left_s = options.time_limit_s - reserve_s - (time.perf_counter() - started)
+    status = solve(time_left_s, start.values if start is not None else None)
     detail = f"pulp status {pulp.LpStatus.get(model.lp.status, model.lp.status)}, solution " + str(
         pulp.LpSolution.get(model.lp.sol_status, model.lp.sol_status)
     )
@@ -234,10 +221,6 @@ def solve_model(model: BuiltModel, naive: Schedule | None = None) -> SolveReport
         kept_start=kept_start,
         start_kind=start.kind if start is not None else None,
     )
-
-
-def _values_of(model: BuiltModel) -> dict[str, float]:
-    return {v.name: float(v.varValue or 0.0) for v in model.lp.variables()}
 
 
 def _tolerance(value: float) -> float:

@@ -39,9 +39,8 @@ class Start:
     values: dict[str, float]
     objective: float
     kind: str
-    """``"asap_loads"`` (loads fixed, battery optimised), ``"naive"`` (all fixed),
-    ``"battery_idle"`` (loads fixed, battery still), or ``"first_pass"`` (the solver's own
-    plan from a first, short pass; see ``tools.scheduler.solve``)."""
+    """``"asap_loads"`` (loads fixed, battery optimised), ``"naive"`` (all fixed) or
+    ``"battery_idle"`` (loads fixed, battery still)."""
 
 
 Solve = Callable[[float], str]
