@@ -37,9 +37,10 @@ def test_the_start_runs_every_load_as_soon_as_allowed_with_the_battery_planned()
     """Prices 0.40 then 0.10; a 1 kW × 1 h dishwasher due by 02:00; base load 1 kW in hour 1;
     a 10 kWh battery at 50 %, 5 kW, η = 1, ending at ≥ 50 %.
 
-    The start runs the dishwasher at once (as the naive schedule does); for that load the best
-    battery plan covers it from the battery in hour 0 and refills 1 kWh in hour 1 at 0.10: cost
-    0.10 (refill) + 0.10 (base load) = 0.20. Running the dishwasher in hour 1 costs the same
+    The naive schedule covers the dishwasher from the battery and never refills it, ending below
+    the 50 % it must end with — no valid plan — so the start keeps the naive loads and plans the
+    battery: the dishwasher at once, covered from the battery in hour 0, 1 kWh refilled in hour 1
+    at 0.10: cost 0.10 (refill) + 0.10 (base load) = 0.20. Running the dishwasher in hour 1 costs the same
     0.20, so the optimum is no better than its start here — and never worse."""
     home = make_home(
         battery=battery_spec(initial_soc_pct=50.0, charge_efficiency=1.0,
@@ -57,19 +58,19 @@ def test_the_start_runs_every_load_as_soon_as_allowed_with_the_battery_planned()
     assert report.status == "optimal" and report.objective <= start.objective + 1e-6
 
 
-def test_a_naive_ev_the_model_cannot_take_falls_back_to_the_battery_idle() -> None:
-    """The naive car charges at 11 kW from now, but the grid connection allows 5 kW: a wallbox
-    with load management charges at 5 kW (the naive schedule does so), which the model takes.
-    (Here the base load is 0 and there is no PV, so the headroom is the 5 kW import limit.)"""
-    home = make_home(grid={"import_limit_kw": 5.0}, evs=[ev_spec()],
-                     battery=battery_spec(initial_soc_pct=50.0))
+def test_a_valid_naive_schedule_is_the_start() -> None:
+    """The car could charge at 11 kW, but the grid connection allows 5 kW: like a wallbox with
+    load management the naive schedule charges at 5 kW for two hours (no base load, no PV, no
+    battery) — a valid plan, and so the start: 5 kWh × 0.30 + 5 kWh × 0.20 = 2.50."""
+    home = make_home(grid={"import_limit_kw": 5.0}, evs=[ev_spec()])
     inputs = make_inputs([0.30, 0.20, 0.10])
     problem = make_problem(home, inputs, [ev_request(energy_kwh=10.0, deadline=at(3))])
     naive = baseline_schedule(problem)
     np.testing.assert_allclose(naive.device_kw["ev"], [5.0, 5.0, 0.0])
     model = build_model(problem)
     start = find_start(model, naive, _solve_fn(model), 5.0)
-    assert start is not None
+    assert start is not None and start.kind == "naive"
+    assert start.objective == pytest.approx(5 * 0.30 + 5 * 0.20)
 
 
 def test_a_plan_costlier_than_a_valid_naive_schedule_is_replaced_by_it() -> None:

@@ -4,13 +4,13 @@ The naive schedule (:mod:`tools.baseline`) places every load as soon as it may. 
 model, it gives the MIP solver an incumbent before the search begins, so a solve that runs out
 of time still returns a plan, never one worse than this start:
 
-1. **Loads fixed** — every load decision (appliance starts and run steps, EV power and on/off)
-   fixed to the naive schedule's, the battery and the grid optimised for those loads; usually a
-   quick solve (only grid-direction binaries remain, which can be many where export pays more
-   than import).
-2. **Naive schedule fixed** — if (1) finds nothing in its time, the naive schedule itself (its
-   battery in self-consumption) fixed in full: a point of the model exactly when the naive
-   schedule keeps every rule (the audit's verdict on it), and then a trivial solve.
+1. **Naive schedule fixed** — the naive schedule itself (its battery in self-consumption) fixed
+   in full: a point of the model exactly when the naive schedule keeps every rule (the audit's
+   verdict on it); a trivial solve, so a plan never costs more than a valid naive schedule.
+2. **Loads fixed** — otherwise every load decision (appliance starts and run steps, EV power and
+   on/off) fixed to the naive schedule's, the battery and the grid optimised for those loads;
+   usually a quick solve (only grid-direction binaries remain, which can be many where export
+   pays more than import).
 3. **Battery idle** — the naive loads with the battery standing still; a point of the model
    whenever the loads keep the grid limits and the battery's requests hold at today's SoC.
 
@@ -52,18 +52,20 @@ def find_start(
 ) -> Start | None:
     """The start plan (see the module docstring), or ``None``; the model is left as built.
 
-    Without load decisions (only the battery is planned) step 1 would be the whole problem, so
-    only step 2 is tried.
+    Without load decisions (only the battery is planned) step 2 would be the whole problem, so
+    it is left out.
     """
     unfix = _fix_loads(model, naive)
     if unfix is None:
         return None
     has_loads = bool(model.appliance_start or model.appliance_run or model.ev_kw)
+    steps = [("naive", _fix_battery_and_grid)]
+    if has_loads:
+        steps.append(("asap_loads", _nothing_more))
+    steps.append(("battery_idle", _fix_battery_idle))
     try:
         model.lp.setObjective(model.objective)
-        if has_loads and solve(time_limit_s) in ("optimal", "feasible"):
-            return _start_of(model, "asap_loads")
-        for kind, fix in (("naive", _fix_battery_and_grid), ("battery_idle", _fix_battery_idle)):
+        for kind, fix in steps:
             unfix_rest = fix(model, naive)
             if unfix_rest is None:
                 continue
@@ -75,6 +77,12 @@ def find_start(
         return None
     finally:
         unfix()
+
+
+def _nothing_more(model: BuiltModel, naive: Schedule) -> Callable[[], None]:
+    """Fix nothing beyond the loads (step 2: the battery and grid are optimised)."""
+    del model, naive
+    return lambda: None
 
 
 def _start_of(model: BuiltModel, kind: str) -> Start:
