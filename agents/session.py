@@ -18,6 +18,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tools.demand_response import DemandResponseEvent
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs
 from tools.requests import DeviceRequest
@@ -101,6 +102,9 @@ class PlanningSession:
         The latest proposal (or infeasible outcome) of the scheduler, if any.
     pending:
         The clarifying question waiting for an answer, if any.
+    events:
+        Demand-response events the home has been offered (from the runner, the HTTP API or
+        MQTT); every proposal then plans taking part and says what it costs and earns.
     """
 
     home: Home
@@ -111,6 +115,7 @@ class PlanningSession:
     draft: list[DeviceRequest] = field(default_factory=list)
     proposal: ScheduleOutcome | None = None
     pending: Clarification | None = None
+    events: list[DemandResponseEvent] = field(default_factory=list)
     run: RunState = field(init=False)
     _inputs: PlanningInputs | None = field(default=None, init=False, repr=False)
 

@@ -46,8 +46,10 @@ ITEM_NAMES = {
 }
 
 
-def item_name(line: CostLine) -> str:
+def item_name(line: CostLine, *, wind: bool = False) -> str:
     """A cost line's name in the table: the device id, or what the row stands for."""
+    if line.kind == "pv" and wind:
+        return "Solar and wind"
     return line.item if line.kind == "device" else ITEM_NAMES[line.kind]
 
 
@@ -68,7 +70,8 @@ def cost_rows(plan: Plan, tz_name: str | None = None) -> list[tuple[str, str, st
             f"{formatting.round_energy(line.grid_energy_kwh):.1f}"
         )
         energy = "—" if line.kind == "demand_charge" else f"{formatting.round_energy(line.energy_kwh):.1f}"
-        rows.append((item_name(line), start, end, energy, grid, f"{line.cost_cents:.2f}"))
+        name = item_name(line, wind=plan.series.wind_kw is not None)
+        rows.append((name, start, end, energy, grid, f"{line.cost_cents:.2f}"))
     rows.append(("Total", "", "", "", "", f"{formatting.round_money(plan.cost):.2f}"))
     return rows
 
@@ -183,6 +186,19 @@ def diagnosis_section(diagnosis: Diagnosis, tz_name: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def heat_section(plan: Plan) -> str:
+    """One line per water tank and room, the weather used, and what taking part in a
+    demand-response event earns (empty for a plan without them)."""
+    lines = []
+    if plan.heat is not None:
+        lines += [f"- {_escape(line.text)}" for line in plan.heat.lines]
+        if plan.heat.outdoor_temp_source:
+            lines.append(f"- outdoor temperature from {_escape(plan.heat.outdoor_temp_source)}")
+    if plan.demand_response is not None:
+        lines.append(f"- {_escape(plan.demand_response.message)}; approve to take part")
+    return "\n".join(lines)
+
+
 def plan_summary(plan: Plan, conflicts: Sequence[Conflict] = (), tz_name: str | None = None,
                  *, title: str = "Proposed plan") -> str:
     """The proposal as one Markdown message: heading, totals, runs table, conflicts."""
@@ -192,6 +208,9 @@ def plan_summary(plan: Plan, conflicts: Sequence[Conflict] = (), tz_name: str | 
     battery = battery_lines(plan, "Home battery", tz_name)
     if battery:
         parts.append("\n".join(f"- {line}" for line in battery))
+    heat = heat_section(plan)
+    if heat:
+        parts.append(heat)
     section = conflicts_section(conflicts)
     if section:
         parts.append(section)

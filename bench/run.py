@@ -38,6 +38,7 @@ from typing import Any
 
 import pulp
 from hard import format_hard, measure_hard
+from heat_cases import HEAT_CASES, format_heat, heat_rows, heat_targets
 
 from tools.audit import audit_schedule
 from tools.errors import AuditError, SolverUnavailableError
@@ -713,6 +714,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     add("--skip-reference", action="store_true", help="leave out the reference day")
     add("--skip-scaling", action="store_true", help="leave out the scaling table")
+    add("--skip-heat", action="store_true", help="leave out the rows with a heat pump and tank")
     add("--skip-hard", action="store_true", help="leave out the hard cases (--quick does)")
     add(
         "--proof-limit",
@@ -767,6 +769,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 horizons, steps, devices, args.windows, args.repeat, options, progress
             )
         )
+        heat = (
+            []
+            if args.skip_heat
+            else heat_rows(
+                HEAT_CASES[:1] if quick else HEAT_CASES,
+                args.repeat,
+                options,
+                progress,
+                measure,
+                synthetic=synthetic_home,
+                requests_for=synthetic_requests,
+                device_order=DEVICE_ORDER,
+            )
+        )
         hard = []
         if not (quick or args.skip_hard):
             for name, problem in hard_problems(options):
@@ -801,6 +817,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "windows; devices = the first N of " + ", ".join(DEVICE_ORDER) + ")",
             *format_scaling(scaling),
         ]
+    if heat:
+        out += [
+            "",
+            f"Heat ({args.solver}; the scaling home in January with a heat pump and a 200 l tank; "
+            "+devices = the first N requested devices above)",
+            *format_heat(heat),
+        ]
     if hard:
         out += [
             "",
@@ -809,7 +832,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(limit {args.proof_limit:g} s)",
             *format_hard(hard),
         ]
-    targets = target_lines(reference, scaling)
+    targets = target_lines(reference, scaling) + heat_targets(heat)
     if targets:
         out += ["", *targets]
     print("\n".join(out))
@@ -826,6 +849,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "device_order": list(DEVICE_ORDER),
                 "rows": scaling,
             },
+            "heat": heat,
             "hard_cases": hard,
             "targets": targets,
         }

@@ -43,8 +43,7 @@ def test_plan_json_is_the_machine_interface(tmp_path: Path):
     assert data["status"] == "proposed"
     assert data["requests"] == [{
         "device": "ev", "kind": "ev_charge", "earliest_start": "2026-11-24T18:00:00+01:00",
-        "deadline": "2026-11-25T07:00:00+01:00", "target_soc_pct": 80.0, "floor_soc_pct": None,
-        "energy_kwh": None,
+        "deadline": "2026-11-25T07:00:00+01:00", "target_soc_pct": 80.0, "energy_kwh": None,
         "objective": "cost",
     }]
     plan = data["plan"]

@@ -2,7 +2,8 @@
 
 Nothing here reads the MILP; it re-checks what any schedule must satisfy — balance, limits, SoC
 recursion, targets and deadlines, windows and quiet hours, whole uninterrupted cycles and
-dependencies — and raises :class:`AuditError` listing every violation (residual > 1e-6).
+dependencies, and (:mod:`tools.heat_audit`) tank and room temperatures, daily loads and
+demand-response limits — and raises :class:`AuditError` listing every violation (residual > 1e-6).
 The limits, directions and battery rules are those of :mod:`tools.rules`, which the optimiser
 builds from too.
 """
@@ -13,6 +14,7 @@ import numpy as np
 
 from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps
 from tools.errors import AuditError
+from tools.heat_audit import audit_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.rules import (
@@ -47,6 +49,7 @@ def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
             if span is not None:
                 spans[device.id] = span
     violations += _check_dependencies(problem, spans)
+    violations += audit_heat(problem, schedule)
     if violations:
         raise AuditError(violations)
 
@@ -70,7 +73,7 @@ def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
     both = (s.grid_import_kw > TOLERANCE) & (s.grid_export_kw > TOLERANCE)
     if np.any(both):
         out.append(f"grid import and export at once at step {_first_bad(both)}")
-    pv = problem.inputs.pv_kw
+    pv = problem.inputs.generation_kw
     if np.any(s.pv_curtailed_kw < -TOLERANCE) or np.any(s.pv_curtailed_kw > pv + TOLERANCE):
         out.append("PV curtailment outside [0, available PV]")
     return out
@@ -78,7 +81,7 @@ def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
 
 def _check_balance(problem: ScheduleProblem, s: Schedule) -> list[str]:
     inputs = problem.inputs
-    supply = inputs.pv_kw - s.pv_curtailed_kw + s.grid_import_kw + s.battery_discharge_kw
+    supply = inputs.generation_kw - s.pv_curtailed_kw + s.grid_import_kw + s.battery_discharge_kw
     demand = inputs.base_load_kw + s.battery_charge_kw + s.grid_export_kw
     for power in s.device_kw.values():
         demand = demand + power
@@ -176,7 +179,9 @@ def _check_ev(
     if np.any(on & (p < ev.charger_min_kw - TOLERANCE)):
         out.append(f"{ev.id} charges below the charger minimum of {ev.charger_min_kw:g} kW")
     stored = float(np.sum(p) * problem.step_hours * ev.charging_efficiency)
-    if abs(stored - (request.energy_kwh or 0.0)) > TOLERANCE:
+    may_shed = bool(problem.events) and ev.priority != "critical"
+    short = (request.energy_kwh or 0.0) - stored
+    if (short > TOLERANCE and not may_shed) or short < -TOLERANCE:
         out.append(f"{ev.id} stores {stored:.4f} kWh, request needs {request.energy_kwh:.4f} kWh")
     return out
 
@@ -190,7 +195,9 @@ def _check_appliance(
     inside = np.zeros(len(p), dtype=bool)
     inside[request.first_step : request.end_step] = True
     running = np.abs(p) > TOLERANCE
-    out = []
+    out: list[str] = []
+    if not running.any() and problem.events and appliance.priority != "critical":
+        return out, None  # shed for a demand-response event
     if np.any(running & ~(allowed & inside)):
         t = _first_bad(running & ~(allowed & inside))
         out.append(f"{appliance.id} runs at step {t}, outside its window, quiet hours or deadline")

@@ -17,9 +17,12 @@ plan is for the audit to say.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps, start_candidates
+from tools.heat_baseline import heat_baseline
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.rules import is_household_load, no_ev_discharge_steps
@@ -38,10 +41,12 @@ def baseline_schedule(problem: ScheduleProblem) -> Schedule:
             power, end = _appliance_asap(problem, device, request, earliest)
             device_kw[device.id] = power
             ends[device.id] = end
+    heat_kw, temperature_c = heat_baseline(problem)
+    device_kw.update(heat_kw)
     inputs = problem.inputs
     headroom_kw = (
         problem.home.grid.import_limit_kw
-        + inputs.pv_kw
+        + inputs.generation_kw
         - inputs.base_load_kw
         - sum(device_kw.values(), np.zeros(problem.n_steps))
     )
@@ -51,12 +56,14 @@ def baseline_schedule(problem: ScheduleProblem) -> Schedule:
             power = _ev_asap(problem, device, request, headroom_kw)
             device_kw[device.id] = power
             headroom_kw = headroom_kw - power
-    return self_consumption(problem, {r.device: device_kw[r.device] for r in requests})
+    order = [r.device for r in requests] + list(heat_kw)
+    naive = self_consumption(problem, {d: device_kw[d] for d in order})
+    return replace(naive, temperature_c=temperature_c)
 
 
 def self_consumption(problem: ScheduleProblem, device_kw: dict[str, np.ndarray]) -> Schedule:
-    """The schedule of the requested loads ``device_kw`` [kW per step] with the battery in
-    self-consumption mode (the naive battery; see the module docstring)."""
+    """The schedule of the loads ``device_kw`` [kW per step] (requested and standing devices)
+    with the battery in self-consumption mode (the naive battery; see the module docstring)."""
     n = problem.n_steps
     load = problem.inputs.base_load_kw + sum(device_kw.values(), np.zeros(n))
     return _self_consumption(problem, load, device_kw)
@@ -138,7 +145,7 @@ def _self_consumption(
     """Battery covers deficits and stores surpluses; the grid takes the rest (see the module
     docstring for the battery requests)."""
     n, dt = problem.n_steps, problem.step_hours
-    pv = problem.inputs.pv_kw
+    pv = problem.inputs.generation_kw
     export_limit = problem.home.grid.export_limit_kw
     battery: Battery | None = problem.home.battery
     charge, discharge = np.zeros(n), np.zeros(n)

@@ -134,7 +134,7 @@ def request_conflicts(
             conflicts += _optional(_nothing_to_do_conflict(home, ev, r))
             conflicts += _optional(_device_power_conflict(home, ev))
             conflicts += _optional(_ev_energy_conflict(home, ev, axis, r, clock))
-        elif home.battery is not None and r.request.kind == "battery_target":
+        elif r.request.kind == "battery_target" and home.battery is not None:
             conflicts += _optional(_battery_target_conflict(home, home.battery, r))
     return sort_conflicts(conflicts)
 
@@ -488,6 +488,7 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
     resolutions = [
         f"move {name} ({power_kw:.1f} kW at {peak_at}) to a time with more headroom"
         for name, power_kw, _ in loads
+        if power_kw >= 0.05  # a load that rounds to 0.0 kW frees no headroom worth naming
     ]
     return Conflict(
         kind="grid_limit",

@@ -17,6 +17,7 @@ import numpy as np
 import pulp
 
 from tools.devices import cycle_steps, earliest_end
+from tools.heat_diagnosis import diagnose_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.results import Alternative, BindingConstraint, Diagnosis
@@ -29,7 +30,7 @@ from tools.scheduler.solve import solve_model
 def diagnose(problem: ScheduleProblem) -> Diagnosis:
     """Explain the infeasibility of ``problem``."""
     binding: list[BindingConstraint] = []
-    for request in problem.requests:
+    for request in problem.device_requests:
         device = problem.home.device(request.device)
         if isinstance(device, Ev):
             binding += _ev(problem, device, request)
@@ -37,6 +38,7 @@ def diagnose(problem: ScheduleProblem) -> Diagnosis:
             binding += _appliance(problem, device, request)
         elif isinstance(device, Battery):
             binding += _battery(problem, device, request)
+    binding += diagnose_heat(problem)
     if not binding:
         binding += _dependencies(problem)
     if not binding:
@@ -67,7 +69,7 @@ def _ev_step_cap_kw(problem: ScheduleProblem, ev: Ev) -> np.ndarray:
     the battery leave after the base load; 0 where that is below the charger's minimum."""
     inputs = problem.inputs
     battery_kw = problem.home.battery.max_discharge_kw if problem.home.battery else 0.0
-    supply = problem.home.grid.import_limit_kw + inputs.pv_kw + battery_kw - inputs.base_load_kw
+    supply = problem.home.grid.import_limit_kw + inputs.generation_kw + battery_kw - inputs.base_load_kw
     cap = np.clip(np.minimum(ev.charger_max_kw, supply), 0.0, None)
     cap[cap < ev.charger_min_kw] = 0.0
     return cap
@@ -297,8 +299,8 @@ def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
     """An appliance that must run after another cannot start early enough to meet its deadline."""
     out = []
     axis = problem.inputs.axis
-    requested = {r.device: r for r in problem.requests}
-    for request in problem.requests:
+    requested = {r.device: r for r in problem.device_requests}
+    for request in problem.device_requests:
         device = problem.home.device(request.device)
         if not isinstance(device, Appliance):
             continue

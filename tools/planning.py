@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
@@ -16,11 +17,14 @@ from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule, self_consumption
 from tools.conflicts import plan_conflicts, request_conflicts
 from tools.costs import attribute, cost_breakdown, grid_shares
+from tools.demand_response import DemandResponseEvent, check_event
+from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
 from tools.errors import AuditError
 from tools.formatting import apportion, money, round_money, share_of
 from tools.formatting import pct as fmt_pct
-from tools.home import Ev, Home
+from tools.heat_report import heat_summary, temperature_series
+from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
@@ -77,8 +81,14 @@ def schedule(
     options: ScheduleOptions | None = None,
     active_plan: Plan | None = None,
     inputs: PlanningInputs | None = None,
+    events: Sequence[DemandResponseEvent] = (),
 ) -> ScheduleOutcome:
     """Plan ``requests`` jointly for ``home`` from ``now``.
+
+    With demand-response ``events`` the same requests are planned twice: without the events
+    (the reference: what not taking part costs, and the baseline import of a reduction) and
+    with them; the plan returned takes part, and its ``demand_response`` section says what that
+    costs and earns. Like any plan it is only a proposal until the homeowner approves it.
 
     Raises :class:`~tools.errors.InputError` (or a subclass) for requests that do not fit the
     home or the horizon; every other outcome — including infeasible requests and solver time-outs —
@@ -89,7 +99,24 @@ def schedule(
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
     resolved = resolve_requests(home, axis, now, requests)
-    problem = ScheduleProblem(home, inputs, tuple(resolved), options or ScheduleOptions())
+    reference: Plan | None = None
+    if events:
+        for event in events:
+            check_event(event, axis)
+        without = schedule(home, now, requests, options=options, inputs=inputs)
+        if without.plan is None:
+            return without
+        reference = without.plan
+    problem = ScheduleProblem(
+        home,
+        inputs,
+        tuple(resolved),
+        options or ScheduleOptions(),
+        events=tuple(events),
+        reference_import_kw=(
+            None if reference is None else np.asarray(reference.series.grid_import_kw)
+        ),
+    )
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
@@ -142,10 +169,15 @@ def schedule(
         baseline_valid=naive_valid,
     )
     conflicts = _sorted(conflicts + plan_conflicts(home, plan, active_plan))
+    message = plan_message(plan, problem.options.time_limit_s)
+    if reference is not None:
+        summary = demand_response_summary(problem, found, plan, reference)
+        plan = plan.model_copy(update={"demand_response": summary})
+        message += "; " + summary.message
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
-        message=plan_message(plan, problem.options.time_limit_s),
+        message=message,
         plan=plan,
         conflicts=conflicts,
         solve_status=status,
@@ -153,10 +185,13 @@ def schedule(
 
 
 def _money_only(problem: ScheduleProblem) -> bool:
-    """Whether the objective counts money only (no CO2 price, every request "cost")."""
+    """Whether the objective counts money only (no CO2 price, no demand-response event, every
+    request "cost")."""
     inputs = problem.inputs
-    return (inputs.co2_g_per_kwh is None or inputs.co2_price_per_kg == 0) and all(
-        r.request.objective == "cost" for r in problem.requests
+    return (
+        (inputs.co2_g_per_kwh is None or inputs.co2_price_per_kg == 0)
+        and not problem.events
+        and all(r.request.objective == "cost" for r in problem.requests)
     )
 
 
@@ -267,6 +302,7 @@ def make_plan(
     """
     inputs = problem.inputs
     axis = inputs.axis
+    tank_temp_c, indoor_temp_c, bands = temperature_series(problem, found)
     battery = problem.home.battery
     breakdown = cost_breakdown(found, inputs)
     efficiency = battery.charge_efficiency if battery else 1.0
@@ -307,6 +343,11 @@ def make_plan(
         ),
         device_kw={d: _round(p) for d, p in found.device_kw.items()},
         co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
+        wind_kw=None if inputs.wind_kw is None else _round(inputs.wind_kw),
+        outdoor_temp_c=None if inputs.outdoor_temp_c is None else _round(inputs.outdoor_temp_c),
+        tank_temp_c=tank_temp_c,
+        indoor_temp_c=indoor_temp_c,
+        comfort_band_c=bands,
     )
     requests = [r.filled(now, axis) for r in problem.requests]
     cost = round(breakdown.total, 6)
@@ -337,6 +378,7 @@ def make_plan(
         battery_requests=_battery_results(problem, found, now),
         cost_lines=_cost_lines(problem, found, shares, breakdown),
         series=series,
+        heat=heat_summary(problem, found),
     )
 
 
@@ -392,7 +434,7 @@ def _cost_lines(
     if problem.home.battery is not None:
         charge = attribute(found.battery_charge_kw, shares, inputs)
         rows.append(("battery", "battery", charge.energy_kwh, charge.grid_energy_kwh, charge.cost))
-    pv_kwh = float(np.sum(inputs.pv_kw - found.pv_curtailed_kw) * dt)
+    pv_kwh = float(np.sum(inputs.generation_kw - found.pv_curtailed_kw) * dt)
     if pv_kwh > 0:
         rows.append(("pv", "pv", pv_kwh, 0.0, 0.0))
     export_kwh = float(np.sum(found.grid_export_kw) * dt)
@@ -443,17 +485,27 @@ def _run(
 ) -> DeviceRun:
     axis = problem.inputs.axis
     active = np.flatnonzero(np.abs(power_kw) > 1e-9)
-    is_ev = isinstance(problem.home.device(device_id), Ev)
+    kind = RUN_KINDS.get(type(problem.home.device(device_id)).__name__, "appliance_run")
     share = attribute(power_kw, shares, problem.inputs)
     return DeviceRun(
         device=device_id,
-        kind="ev_charge" if is_ev else "appliance_run",
+        kind=kind,  # type: ignore[arg-type]
         start=axis.time_at(int(active[0])),
         end=axis.time_at(int(active[-1]) + 1),
         energy_kwh=round(share.energy_kwh, 4),
         grid_energy_kwh=round(share.grid_energy_kwh, 4),
         cost=round(share.cost, 4),
     )
+
+
+RUN_KINDS = {
+    "Ev": "ev_charge",
+    "Appliance": "appliance_run",
+    "WaterTank": "water_tank",
+    "HeatPump": "heat_pump",
+    "DailyRunLoad": "daily_load",
+}
+"""The run kind of each type of device (``DeviceRun.kind``)."""
 
 
 def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
@@ -468,5 +520,7 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
         ],
         "requests": [r.request.model_dump(mode="json") for r in problem.requests],
     }
+    if problem.events:  # taking part is another plan than not taking part
+        payload["events"] = [e.model_dump(mode="json") for e in problem.events]
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return "plan-" + digest[:12]

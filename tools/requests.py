@@ -11,22 +11,50 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from tools.dates import parse_aware_datetime
 from tools.errors import RequestError
-from tools.home import Appliance, Battery, Ev, Home
+from tools.home import (
+    MODE_NAMES,
+    AnyDevice,
+    Appliance,
+    Battery,
+    DailyRunLoad,
+    Ev,
+    HeatPump,
+    Home,
+    ModeName,
+    WaterTank,
+)
 
 if TYPE_CHECKING:  # the axis is only passed through here; importing it would load pandas
     from tools.timeaxis import TimeAxis
 
 RequestKind = Literal[
-    "ev_charge", "appliance_run", "battery_target", "battery_floor", "battery_no_ev_discharge"
+    "ev_charge",
+    "appliance_run",
+    "battery_target",
+    "battery_floor",
+    "battery_no_ev_discharge",
+    "water_heat",
+    "comfort",
+    "mode",
 ]
 Objective = Literal["cost", "co2", "asap"]
+HOME_DEVICE = "home"
+"""The device id of requests about the whole home (``kind: mode``)."""
 BATTERY_KINDS: tuple[RequestKind, ...] = (
     "battery_target",
     "battery_floor",
@@ -36,23 +64,24 @@ BATTERY_KINDS: tuple[RequestKind, ...] = (
 
 
 class DeviceRequest(BaseModel):
-    """One thing to get done by a deadline, or (battery floor, battery not into the car) a rule
-    over a period from ``earliest_start`` to ``deadline``.
+    """One thing to get done by a deadline, or a rule over a period from ``earliest_start`` to
+    ``deadline``.
 
     Kinds: ``ev_charge`` (``target_soc_pct`` or ``energy_kwh`` by the deadline),
-    ``appliance_run`` (one whole cycle inside ``[earliest_start, deadline]``), and for the home
+    ``appliance_run`` (one whole cycle inside ``[earliest_start, deadline]``); for the home
     battery ``battery_target`` (at least ``target_soc_pct`` at the deadline),
     ``battery_floor`` (at least ``floor_soc_pct`` all through the period) and
     ``battery_no_ev_discharge`` (in the period the battery supplies only the household, never an
-    EV). An open period runs from now to the horizon end.
+    EV); ``water_heat``, ``comfort`` and ``mode`` for tanks, heat pumps and the whole home. An
+    open period runs from now to the horizon end.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device: str = Field(description="Device id from the home file.")
     kind: RequestKind = Field(
-        description="ev_charge, appliance_run, battery_target, battery_floor or "
-        "battery_no_ev_discharge."
+        description="ev_charge, appliance_run, battery_target, battery_floor, "
+        "battery_no_ev_discharge, water_heat, comfort or mode."
     )
     earliest_start: AwareDatetime | None = Field(
         default=None, description="Not before this time (ISO 8601 with offset); default: now."
@@ -68,14 +97,54 @@ class DeviceRequest(BaseModel):
         default=None, gt=0, le=500, description="Energy to add to the EV battery [kWh]."
     )
     objective: Objective = Field(default="cost", description="cost, co2 (greenest) or asap.")
+    target_temp_c: float | None = Field(
+        default=None, ge=20, le=95, description="Water tank: at least this hot by the deadline [°C]."
+    )
+    draw_litres: float | None = Field(
+        default=None,
+        gt=0,
+        le=2000,
+        description="Water tank: hot water used at the deadline, e.g. a bath of 150 l at 40 °C [l].",
+    )
+    min_temp_c: float | None = Field(
+        default=None, ge=-10, le=40, description="Heat pump: coldest indoors in the period [°C]."
+    )
+    max_temp_c: float | None = Field(
+        default=None, ge=-10, le=45, description="Heat pump: warmest indoors in the period [°C]."
+    )
+    mode: ModeName | None = Field(
+        default=None, description="kind mode: eco, comfort or away for the period."
+    )
+
+    @model_serializer(mode="wrap")
+    def _drop_unused_heat_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave the heat fields and the battery floor out of the JSON of requests that do not
+        use them, so an EV or appliance request reads as it always has."""
+        data: dict[str, Any] = handler(self)
+        for name in (*HEAT_FIELDS, "floor_soc_pct"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
-def kind_for(device: Battery | Ev | Appliance) -> RequestKind:
+HEAT_FIELDS = ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode")
+"""The request fields of tanks, heat pumps and modes."""
+
+
+def kind_for(device: AnyDevice) -> RequestKind:
     """The usual request kind of a device (the battery's is ``battery_target``)."""
     if isinstance(device, Ev):
         return "ev_charge"
     if isinstance(device, Battery):
         return "battery_target"
+    if isinstance(device, WaterTank):
+        return "water_heat"
+    if isinstance(device, HeatPump):
+        return "comfort"
+    if isinstance(device, DailyRunLoad):
+        raise RequestError(
+            device.id, f"{device.id} runs every day by itself (min_hours_per_day in the home file)"
+        )
     return "appliance_run"
 
 
@@ -98,14 +167,23 @@ class ResolvedRequest:
         return self.request.device
 
     def filled(self, now: datetime, axis: TimeAxis) -> DeviceRequest:
-        """The request with its defaults made explicit (start, deadline, EV target)."""
+        """The request with its defaults made explicit (start, deadline, EV and tank targets)."""
         update: dict[str, object] = {
             "earliest_start": (self.request.earliest_start or now).astimezone(axis.tz),
             "deadline": (self.request.deadline or axis.end).astimezone(axis.tz),
         }
         if self.request.kind == "ev_charge" and self.request.energy_kwh is None:
             update["target_soc_pct"] = self.target_soc_pct
+        if self.request.kind == "water_heat":
+            update["target_temp_c"] = self.target_temp_c
         return self.request.model_copy(update=update)
+
+    @property
+    def target_temp_c(self) -> float | None:
+        """A tank request's temperature to reach [°C], the tank's set point when not given."""
+        return self.request.target_temp_c if self.request.target_temp_c else self.default_temp_c
+
+    default_temp_c: float | None = None
 
 
 def resolve_requests(
@@ -113,17 +191,21 @@ def resolve_requests(
 ) -> list[ResolvedRequest]:
     """Check requests against the home and the horizon and put them on the axis.
 
-    Each EV and appliance takes one request; the battery one of each of :data:`BATTERY_KINDS`.
+    Each device takes one request of each kind it takes: an EV or appliance one, the battery one
+    of each of :data:`BATTERY_KINDS`.
     """
     seen: set[tuple[str, str]] = set()
     resolved = []
     for number, request in enumerate(requests, start=1):
         label = f"request {number} ({request.device})"
-        key = (request.device, request.kind if request.kind in BATTERY_KINDS else "")
-        if key in seen:
-            what = f"has two {request.kind} requests" if key[1] else "is requested twice"
+        if (request.device, request.kind) in seen:
+            what = (
+                f"has two {request.kind} requests"
+                if request.kind in BATTERY_KINDS
+                else "is requested twice"
+            )
             raise RequestError(label, f"{request.device} {what}; combine the requests")
-        seen.add(key)
+        seen.add((request.device, request.kind))
         resolved.append(_resolve_one(home, axis, now, request, label))
     return resolved
 
@@ -131,6 +213,13 @@ def resolve_requests(
 def _resolve_one(
     home: Home, axis: TimeAxis, now: datetime, request: DeviceRequest, label: str
 ) -> ResolvedRequest:
+    if request.device == HOME_DEVICE:
+        if request.kind != "mode" or request.mode is None:
+            raise RequestError(
+                label, f"requests for the whole home are kind mode with a mode ({', '.join(MODE_NAMES)})"
+            )
+        first, end = _period(axis, now, request, label)
+        return ResolvedRequest(request, first, end)
     try:
         device = home.device(request.device)
     except KeyError:
@@ -148,6 +237,19 @@ def _resolve_one(
         raise RequestError(label, f"{request.device} takes kind {expected}, not {request.kind}")
     if request.floor_soc_pct is not None and request.kind != "battery_floor":
         raise RequestError(label, "floor_soc_pct belongs to a battery_floor request")
+    _check_fields(device, request, label)
+    if isinstance(device, WaterTank | HeatPump):
+        first, end = _period(axis, now, request, label)
+        if isinstance(device, HeatPump):
+            return ResolvedRequest(request, first, end)
+        target = request.target_temp_c or device.setpoint_c
+        if not device.min_temp_c <= target <= device.max_temp_c:
+            raise RequestError(
+                label,
+                f"{target:g} °C is outside {device.id}'s range {device.min_temp_c:g}–"
+                f"{device.max_temp_c:g} °C",
+            )
+        return ResolvedRequest(request, first, end, default_temp_c=device.setpoint_c)
 
     earliest = request.earliest_start or now
     deadline = request.deadline or axis.end
@@ -180,7 +282,7 @@ def _resolve_one(
         energy, target = _ev_energy(device, request, label)
         return ResolvedRequest(request, first, end, energy_kwh=energy, target_soc_pct=target)
 
-    assert isinstance(device, Battery)
+    assert isinstance(device, Battery), "kind_for refuses requests for daily loads"
     return _resolve_battery(device, request, label, now, axis)
 
 
@@ -231,6 +333,58 @@ def _check_pct(battery: Battery, pct: float, what: str, label: str) -> None:
         )
 
 
+_FIELDS_BY_KIND = {
+    "water_heat": ("target_temp_c", "draw_litres"),
+    "comfort": ("min_temp_c", "max_temp_c"),
+}
+
+
+def _check_fields(device: AnyDevice, request: DeviceRequest, label: str) -> None:
+    """Temperature and mode fields only where they mean something."""
+    allowed = _FIELDS_BY_KIND.get(request.kind, ())
+    for name in HEAT_FIELDS:
+        if getattr(request, name) is not None and name not in allowed:
+            raise RequestError(label, f"{device.id} takes no {name}")
+    if request.kind in ("water_heat", "comfort") and (
+        request.target_soc_pct is not None or request.energy_kwh is not None
+    ):
+        raise RequestError(label, f"{device.id} takes a temperature, not a charge target")
+    if (
+        request.min_temp_c is not None
+        and request.max_temp_c is not None
+        and request.min_temp_c > request.max_temp_c
+    ):
+        raise RequestError(
+            label,
+            f"min_temp_c ({request.min_temp_c:g}) must not exceed max_temp_c ({request.max_temp_c:g})",
+        )
+    if request.kind == "comfort" and request.min_temp_c is None and request.max_temp_c is None:
+        raise RequestError(label, f"a comfort request for {device.id} needs min_temp_c or max_temp_c")
+
+
+def _period(axis: TimeAxis, now: datetime, request: DeviceRequest, label: str) -> tuple[int, int]:
+    """Steps ``[first, end)`` of a period request (comfort band, mode, tank target)."""
+    earliest = request.earliest_start or now
+    deadline = request.deadline or axis.end
+    if deadline <= now:
+        raise RequestError(
+            label, f"deadline {_fmt(deadline, axis)} is not after now ({_fmt(now, axis)})"
+        )
+    if earliest >= deadline:
+        raise RequestError(
+            label,
+            f"earliest start {_fmt(earliest, axis)} is not before the deadline {_fmt(deadline, axis)}",
+        )
+    if request.kind == "water_heat" and deadline > axis.end:
+        raise RequestError(
+            label,
+            f"deadline {_fmt(deadline, axis)} is beyond the planning horizon, which ends "
+            f"{_fmt(axis.end, axis)}",
+        )
+    # A comfort band or mode may outlast the horizon ("away until Friday"): it holds to its end.
+    return axis.boundary_at_or_after(earliest), axis.boundary_at_or_before(min(deadline, axis.end))
+
+
 def _ev_energy(ev: Ev, request: DeviceRequest, label: str) -> tuple[float, float]:
     """Energy to store [kWh] and the resulting target SoC [%] of an EV request."""
     if request.energy_kwh is not None and request.target_soc_pct is not None:
@@ -275,6 +429,18 @@ _KEYS = {
     "start": "earliest_start",
     "after": "earliest_start",
     "objective": "objective",
+    "temp": "target_temp_c",
+    "target_temp": "target_temp_c",
+    "target_temp_c": "target_temp_c",
+    "draw": "draw_litres",
+    "draw_litres": "draw_litres",
+    "litres": "draw_litres",
+    "min_temp": "min_temp_c",
+    "min_temp_c": "min_temp_c",
+    "max_temp": "max_temp_c",
+    "max_temp_c": "max_temp_c",
+    "mode": "mode",
+    "until": "deadline",
     "floor": "floor_soc_pct",
     "floor_soc": "floor_soc_pct",
     "floor_soc_pct": "floor_soc_pct",
@@ -305,6 +471,8 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     if len(spec) > MAX_SPEC_CHARS:
         raise RequestError(field, f"is {len(spec):,} characters long; at most {MAX_SPEC_CHARS}")
     name, _, rest = spec.partition(":")
+    if name.strip().lower() == HOME_DEVICE:
+        return _spec_fields(field, rest, {"device": HOME_DEVICE, "kind": "mode"}, home, now)
     if not name.strip():
         raise RequestError(field, "names no device: write device:key=value,… e.g. ev:deadline=07:00")
     matches = home.find_device(name)
@@ -314,7 +482,17 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     if len(matches) > 1:
         raise RequestError(field, f"{_short(name.strip())} could mean {' or '.join(matches)}")
     device = home.device(matches[0])
-    fields: dict[str, object] = {"device": device.id, "kind": kind_for(device)}
+    try:
+        kind = kind_for(device)
+    except RequestError as err:
+        raise RequestError(field, err.reason) from None
+    return _spec_fields(field, rest, {"device": device.id, "kind": kind}, home, now)
+
+
+def _spec_fields(
+    field: str, rest: str, fields: dict[str, object], home: Home, now: datetime
+) -> DeviceRequest:
+    """The ``key=value`` items of a ``--request`` spec on top of ``fields``."""
     kinds: set[str] = set()
     for item in filter(None, (part.strip() for part in rest.split(","))):
         key, sep, value = item.partition("=")
@@ -326,13 +504,14 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
             raise RequestError(
                 field,
                 f"cannot read {_short(item)}; use key=value with keys target_soc, energy_kwh, "
-                "deadline, earliest, objective (battery: also floor, and the flag no_ev_discharge)",
+                "deadline, earliest, objective, temp, draw, min_temp, max_temp, mode (battery: "
+                "also floor, and the flag no_ev_discharge)",
             )
         target = _KEYS[key]
         value = value.strip()
         if target in ("deadline", "earliest_start"):
             fields[target] = resolve_clock(value, now, home.timezone, f"{field} {key}")
-        elif target == "objective":
+        elif target in ("objective", "mode"):
             fields[target] = value.lower()
         else:
             try:
@@ -344,8 +523,10 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
             fields[target] = number
     if "floor_soc_pct" in fields:
         kinds.add("battery_floor")
-    if kinds and not isinstance(device, Battery):
-        raise RequestError(field, f"floor and no_ev_discharge are for the battery, not {device.id}")
+    if kinds and fields["kind"] != "battery_target":
+        raise RequestError(
+            field, f"floor and no_ev_discharge are for the battery, not {fields['device']}"
+        )
     if len(kinds) > 1 or (kinds and "target_soc_pct" in fields):
         raise RequestError(
             field, "one battery request per --request: target_soc, floor or no_ev_discharge"

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tools.heat_results import Band, DemandResponseSummary, HeatSummary
 from tools.requests import DeviceRequest
 
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
@@ -45,7 +46,7 @@ class DeviceRun(Strict):
     the share of it taken from the grid costs (see :mod:`tools.costs`)."""
 
     device: str
-    kind: Literal["ev_charge", "appliance_run"]
+    kind: Literal["ev_charge", "appliance_run", "water_tank", "heat_pump", "daily_load"]
     start: AwareDatetime
     end: AwareDatetime
     energy_kwh: float = Field(description="Energy drawn from the home's supply [kWh].")
@@ -130,6 +131,19 @@ class StepSeries(Strict):
     battery_soc_pct: list[float] = Field(description="SoC at each step boundary (n_steps + 1).")
     device_kw: dict[str, list[float]] = Field(description="Power of each EV and appliance [kW].")
     co2_g_per_kwh: list[float] | None = None
+    wind_kw: list[float] | None = Field(default=None, description="Wind power available [kW].")
+    outdoor_temp_c: list[float] | None = Field(
+        default=None, description="Outdoor temperature per step [°C]."
+    )
+    tank_temp_c: dict[str, list[float]] = Field(
+        default={}, description="Each water tank's temperature at every step boundary [°C]."
+    )
+    indoor_temp_c: dict[str, list[float]] = Field(
+        default={}, description="Each heat pump's room temperature at every step boundary [°C]."
+    )
+    comfort_band_c: dict[str, Band] = Field(
+        default={}, description="Each thermal device's band at every step boundary [°C]."
+    )
 
 
 class CostBreakdown(Strict):
@@ -207,6 +221,12 @@ class Plan(Strict):
         "(and demand charge); the rows add up to the cost."
     )
     series: StepSeries
+    heat: HeatSummary | None = Field(
+        default=None, description="Tanks, heat pumps, weather and modes; None without them."
+    )
+    demand_response: DemandResponseSummary | None = Field(
+        default=None, description="What taking part in demand-response events costs and earns."
+    )
 
 
 class Alternative(Strict):

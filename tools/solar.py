@@ -487,6 +487,21 @@ def air_temperature_c_on_axis(
     return align_mean(series, axis)
 
 
+WIND_SPEED_RANGE_M_S = (0.0, 80.0)
+
+
+def wind_speed_m_s_on_axis(
+    path: Path, axis: TimeAxis, *, value_column: str | None = None
+) -> np.ndarray:
+    """Wind speed 10 m above ground [m/s] from a CSV/JSON series, time-weighted mean per step.
+
+    Raises :class:`SeriesError` naming the line of a value outside 0..80 m/s (e.g. km/h).
+    """
+    series = read_series(Path(path), value_column=value_column, name=f"wind speed {path}")
+    _check_series_range(series, Path(path), WIND_SPEED_RANGE_M_S, "wind speed", "m/s")
+    return align_mean(series, axis)
+
+
 # ----------------------------------------------------------------------------- validation
 
 def _check_step_array(

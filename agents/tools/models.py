@@ -63,6 +63,25 @@ class RequestChange(StrictModel):
     objective: Literal["cost", "co2", "asap"] | None = Field(
         default=None, description="cost (cheapest), co2 (greenest), asap."
     )
+    target_temp_c: float | None = Field(
+        default=None, ge=20, le=95,
+        description="Water tank: at least this hot by the deadline [°C] ('hot water by 7').",
+    )
+    draw_litres: float | None = Field(
+        default=None, gt=0, le=2000,
+        description="Water tank: hot water used at the deadline [l] (a bath ≈ 150, a shower ≈ 50).",
+    )
+    min_temp_c: float | None = Field(
+        default=None, ge=-10, le=40, description="Heat pump: coldest indoors from earliest_start to deadline [°C]."
+    )
+    max_temp_c: float | None = Field(
+        default=None, ge=-10, le=45, description="Heat pump: warmest indoors in that period [°C]."
+    )
+    mode: Literal["eco", "comfort", "away"] | None = Field(
+        default=None,
+        description="With device 'home': the operation mode from earliest_start to deadline "
+        "('we're away until Friday' = away until Friday 00:00).",
+    )
 
 
 class UpdateRequestsArgs(StrictModel):
@@ -189,6 +208,13 @@ class PlanView(ToolOutput):
     requests: list[DeviceRequest] = Field(default_factory=list)
     conflicts: list[ConflictView] = Field(default_factory=list)
     diagnosis: DiagnosisView | None = None
+    heat: list[str] = Field(
+        default_factory=list,
+        description="One line per water tank and heat pump: energy and temperatures reached.",
+    )
+    demand_response: str | None = Field(
+        default=None, description="What taking part in a demand-response event costs and earns."
+    )
 
 
 class ForecastSummary(ToolOutput):

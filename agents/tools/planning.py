@@ -25,7 +25,7 @@ def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
         raise RequestError("draft", "there are no requests to plan; the coordinator adds them first")
     outcome = schedule(
         session.home, session.now, list(session.draft), inputs=session.inputs(),
-        active_plan=session.active_plan(),
+        active_plan=session.active_plan(), events=session.events,
     )
     session.proposal = outcome
     session.run.proposal = outcome
@@ -43,6 +43,7 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
         raise RequestError("upsert", "the changed draft has no requests to plan")
     outcome = schedule(
         session.home, session.now, draft, inputs=session.inputs(), active_plan=session.active_plan(),
+        events=session.events,
     )
     current = session.latest_plan()
     view = plan_view(session.home, outcome)

@@ -20,8 +20,8 @@ from agents.tools.models import (
 )
 from agents.tools.views import device_label
 from tools.errors import RequestError
-from tools.home import Appliance, Battery, Home
-from tools.requests import DeviceRequest, RequestKind, kind_for, resolve_requests
+from tools.home import Battery, Ev, Home
+from tools.requests import HOME_DEVICE, DeviceRequest, RequestKind, kind_for, resolve_requests
 from tools.timeaxis import parse_aware_datetime
 
 _CLOCK = re.compile(r"^(?:(today|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
@@ -77,8 +77,16 @@ def _localize(naive: datetime, tz: ZoneInfo) -> datetime:
 
 
 def resolve_device(home: Home, name: str, field: str = "device") -> str:
-    """The id of the one device called ``name``; :class:`RequestError` if none or several."""
+    """The id of the one device called ``name``; :class:`RequestError` if none or several.
+
+    ``home`` names the whole home, for mode requests; so do "the house" and "everything" unless
+    a device of the home is called that.
+    """
     key = name.strip().lower()
+    if key == HOME_DEVICE or (
+        key in ("the home", "the house", "house", "everything") and not home.find_device(key)
+    ):
+        return HOME_DEVICE
     for prefix in ("the ", "my ", "our "):
         if key.startswith(prefix) and not home.find_device(key):
             key = key[len(prefix):]
@@ -155,16 +163,16 @@ def _change_kind(
     field: str,
 ) -> RequestKind | None:
     """The request kind a change is about (``None``: withdraw "not into the car")."""
-    device = session.home.device(device_id)
     battery_fields = {
         "floor_soc_pct": change.floor_soc_pct is not None,
         "no_ev_discharge": change.no_ev_discharge is not None,
     }
+    device = None if device_id == HOME_DEVICE else session.home.device(device_id)
     if not isinstance(device, Battery):
         given = [name for name, set_ in battery_fields.items() if set_]
         if given:
             raise RequestError(f"{field}.{given[0]}", f"only the home battery takes {given[0]}")
-        return kind_for(device)
+        return "mode" if device is None else kind_for(device)
     target = change.target_soc_pct is not None or bool(change.charge_full)
     kinds: list[RequestKind] = []
     if target:
@@ -205,12 +213,18 @@ def _merge(
     session: PlanningSession, existing: DeviceRequest | None, device_id: str, kind: RequestKind,
     change: RequestChange, field: str,
 ) -> DeviceRequest:
+    if device_id == HOME_DEVICE:
+        return _merge_mode(session, existing, change, field)
     device = session.home.device(device_id)
     fields: dict[str, Any] = (
         existing.model_dump() if existing is not None else {"device": device_id, "kind": kind}
     )
+    if change.mode is not None:
+        raise RequestError(f"{field}.mode", "a mode is set on device 'home', not on a device")
     if change.deadline is not None:
         fields["deadline"] = resolve_when(change.deadline, session, f"{field}.deadline", allow_end=True)
+    elif existing is None and kind == "comfort":
+        fields["deadline"] = None  # a comfort band with no end holds to the horizon's end
     elif existing is None and kind not in ("battery_floor", "battery_no_ev_discharge"):
         raise RequestError(
             f"{field}.deadline",
@@ -225,7 +239,7 @@ def _merge(
     if sum(amounts) > 1:
         raise RequestError(field, "give one of target_soc_pct, charge_full or energy_kwh")
     if change.charge_full:
-        if isinstance(device, Appliance):
+        if not isinstance(device, Ev | Battery):
             raise RequestError(f"{field}.charge_full", f"{device_id} is an appliance: it takes no charge target")
         fields.update(target_soc_pct=device.max_soc_pct, energy_kwh=None)
     if change.target_soc_pct is not None:
@@ -236,6 +250,33 @@ def _merge(
         fields["floor_soc_pct"] = change.floor_soc_pct
     if change.objective is not None:
         fields["objective"] = change.objective
+    for name in ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c"):
+        if getattr(change, name) is not None:
+            fields[name] = getattr(change, name)
+    return _validated(fields, field)
+
+
+def _merge_mode(
+    session: PlanningSession, existing: DeviceRequest | None, change: RequestChange, field: str
+) -> DeviceRequest:
+    """A mode for the whole home over a period (default: from now to the horizon's end)."""
+    fields: dict[str, Any] = (
+        existing.model_dump() if existing is not None else {"device": HOME_DEVICE, "kind": "mode"}
+    )
+    if change.mode is not None:
+        fields["mode"] = change.mode
+    if fields.get("mode") is None:
+        raise RequestError(f"{field}.mode", "say which mode: eco, comfort or away")
+    if change.deadline is not None:
+        fields["deadline"] = resolve_when(change.deadline, session, f"{field}.deadline", allow_end=True)
+    if change.earliest_start is not None:
+        fields["earliest_start"] = resolve_when(
+            change.earliest_start, session, f"{field}.earliest_start", allow_end=False
+        )
+    return _validated(fields, field)
+
+
+def _validated(fields: dict[str, Any], field: str) -> DeviceRequest:
     try:
         return DeviceRequest.model_validate(fields)
     except ValidationError as err:

@@ -118,6 +118,10 @@ def plan_view(home: Home, outcome: ScheduleOutcome | None, *, active: Plan | Non
                 for b in plan.battery_requests
             ],
             requests=list(plan.requests),
+            heat=[line.text for line in plan.heat.lines] if plan.heat is not None else [],
+            demand_response=(
+                plan.demand_response.message if plan.demand_response is not None else None
+            ),
         )
     elif outcome is not None:
         view.update(requests=[])

@@ -171,7 +171,7 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
     sim: SimHome | None = None
     driver: Driver
     if name == "sim":
-        controlled = {d.id for d in home.devices()}
+        controlled = {d.id for d in home.drivable_devices()}
         sim = _sim(home, clock, journal, args.resume)
         driver = SimDriver(sim, clock)
     else:

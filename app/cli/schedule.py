@@ -50,7 +50,8 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="SPEC",
         help="device:key=value,... e.g. 'ev:target_soc=80,deadline=07:00' or "
-        "'dishwasher:deadline=06:00'; keys: target_soc, energy_kwh, deadline, earliest, objective",
+        "'dishwasher:deadline=06:00'; keys: target_soc, energy_kwh, deadline, earliest, objective; "
+        "tanks: temp, draw; heat pumps: min_temp, max_temp; 'home:mode=away,until=...'",
     )
     add_axis(parser)
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
@@ -59,6 +60,18 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cloud-cover", type=Path, help="cloud cover series [%%] (CSV/JSON)")
     parser.add_argument(
         "--air-temperature", type=Path, help="air temperature series [°C] (CSV/JSON)"
+    )
+    parser.add_argument(
+        "--wind-speed", type=Path, help="wind speed 10 m above ground series [m/s] (CSV/JSON)"
+    )
+    parser.add_argument(
+        "--dr-event",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="a demand-response event to take part in, e.g. "
+        "'start=17:00,end=19:00,cap=2,incentive=0.5' (or reduce=KW instead of cap; "
+        "reference=KW, id=NAME); the plan says what it costs and earns",
     )
     parser.add_argument("--active-plan", type=Path, help="JSON of the currently active plan")
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
@@ -70,19 +83,27 @@ def run_schedule(args: argparse.Namespace) -> int:
 
     home = load_home_arg(args)
     now = now_arg(args, home)
-    if not args.request:
+    standing = home.water_tanks or home.heat_pumps or home.daily_loads
+    if not args.request and not standing:
         raise InputError(
             "--request", "give at least one request, e.g. --request 'ev:deadline=07:00'"
         )
     requests = [parse_request_spec(spec, home, now) for spec in args.request]
-    for flag in ("cloud_cover", "air_temperature", "active_plan"):
+    from tools.demand_response import parse_event_spec
+
+    events = [parse_event_spec(spec, now, home.timezone) for spec in args.dr_event]
+    for flag in ("cloud_cover", "air_temperature", "wind_speed", "active_plan"):
         if getattr(args, flag) is not None:
             check_file_arg(getattr(args, flag), "--" + flag.replace("_", "-"))
 
     from tools.inputs import build_inputs, horizon_axis
     from tools.planning import schedule
     from tools.scheduler import ScheduleOptions
-    from tools.solar import air_temperature_c_on_axis, cloud_cover_pct_on_axis
+    from tools.solar import (
+        air_temperature_c_on_axis,
+        cloud_cover_pct_on_axis,
+        wind_speed_m_s_on_axis,
+    )
 
     axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
     inputs = build_inputs(
@@ -94,6 +115,7 @@ def run_schedule(args: argparse.Namespace) -> int:
         air_temperature_c=(
             air_temperature_c_on_axis(args.air_temperature, axis) if args.air_temperature else None
         ),
+        wind_speed_m_s=wind_speed_m_s_on_axis(args.wind_speed, axis) if args.wind_speed else None,
     )
     active = _read_active_plan(args.active_plan) if args.active_plan else None
     outcome = schedule(
@@ -103,6 +125,7 @@ def run_schedule(args: argparse.Namespace) -> int:
         inputs=inputs,
         active_plan=active,
         options=ScheduleOptions(solver=args.solver, time_limit_s=args.time_limit),
+        events=events,
     )
     if args.json:
         print(json.dumps(outcome_json(outcome), indent=2))
@@ -147,6 +170,31 @@ def outcome_json(outcome: ScheduleOutcome) -> dict:
 
 def _clock(moment: datetime, home: Home) -> str:
     return moment.astimezone(ZoneInfo(home.timezone)).strftime("%a %H:%M")
+
+
+def heat_lines(plan: Plan) -> list[str]:
+    """The plan's heat and demand-response lines (nothing for a home without them)."""
+    lines: list[str] = []
+    heat = plan.heat
+    if heat is not None:
+        lines.append("")
+        lines.extend(line.text for line in heat.lines)
+        if heat.outdoor_temp_source:
+            lines.append(f"outdoor temperature from {heat.outdoor_temp_source}")
+        if heat.wind_speed_source:
+            lines.append(f"wind speed from {heat.wind_speed_source}")
+        modes = {span.mode for span in heat.modes}
+        if len(modes) > 1 or modes - {"comfort"}:
+            lines.append(
+                "modes: "
+                + ", ".join(
+                    f"{span.mode} {span.start:%a %H:%M}–{span.end:%a %H:%M}" for span in heat.modes
+                )
+            )
+    if plan.demand_response is not None:
+        lines.append("")
+        lines.append(plan.demand_response.message + " (approve the plan to take part)")
+    return lines
 
 
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
@@ -198,6 +246,7 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             f"  of which the requests' timing {formatting.money(timing, cur)}, the battery and "
             f"PV plan {formatting.money(battery_pv, cur)} (for the whole home)"
         )
+        lines += heat_lines(plan)
     else:
         lines.append(f"No plan: {outcome.message}")
         if outcome.diagnosis is not None:

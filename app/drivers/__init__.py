@@ -16,5 +16,5 @@ def controlled_devices(
     section, else ``default`` (else the section's default driver)."""
     fallback = default or home.integration.driver
     return {
-        d.id for d in home.devices() if (home.integration.link(d.id).driver or fallback) == driver
+        d.id for d in home.drivable_devices() if (home.integration.link(d.id).driver or fallback) == driver
     }

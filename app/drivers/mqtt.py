@@ -47,7 +47,7 @@ def state_topics(home: Home, devices: set[str]) -> dict[str, tuple[str, str]]:
     """Every state topic of ``devices`` and of the site's meters → ``(device id, role)``."""
     out: dict[str, tuple[str, str]] = {}
     integration = home.integration
-    for device in home.devices():
+    for device in home.drivable_devices():
         if device.id not in devices:
             continue
         for role in TOPIC_ROLES[home.kind_of(device)]:

@@ -35,7 +35,7 @@ class SimMqttHome:
         self.port = port
         integration = sim.home.integration
         self.commands: dict[str, tuple[str, str]] = {}
-        for device in sim.home.devices():
+        for device in sim.home.drivable_devices():
             for role in TOPIC_ROLES[sim.home.kind_of(device)]:
                 if role.startswith("set/"):
                     self.commands[integration.topic(device.id, role)] = (device.id, role)

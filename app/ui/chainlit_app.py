@@ -62,12 +62,15 @@ from autogen_agentchat.messages import (
     ToolCallSummaryMessage,
 )
 from chainlit.context import context
+from chainlit.input_widget import Select
 from chainlit.utils import utc_now
 
 from agents.models import make_client_factory
 from agents.run import Conversation as TeamConversation
 from agents.run import RunResult
 from agents.session import PlanningSession
+from agents.tools import NoArgs, RequestChange, UpdateRequestsArgs, propose_plan
+from agents.tools.requests import update_requests
 from app.logs import configure_logging
 from app.render import conflicts_section, diagnosis_section, diff_section, format_time, plan_summary
 from app.runner.notify import live_note, live_state, pending_runner_proposal
@@ -79,9 +82,11 @@ from app.store import (
     UnknownPlanError,
 )
 from app.ui.chart import plan_figure
+from app.ui.heat_chart import heat_figure
 from app.ui.login import ClientAddressMiddleware, LoginLimiter, client_address
 from tools.errors import HearthError, InputError
-from tools.home import Home, load_home
+from tools.home import MODE_NAMES, Home, load_home
+from tools.requests import HOME_DEVICE
 from tools.results import Conflict, Plan
 from tools.timeaxis import parse_aware_datetime
 
@@ -319,7 +324,50 @@ async def show_active_plan(store: PlanStore, home: Home, now: datetime) -> None:
     figure = plan_figure(plan, tz_name=home.timezone, now=now, title="Active plan")
     await _say(f"{text}\n\n_{approved}._" if approved else text,
                elements=[cl.Plotly(name=f"active-plan-{record.id}", figure=figure,
-                                   display="inline")])
+                                   display="inline"), *_heat_elements(plan, f"active-{record.id}")])
+
+
+def _heat_elements(plan: Plan, key: str) -> list[cl.Plotly]:
+    """The temperature chart of a plan with tanks or heat pumps (none otherwise)."""
+    home: Home = _state("home")
+    figure = heat_figure(plan, tz_name=home.timezone)
+    return [] if figure is None else [cl.Plotly(name=f"temperatures-{key}", figure=figure,
+                                                display="inline")]
+
+
+def mode_select(home: Home) -> Select:
+    """The operation-mode switch (eco / comfort / away) shown in the chat settings of a home
+    with heat; the home file's default mode is selected."""
+    return Select(id="mode", label="Operation mode", values=list(MODE_NAMES),
+                  initial_value=home.modes.default,
+                  description="eco and away save energy; comfort keeps rooms nearer the middle "
+                  "of their band. Switching plans again from now.")
+
+
+@cl.on_settings_update
+async def on_settings_update(settings: dict[str, Any]) -> None:
+    """Switch the operation mode from now on and propose the plan that follows (plain code:
+    a mode request on the whole home, then the optimiser; approval stays with the homeowner)."""
+    mode = settings.get("mode")
+    conversation = _state("conversation")
+    store: PlanStore | None = _state("store")
+    if conversation is None or store is None or mode not in MODE_NAMES or _state("busy"):
+        return
+    session = conversation.session
+    change = RequestChange(device=HOME_DEVICE, mode=mode, deadline="horizon_end")
+    try:
+        update_requests(session, UpdateRequestsArgs(upsert=[change]))
+        propose_plan(session, NoArgs())
+    except HearthError as err:
+        await _say(f"The mode could not be switched: {err}")
+        return
+    outcome = session.proposal
+    if outcome is None or outcome.plan is None:
+        await _say(f"Mode {mode}: {outcome.message if outcome else 'no plan'}")
+        return
+    await send_proposal(outcome.plan, list(outcome.conflicts),
+                        f"Mode switched to **{mode}** from now; here is the plan that follows.",
+                        store.active_id())
 
 
 @cl.on_chat_start
@@ -343,6 +391,8 @@ async def on_chat_start() -> None:
     if live.sources:
         await _say(live_note(live))
     await show_active_plan(store, home, now)
+    if home.thermal_devices():
+        await cl.ChatSettings([mode_select(home)]).send()
     await show_runner_proposal(store, home)
 
 
@@ -463,7 +513,8 @@ async def send_proposal(plan: Plan, conflicts: list[Conflict], reply: str,
     payload = {"plan_id": plan_id}
     message = await _say(
         "\n\n".join(p for p in (reply, summary) if p),
-        elements=[cl.Plotly(name=f"plan-{plan_id}", figure=figure, display="inline")],
+        elements=[cl.Plotly(name=f"plan-{plan_id}", figure=figure, display="inline"),
+                  *_heat_elements(plan, str(plan_id))],
         actions=[
             cl.Action(id=f"approve-{plan_id}", name="approve_plan", payload=payload,
                       label="Approve", icon="check", tooltip="Make this the active plan"),

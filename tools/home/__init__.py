@@ -12,7 +12,9 @@ Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV
 """
 
 from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
+from tools.home.climate import Climate
 from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
+from tools.home.daily_loads import DailyRunLoad
 from tools.home.devices import Appliance, ApplianceCycle, Battery, DeviceId, Ev
 from tools.home.integration import (
     TOPIC_ROLES,
@@ -24,7 +26,9 @@ from tools.home.integration import (
     Simulation,
 )
 from tools.home.loading import format_validation_errors, load_home, parse_home
-from tools.home.model import Home
+from tools.home.model import AnyDevice, Home
+from tools.home.modes import MODE_NAMES, ModeName, ModePreset, Modes
+from tools.home.priorities import PRIORITY_ORDER, SHED_WEIGHT, Priority
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import (
     Co2Series,
@@ -36,15 +40,40 @@ from tools.home.tariffs import (
     TouPrice,
     TouRule,
 )
+from tools.home.thermal import (
+    WATER_KWH_PER_LITRE_K,
+    WEEKDAYS_BY_NAME,
+    Building,
+    CarnotCop,
+    ComfortPeriod,
+    HeatPump,
+    HotWaterDraw,
+    Legionella,
+    LinearCop,
+    WaterTank,
+)
+from tools.home.wind import CurvePoint, LogShear, PowerLawShear, WindTurbine
 
 __all__ = [
+    "MODE_NAMES",
+    "PRIORITY_ORDER",
+    "SHED_WEIGHT",
     "TOPIC_ROLES",
+    "WATER_KWH_PER_LITRE_K",
+    "WEEKDAYS_BY_NAME",
+    "AnyDevice",
     "Appliance",
     "ApplianceCycle",
     "BaseLoadSpec",
     "Battery",
+    "Building",
+    "CarnotCop",
+    "Climate",
     "ClockTime",
     "Co2Series",
+    "ComfortPeriod",
+    "CurvePoint",
+    "DailyRunLoad",
     "DailyWindow",
     "DeviceId",
     "DeviceLink",
@@ -53,12 +82,22 @@ __all__ = [
     "FlatPrice",
     "Frozen",
     "GridConnection",
+    "HeatPump",
     "Home",
+    "HotWaterDraw",
     "HourlyBaseLoad",
     "Integration",
+    "Legionella",
+    "LinearCop",
     "Location",
+    "LogShear",
+    "ModeName",
+    "ModePreset",
+    "Modes",
     "MqttBroker",
+    "PowerLawShear",
     "PriceSpec",
+    "Priority",
     "PvArray",
     "PvSettings",
     "Replanning",
@@ -70,6 +109,8 @@ __all__ = [
     "TouBand",
     "TouPrice",
     "TouRule",
+    "WaterTank",
+    "WindTurbine",
     "format_validation_errors",
     "load_home",
     "parse_clock_minutes",

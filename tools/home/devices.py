@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from tools.home.clock import DailyWindow, Frozen, Label, check_label, check_no_overlap
+from tools.home.priorities import Priority
 
 #: Most aliases of one device.
 MAX_ALIASES = 20
@@ -89,6 +90,9 @@ class Ev(Frozen):
     id: DeviceId
     name: Label = ""
     aliases: tuple[str, ...] = ()
+    priority: Priority = Field(
+        default="medium", description="What a demand-response event sheds first."
+    )
     battery_kwh: float = Field(gt=0, le=300, description="Usable battery [kWh].")
     charger_min_kw: float = Field(
         default=0.0, ge=0, le=400, description="Lowest charging power when on [kW]."
@@ -177,6 +181,9 @@ class Appliance(Frozen):
     id: DeviceId
     name: Label = ""
     aliases: tuple[str, ...] = ()
+    priority: Priority = Field(
+        default="medium", description="What a demand-response event sheds first."
+    )
     cycle: ApplianceCycle
     interruptible: bool = Field(default=False, description="May pause between steps.")
     allowed_windows: tuple[DailyWindow, ...] = Field(

@@ -116,7 +116,9 @@ def format_validation_errors(err: ValidationError, data: Any = None) -> list[tup
 
 
 def _is_union_tag(part: object) -> bool:
-    return isinstance(part, str) and part in ("flat", "tou", "series", "hourly", "standard")
+    return isinstance(part, str) and part in (
+        "flat", "tou", "series", "hourly", "standard", "linear", "carnot", "power_law", "log"
+    )
 
 
 def _path(loc: list[Any]) -> str:

@@ -11,11 +11,22 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from tools.files import confined_path
 from tools.home.base_load import BaseLoadSpec, SeriesBaseLoad
+from tools.home.climate import Climate
 from tools.home.clock import Frozen, check_label
+from tools.home.daily_loads import DailyRunLoad
 from tools.home.devices import Appliance, Battery, Ev
 from tools.home.integration import DeviceKind, Integration, check_roles
+from tools.home.modes import Modes
 from tools.home.site import GridConnection, Location, PvArray, PvSettings
 from tools.home.tariffs import Tariff
+from tools.home.thermal import HeatPump, WaterTank
+from tools.home.wind import WindTurbine
+
+AnyDevice = Battery | Ev | Appliance | WaterTank | HeatPump | DailyRunLoad
+"""Every kind of device a home file can describe."""
+
+RESERVED_IDS = ("home",)
+"""Ids no device may take: ``home`` names the whole home in mode requests."""
 
 #: Longest home name [characters].
 MAX_HOME_NAME_CHARS = 80
@@ -37,6 +48,12 @@ class Home(Frozen):
     battery: Battery | None = None
     evs: tuple[Ev, ...] = ()
     appliances: tuple[Appliance, ...] = ()
+    water_tanks: tuple[WaterTank, ...] = ()
+    heat_pumps: tuple[HeatPump, ...] = ()
+    daily_loads: tuple[DailyRunLoad, ...] = ()
+    wind_turbines: tuple[WindTurbine, ...] = ()
+    climate: Climate = Climate()
+    modes: Modes = Modes()
     base_load: BaseLoadSpec
     integration: Integration = Field(
         default=Integration(), description="How the runner reaches the devices (hearth run)."
@@ -56,6 +73,8 @@ class Home(Frozen):
     def _devices(self) -> Home:
         seen: dict[str, str] = {}
         for device_id, label in self._device_labels():
+            if device_id in RESERVED_IDS:
+                raise ValueError(f"device id {device_id!r} is reserved; choose another")
             if device_id in seen:
                 raise ValueError(f"device id {device_id!r} is used twice")
             seen[device_id] = label
@@ -85,6 +104,12 @@ class Home(Frozen):
                 raise ValueError(
                     f"integration.devices: {device_id!r} is not a device of this home ({known})"
                 ) from None
+            if not isinstance(device, Battery | Ev | Appliance):
+                raise ValueError(
+                    f"integration.devices.{device_id}: the runner's drivers do not control "
+                    "water tanks, heat pumps or daily loads yet; plan them with hearth schedule "
+                    "or the chat"
+                )
             check_roles(f"integration.devices.{device_id}", self.kind_of(device), link)
 
     def _device_labels(self) -> Iterator[tuple[str, str]]:
@@ -94,6 +119,12 @@ class Home(Frozen):
             yield ev.id, "ev"
         for appliance in self.appliances:
             yield appliance.id, "appliance"
+        for tank in self.water_tanks:
+            yield tank.id, "water tank"
+        for pump in self.heat_pumps:
+            yield pump.id, "heat pump"
+        for load in self.daily_loads:
+            yield load.id, "daily load"
 
     def _alias_pairs(self) -> Iterator[tuple[str, str]]:
         for device in self.devices():
@@ -120,10 +151,26 @@ class Home(Frozen):
 
     # -- look-ups ------------------------------------------------------------------------------
 
-    def devices(self) -> list[Battery | Ev | Appliance]:
+    def devices(self) -> list[AnyDevice]:
+        return [
+            *([self.battery] if self.battery else []),
+            *self.evs,
+            *self.appliances,
+            *self.water_tanks,
+            *self.heat_pumps,
+            *self.daily_loads,
+        ]
+
+    def drivable_devices(self) -> list[Battery | Ev | Appliance]:
+        """The devices the runner's drivers control (battery, EVs, appliances); tanks, heat
+        pumps and daily loads are planned but not driven yet."""
         return [*([self.battery] if self.battery else []), *self.evs, *self.appliances]
 
-    def device(self, device_id: str) -> Battery | Ev | Appliance:
+    def thermal_devices(self) -> list[WaterTank | HeatPump]:
+        """Devices with a temperature state: tanks and heat pumps (always in the plan)."""
+        return [*self.water_tanks, *self.heat_pumps]
+
+    def device(self, device_id: str) -> AnyDevice:
         for device in self.devices():
             if device.id == device_id:
                 return device
@@ -149,6 +196,12 @@ class Home(Frozen):
     def appliance(self, device_id: str) -> Appliance:
         return next(a for a in self.appliances if a.id == device_id)
 
+    def tank(self, device_id: str) -> WaterTank:
+        return next(t for t in self.water_tanks if t.id == device_id)
+
+    def heat_pump(self, device_id: str) -> HeatPump:
+        return next(h for h in self.heat_pumps if h.id == device_id)
+
     def find_device(self, name: str) -> list[str]:
         """Ids of devices whose id, name or alias equals ``name`` (case-insensitive)."""
         key = name.strip().lower().replace("-", " ")
@@ -166,8 +219,10 @@ class Home(Frozen):
         *,
         ev_soc_pct: dict[str, float] | None = None,
         battery_soc_pct: float | None = None,
+        temp_c: dict[str, float] | None = None,
     ) -> Home:
-        """This home with the charge levels of its EVs (by id) and battery replaced [%].
+        """This home with the charge levels of its EVs (by id) and battery replaced [%], and the
+        temperatures [°C] of its tanks and heated rooms (by device id) in ``temp_c``.
 
         Used for what is known to be true now and the home file cannot know: a live reading from
         the home, or "my car is at 50%" in a conversation. Unknown EV ids raise ``KeyError``.
@@ -186,7 +241,24 @@ class Home(Frozen):
         if battery_soc_pct is not None and battery is not None:
             battery = battery.model_copy(update={"initial_soc_pct": float(battery_soc_pct)})
         update: dict[str, object] = {"evs": tuple(evs), "battery": battery}
+        if temp_c:
+            update.update(self._with_temperatures(temp_c))
         return self.model_copy(update=update)
+
+    def _with_temperatures(self, temp_c: dict[str, float]) -> dict[str, object]:
+        tanks, pumps = list(self.water_tanks), list(self.heat_pumps)
+        for device_id, value in temp_c.items():
+            if not -50 <= value <= 100:
+                raise ValueError(f"a temperature must be between -50 and 100 °C, got {value:g}")
+            tank = next((i for i, t in enumerate(tanks) if t.id == device_id), None)
+            pump = next((i for i, h in enumerate(pumps) if h.id == device_id), None)
+            if tank is not None:
+                tanks[tank] = tanks[tank].model_copy(update={"temp_c": float(value)})
+            elif pump is not None:
+                pumps[pump] = pumps[pump].model_copy(update={"indoor_temp_c": float(value)})
+            else:
+                raise KeyError(device_id)
+        return {"water_tanks": tuple(tanks), "heat_pumps": tuple(pumps)}
 
     def resolve_path(self, relative: str, field: str = "file") -> Path:
         """A file named in the home file, relative to the file's own folder and confined to it.

@@ -29,7 +29,8 @@ def add_cycle(
         p_t = Σ_j q_j·start_{t−j} = q_0·started_t + Σ_{j=1}^{L−1} (q_j − q_{j−1})·started_{t−j} − q_{L−1}·started_{t−L}
 
     which needs one term per change of the profile instead of one per profile step.
-    ``Σ_s start_s = 1`` over the allowed starts (whole run inside the window, outside quiet hours).
+    ``Σ_s start_s = 1`` over the allowed starts (whole run inside the window, outside quiet hours);
+    ``+ skipped`` while a demand-response event may shed it.
     """
     problem = model.problem
     lp = model.lp
@@ -42,7 +43,12 @@ def add_cycle(
         model.unplaceable.append(appliance.id)
         return [None] * n
     start = {int(s): new_var(lp, f"appliance_{appliance.id}_start_{s}", cat="Binary") for s in starts}
-    lp += affine([(v, 1.0) for v in start.values()]) == 1, f"appliance_{appliance.id}_once"
+    once = [(v, 1.0) for v in start.values()]
+    if model.shedding and appliance.priority != "critical":
+        skip = new_var(lp, f"appliance_{appliance.id}_skipped", cat="Binary")
+        once.append((skip, 1.0))
+        model.shed[appliance.id] = [(skip, appliance.cycle.energy_kwh)]
+    lp += affine(once) == 1, f"appliance_{appliance.id}_once"
     first, last = int(starts[0]), int(starts[-1])
     started: dict[int, Expr] = {}
     previous: pulp.LpVariable | None = None
@@ -60,9 +66,8 @@ def add_cycle(
     def started_at(t: int) -> Expr:
         if t < first:
             return affine([])
-        if t > last:
-            return affine([], 1.0)
-        return started[t]
+        # after the last start: every start (1, or 0 for a cycle a demand-response event skips)
+        return started[min(t, last)]
 
     steps = np.diff(np.concatenate(([0.0], profile, [0.0])))
     power: list[Expr | None] = [None] * n
@@ -83,10 +88,10 @@ def add_interruptible(
 ) -> list[Expr | None]:
     """An interruptible load as run binaries (``appliance_<id>_run_t``) on allowed steps::
 
-        Σ_t run_t = L,  p_t = P·run_t
+        Σ_t run_t (+ short) = L,  p_t = P·run_t
 
-    and, only where a dependency needs its span, ``start ≤ t + n·(1 − run_t)`` and
-    ``end ≥ (t + 1)·run_t``.
+    (``short`` only while a demand-response event may shed it) and, only where a dependency
+    needs its span, ``start ≤ t + n·(1 − run_t)`` and ``end ≥ (t + 1)·run_t``.
     """
     problem = model.problem
     lp = model.lp
@@ -99,7 +104,12 @@ def add_interruptible(
         model.unplaceable.append(appliance.id)
         return power
     run = {t: new_var(lp, f"appliance_{appliance.id}_run_{t}", cat="Binary") for t in steps}
-    lp += affine([(v, 1.0) for v in run.values()]) == length, f"appliance_{appliance.id}_steps"
+    count = [(v, 1.0) for v in run.values()]
+    if model.shedding and appliance.priority != "critical":
+        short = new_var(lp, f"appliance_{appliance.id}_short_steps", 0.0, float(length))
+        count.append((short, 1.0))
+        model.shed[appliance.id] = [(short, power_kw * problem.step_hours)]
+    lp += affine(count) == length, f"appliance_{appliance.id}_steps"
     for t, v in run.items():
         power[t] = affine([(v, power_kw)])
     model.appliance_run[appliance.id] = run

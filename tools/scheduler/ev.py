@@ -15,7 +15,7 @@ def add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | N
     ::
 
         on_t·min_kw ≤ p_t ≤ on_t·max_kw,  on_t ∈ {0,1}   (plain 0 ≤ p_t ≤ max_kw when min_kw = 0)
-        Σ_t η·p_t·Δt = energy to store
+        Σ_t η·p_t·Δt = energy to store     (+ short, while a demand-response event may shed it)
     """
     lp = model.lp
     dt = model.problem.step_hours
@@ -38,5 +38,9 @@ def add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | N
     if not pairs:
         model.unplaceable.append(ev.id)
         return power
+    if model.shedding and ev.priority != "critical":
+        short = new_var(lp, f"ev_{ev.id}_short_kwh", 0.0, energy)
+        pairs.append((short, 1.0))
+        model.shed[ev.id] = [(short, 1.0)]
     lp += affine(pairs) == energy, f"ev_{ev.id}_energy"
     return power

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
+from tools.home import HeatPump, WaterTank
 from tools.rules import TOLERANCE, battery_both_ways_steps, battery_soc_limits
 from tools.scheduler.build import BuiltModel
 from tools.scheduler.problem import Schedule, ScheduleProblem
@@ -46,6 +47,14 @@ def extract_schedule(model: BuiltModel) -> Schedule:
         battery_discharge_kw=_clean(discharge),
         battery_soc_kwh=soc,
         device_kw={d: _clean(_expr_values(p)) for d, p in model.device_kw.items()},
+        temperature_c={
+            d: np.concatenate(([_initial_temp_c(problem, d)], _expr_values(list(temps))))
+            for d, temps in model.temperature_c.items()
+        },
+        shed_kwh={
+            d: float(sum((v.varValue or 0.0) * kwh for v, kwh in terms))
+            for d, terms in model.shed.items()
+        },
     )
     return conform(problem, schedule)
 
@@ -147,8 +156,17 @@ def _surplus_room(
 ) -> tuple[float, float, float]:
     """Where a surplus in step ``t`` can go [kW]: less import, more export, more curtailment."""
     export_room = max(0.0, problem.home.grid.export_limit_kw - exports[t])
-    curtail_room = max(0.0, float(problem.inputs.pv_kw[t]) - curtailed[t])
+    curtail_room = max(0.0, float(problem.inputs.generation_kw[t]) - curtailed[t])
     return float(imports[t]), export_room, curtail_room
+
+
+def _initial_temp_c(problem: ScheduleProblem, device_id: str) -> float:
+    """The temperature now of a tank or a heated room [°C]."""
+    device = problem.home.device(device_id)
+    if isinstance(device, WaterTank):
+        return device.temp_c
+    assert isinstance(device, HeatPump)
+    return device.indoor_temp_c
 
 
 def _clean(values: np.ndarray) -> np.ndarray:

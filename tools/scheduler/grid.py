@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
-from tools.home import Appliance, Ev
+from tools.home import Appliance, Ev, Home
 from tools.rules import grid_direction_binary_steps
 from tools.scheduler.model import BuiltModel, affine, new_var
 from tools.scheduler.problem import ScheduleProblem
@@ -45,22 +45,33 @@ def grid_big_m(problem: ScheduleProblem) -> tuple[np.ndarray, np.ndarray]:
     """Most the home can import and export in each step [kW] (valid, not tight, bounds)."""
     home, inputs = problem.home, problem.inputs
     device_kw = 0.0
-    for request in problem.requests:
+    for request in problem.device_requests:
         device = home.device(request.device)
         if isinstance(device, Ev):
             device_kw += device.charger_max_kw
         elif isinstance(device, Appliance):
             device_kw += device.cycle.peak_kw
+    device_kw += standing_peak_kw(home)
     charge_kw = home.battery.max_charge_kw if home.battery else 0.0
     discharge_kw = home.battery.max_discharge_kw if home.battery else 0.0
     most_in = np.minimum(home.grid.import_limit_kw, inputs.base_load_kw + device_kw + charge_kw)
-    most_out = np.minimum(home.grid.export_limit_kw, inputs.pv_kw + discharge_kw)
+    most_out = np.minimum(home.grid.export_limit_kw, inputs.generation_kw + discharge_kw)
     return most_in, most_out
 
 
+def standing_peak_kw(home: Home) -> float:
+    """Most the always-planned devices (tanks, heat pumps, daily loads) draw together [kW]."""
+    return (
+        sum(t.element_kw for t in home.water_tanks)
+        + sum(h.max_electric_kw for h in home.heat_pumps)
+        + sum(d.power_kw for d in home.daily_loads)
+    )
+
+
 def add_pv(model: BuiltModel) -> None:
-    """Curtailment ``0 ≤ curtailed_t ≤ pv_t`` where PV is available."""
-    pv = model.problem.inputs.pv_kw
+    """Curtailment ``0 ≤ curtailed_t ≤ pv_t + wind_t`` where on-site generation is available
+    (``pv_curtailed_kw`` holds the curtailment of PV and wind together)."""
+    pv = model.problem.inputs.generation_kw
     model.pv_curtailed_kw = [
         new_var(model.lp, f"pv_curtailed_kw_{t}", 0.0, float(pv[t])) if pv[t] > 0 else None
         for t in range(len(pv))
@@ -81,5 +92,5 @@ def add_balance(model: BuiltModel) -> None:
         for power in model.device_kw.values():
             if power[t] is not None:
                 expr -= power[t]
-        net_load = float(inputs.base_load_kw[t] - inputs.pv_kw[t])
+        net_load = float(inputs.base_load_kw[t] - inputs.generation_kw[t])
         model.lp += expr == net_load, f"grid_balance_{t}"

@@ -44,6 +44,18 @@ class BuiltModel:
     """Best bound on the objective the last MILP solve proved (HiGHS only)."""
     unplaceable: list[str] = field(default_factory=list)
     """Requested appliances with no allowed placement: the model is infeasible by construction."""
+    temperature_c: dict[str, list[Expr]] = field(default_factory=dict)
+    """Temperature of each tank and heated room at boundaries ``1..n`` [°C]."""
+    shed: dict[str, list[tuple[pulp.LpVariable, float]]] = field(default_factory=dict)
+    """Per device, the shortfall variables a demand-response event may use and what one unit
+    of each is worth in kWh (the objective prices it by the device's priority)."""
+    shedding: bool = False
+    """Whether requests may fall short (only while a demand-response event is planned)."""
+    held_in_second_pass: list[pulp.LpVariable] = field(default_factory=list)
+    """Variables the stability pass keeps near their first-pass values (the heat devices'
+    power: the tie-breaker does not weigh it, and holding it keeps that pass small)."""
+    extra_objective: list[Expr] = field(default_factory=list)
+    """Objective terms of the heat builders (comfort weights, demand-response rewards)."""
 
 
 def new_var(

@@ -6,7 +6,7 @@ import numpy as np
 
 from tools.errors import RequestError
 from tools.scheduler.model import BuiltModel, affine, new_var
-from tools.scheduler.problem import ScheduleProblem
+from tools.scheduler.problem import HEAT_KINDS, ScheduleProblem
 
 
 def add_objective(model: BuiltModel) -> None:
@@ -17,8 +17,14 @@ def add_objective(model: BuiltModel) -> None:
     inputs = problem.inputs
     n, dt = problem.n_steps, problem.step_hours
     import_weight = inputs.import_price_per_kwh * dt
-    if inputs.co2_g_per_kwh is not None and inputs.co2_price_per_kg > 0:
-        import_weight = import_weight + inputs.co2_price_per_kg * inputs.co2_g_per_kwh / 1000 * dt
+    co2_price_per_kg = np.array(
+        [
+            inputs.co2_price_per_kg if p.co2_price_per_kg is None else p.co2_price_per_kg
+            for p in problem.modes.presets(problem.home)
+        ]
+    )  # the mode in force may weigh CO2 differently (eco)
+    if inputs.co2_g_per_kwh is not None and np.any(co2_price_per_kg > 0):
+        import_weight = import_weight + co2_price_per_kg * inputs.co2_g_per_kwh / 1000 * dt
     pairs = [(model.grid_import_kw[t], float(import_weight[t])) for t in range(n)]
     pairs += [
         (model.grid_export_kw[t], -float(inputs.export_price_per_kwh[t] * dt)) for t in range(n)
@@ -35,7 +41,8 @@ def add_objective(model: BuiltModel) -> None:
     lateness_per_kwh = np.arange(n) / n
     for device_id, power in model.device_kw.items():
         request = problem.request_for(device_id)
-        assert request is not None
+        if request is None or request.request.kind in HEAT_KINDS:
+            continue  # standing devices: their timing is priced by physics, not lateness
         weight = np.zeros(n)
         if request.request.objective == "asap":
             weight += 10.0 * price_spread * n * lateness_per_kwh * dt
@@ -53,6 +60,8 @@ def add_objective(model: BuiltModel) -> None:
             for v in model.battery_charge_kw + model.battery_discharge_kw
         ]
     model.tie_break += affine(throughput)
+    for term in model.extra_objective:
+        objective += term
     model.objective = objective
     # objective_value = objective; the stability pass caps this variable at the optimum.
     model.objective_value = new_var(model.lp, "objective_value", None, None)

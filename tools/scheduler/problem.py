@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from tools.demand_response import DemandResponseEvent
 from tools.home import Home
 from tools.inputs import PlanningInputs
 from tools.requests import ResolvedRequest
+from tools.thermal_axis import (
+    HeatPumpPlan,
+    ModeTimeline,
+    TankPlan,
+    heat_pump_plan,
+    mode_timeline,
+    tank_plan,
+)
+
+HEAT_KINDS = ("water_heat", "comfort", "mode")
+"""Request kinds that set standing devices or the home rather than add a load."""
 
 
 @dataclass(frozen=True)
@@ -28,9 +41,8 @@ class ScheduleOptions:
         (within ``1e-6 + 1e-7·|cost|``) and the integer decisions kept, to pick among equal-cost
         schedules the one with the earliest device energy and the least battery throughput.
     warm_start:
-        First plan every load as soon as the rules allow (with the cheapest battery plan for
-        it) and start the cost optimisation from that plan; see
-        :func:`~tools.scheduler.solve.solve_model`.
+        Start the cost optimisation from a plan of every load as soon as allowed (the naive
+        schedule where it is valid); see :func:`~tools.scheduler.start.find_start`.
     """
 
     solver: str = "highs"
@@ -48,6 +60,38 @@ class ScheduleProblem:
     inputs: PlanningInputs
     requests: tuple[ResolvedRequest, ...]
     options: ScheduleOptions = field(default_factory=ScheduleOptions)
+    events: tuple[DemandResponseEvent, ...] = ()
+    """Demand-response events the plan takes part in."""
+    reference_import_kw: np.ndarray | None = None
+    """What the home imports without the events [kW] (the reference of a reduction)."""
+
+    @cached_property
+    def modes(self) -> ModeTimeline:
+        return mode_timeline(self.home, self.inputs.axis, self.requests)
+
+    @cached_property
+    def tank_plans(self) -> dict[str, TankPlan]:
+        """Every water tank's band, draws and targets (tanks are always planned)."""
+        axis = self.inputs.axis
+        return {
+            t.id: tank_plan(self.home, axis, t, self.requests, self.modes)
+            for t in self.home.water_tanks
+        }
+
+    @cached_property
+    def heat_pump_plans(self) -> dict[str, HeatPumpPlan]:
+        """Every heat pump's comfort band (heat pumps are always planned)."""
+        axis = self.inputs.axis
+        return {
+            h.id: heat_pump_plan(self.home, axis, h, self.requests, self.modes)
+            for h in self.home.heat_pumps
+        }
+
+    def outdoor_temp_c(self) -> np.ndarray:
+        """Outdoor temperature per step [°C] (the inputs hold one whenever a heat pump exists)."""
+        values = self.inputs.outdoor_temp_c
+        assert values is not None, "build_inputs requires an outdoor temperature for heat pumps"
+        return values
 
     @property
     def n_steps(self) -> int:
@@ -61,17 +105,24 @@ class ScheduleProblem:
         """The request of an EV or appliance (the battery's: see :meth:`battery_requests`)."""
         return next((r for r in self.requests if r.device == device_id), None)
 
+    @property
+    def device_requests(self) -> tuple[ResolvedRequest, ...]:
+        """Requests of the battery, EVs and appliances; not the settings of standing devices
+        (tank targets, comfort bands) or of the whole home (modes), which the heat builders
+        read from :attr:`tank_plans`, :attr:`heat_pump_plans` and :attr:`modes`."""
+        return tuple(r for r in self.requests if r.request.kind not in HEAT_KINDS)
+
     def battery_requests(self) -> list[ResolvedRequest]:
         """The home battery's requests (at most one of each battery kind)."""
         battery = self.home.battery
         if battery is None:
             return []
-        return [r for r in self.requests if r.device == battery.id]
+        return [r for r in self.device_requests if r.device == battery.id]
 
     def load_requests(self) -> list[ResolvedRequest]:
-        """The requests of devices that draw power of their own (EVs and appliances)."""
+        """The requests of devices that draw power of their own when asked (EVs, appliances)."""
         battery = self.home.battery
-        return [r for r in self.requests if battery is None or r.device != battery.id]
+        return [r for r in self.device_requests if battery is None or r.device != battery.id]
 
 
 @dataclass(frozen=True)
@@ -79,7 +130,9 @@ class Schedule:
     """Per-step powers of a schedule [kW] (mean over each step) and battery SoC [kWh].
 
     ``battery_soc_kwh`` has ``n_steps + 1`` values: the state at every step boundary.
-    ``device_kw`` holds every requested EV and appliance.
+    ``device_kw`` holds every requested EV and appliance and every standing device (water
+    tanks, heat pumps, daily loads); ``temperature_c`` the temperature of each tank and heated
+    room at every boundary (``n_steps + 1`` values) [°C].
     """
 
     grid_import_kw: np.ndarray
@@ -89,3 +142,6 @@ class Schedule:
     battery_discharge_kw: np.ndarray
     battery_soc_kwh: np.ndarray
     device_kw: dict[str, np.ndarray]
+    temperature_c: dict[str, np.ndarray] = field(default_factory=dict)
+    shed_kwh: dict[str, float] = field(default_factory=dict)
+    """kWh-equivalents each device fell short under a demand-response event (shed)."""

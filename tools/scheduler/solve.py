@@ -229,7 +229,11 @@ def _tolerance(value: float) -> float:
 
 def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -> None:
     """Minimise the tie-breaker with the primary objective capped at its optimum, every integer
-    decision (appliance starts, charger on/off, grid direction) kept as the first pass chose it.
+    decision (appliance starts, charger on/off, grid direction) kept as the first pass chose it,
+    and the variables a builder holds (``model.held_in_second_pass``: the heat devices' power,
+    which the tie-breaker does not weigh) kept within ``HELD_BAND`` of their first-pass values —
+    a band, not a point, so that first-pass round-off cannot force tiny compensating flows
+    elsewhere — which keeps this pass small.
 
     This pass is a linear programme: it moves EV power to the earliest of equally priced steps
     and removes needless battery cycling and curtailment. The cap is the upper bound of
@@ -247,6 +251,11 @@ def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -
     bounds = [(v.lowBound, v.upBound) for v in fixed]
     for var in fixed:
         var.lowBound = var.upBound = round(var.varValue or 0.0)
+    held = [(v, v.lowBound, v.upBound) for v in model.held_in_second_pass]
+    for var, low, up in held:
+        value = var.varValue or 0.0
+        var.lowBound = value - HELD_BAND if low is None else max(low, value - HELD_BAND)
+        var.upBound = value + HELD_BAND if up is None else min(up, value + HELD_BAND)
     cap.upBound = optimum + 1e-9 * (1.0 + abs(optimum))
     model.lp.setObjective(model.tie_break)
     second = _typed_status(
@@ -254,11 +263,17 @@ def _second_pass(model: BuiltModel, name: str, time_left_s: float, gap: float) -
     )
     for var, (low, up) in zip(fixed, bounds, strict=True):
         var.lowBound, var.upBound = low, up
+    for var, low, up in held:
+        var.lowBound, var.upBound = low, up
     cap.upBound = None
     model.lp.setObjective(model.objective)
     if second not in ("optimal", "feasible"):
         for var, value in zip(variables, first_pass, strict=True):
             var.varValue = value
+
+
+HELD_BAND = 1e-4
+"""Half-width of the band a held variable keeps in the stability pass [its unit, kW]."""
 
 
 def _typed_status(status: int, sol_status: int) -> SolveStatus:
