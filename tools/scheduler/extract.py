@@ -9,6 +9,8 @@ onto the rules without raising the cost (see :func:`conform`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pulp
 
@@ -114,14 +116,14 @@ def conform(problem: ScheduleProblem, schedule: Schedule) -> Schedule:
             exports[t] += surplus - more_curtailed
     both = np.minimum(imports, exports)
     imports, exports = imports - both, exports - both
-    return Schedule(
+    return replace(
+        schedule,
         grid_import_kw=_clean(imports),
         grid_export_kw=_clean(exports),
         pv_curtailed_kw=_clean(curtailed),
         battery_charge_kw=_clean(charge),
         battery_discharge_kw=_clean(discharge),
         battery_soc_kwh=soc if battery is not None else schedule.battery_soc_kwh,
-        device_kw=schedule.device_kw,
     )
 
 
