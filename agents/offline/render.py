@@ -121,7 +121,7 @@ def _totals(view: PlanView) -> str:
             if battery_pv >= 0
             else f"the battery and solar plan costs {money(battery_pv, cur)} more"
         )
-        text += f" {when_part}; {battery_part}."
+        text += f" {when_part}; {battery_part}." if view.runs else f" {battery_part[0].upper()}{battery_part[1:]}."
     if view.basis == "baseline":
         text += " I found nothing cheaper than running everything as soon as possible, so that is the plan."
     elif view.basis == "as_soon_as_allowed":
