@@ -33,6 +33,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/run.py --repeat 5
+	$(BIN)/python bench/providers.py --repeat 7
 
 # 300 generated homes through the planner: status counts and the counts that must be 0
 fuzz: install

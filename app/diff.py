@@ -1,9 +1,12 @@
-"""What changes when a new plan replaces the active one: a pure function over two plans.
+"""What an approval changes, device by device: pure functions over plans or commitments.
 
-A device's *run* is its part of the plan from first start to last end
-(:class:`tools.results.DeviceRun`). When a plan lists several runs of one device they are merged
-into one span (earliest start, latest end, summed energy and cost), so every device has at most
-one entry per plan and the diff is one row per device.
+A device's *run* is its part of a plan from first start to last end
+(:class:`tools.results.DeviceRun`), or its approved run in the store
+(:class:`tools.results.Commitment`). Several runs of one device are merged into one span
+(earliest start, latest end, summed energy and cost), so the diff is one row per device.
+
+:func:`diff_commitments` compares the approved runs before and after an approval (what the
+homeowner is shown after Approve); :func:`diff_plans` compares two plans' runs.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from tools.results import DeviceRun, Plan
+from tools.results import Commitment, DeviceRun, Plan
 
 ChangeKind = Literal["added", "removed", "moved", "changed", "unchanged"]
 
@@ -47,15 +50,16 @@ class DeviceChange(BaseModel):
 
 
 class PlanDiff(BaseModel):
-    """The difference between the previously active plan (``None`` if none) and a new one."""
+    """The difference between the runs before (none at all: ``old_cost is None``) and after."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    old_plan_id: str | None
-    new_plan_id: str
     currency: str
-    old_cost: float | None = Field(description="Net cost of the old plan [currency], None if none.")
-    new_cost: float = Field(description="Net cost of the new plan [currency].")
+    old_cost: float | None = Field(
+        description="Cost before [currency]: the old plan's net cost, or the approved runs' sum; "
+        "None when there was nothing before."
+    )
+    new_cost: float = Field(description="Cost after, counted the same way [currency].")
     devices: list[DeviceChange]
 
     @property
@@ -78,10 +82,15 @@ class _Span(BaseModel):
     cost: float
 
 
-def device_spans(runs: list[DeviceRun]) -> dict[str, _Span]:
-    """Merge the runs of each device into one span: earliest start, latest end, sums."""
+def device_spans(runs: list[DeviceRun] | list[Commitment]) -> dict[str, _Span]:
+    """Merge the runs of each device into one span: earliest start, latest end, sums.
+
+    Commitments without power (an EV already at its target) have no span.
+    """
     spans: dict[str, _Span] = {}
     for run in runs:
+        if run.start is None or run.end is None:
+            continue
         previous = spans.get(run.device)
         if previous is None:
             spans[run.device] = _Span(start=run.start, end=run.end, energy_kwh=run.energy_kwh,
@@ -114,8 +123,32 @@ def diff_plans(old: Plan | None, new: Plan) -> PlanDiff:
     PlanDiff
         One :class:`DeviceChange` per device present in either plan, and both net costs.
     """
-    old_spans = device_spans(old.runs) if old is not None else {}
-    new_spans = device_spans(new.runs)
+    return _diff(
+        device_spans(old.runs) if old is not None else {}, device_spans(new.runs),
+        currency=new.currency, old_cost=old.cost if old is not None else None, new_cost=new.cost,
+    )
+
+
+def diff_commitments(
+    before: list[Commitment], after: list[Commitment], currency: str
+) -> PlanDiff:
+    """Compare the approved runs before and after an approval, device by device.
+
+    ``old_cost``/``new_cost`` are the sums of the runs' costs (``old_cost`` is ``None`` when
+    nothing was approved before). A device whose commitment the approval kept is unchanged; one
+    it cancelled is ``removed``.
+    """
+    return _diff(
+        device_spans(before), device_spans(after), currency=currency,
+        old_cost=sum(c.cost for c in before) if before else None,
+        new_cost=sum(c.cost for c in after),
+    )
+
+
+def _diff(
+    old_spans: dict[str, _Span], new_spans: dict[str, _Span], *, currency: str,
+    old_cost: float | None, new_cost: float,
+) -> PlanDiff:
     changes: list[DeviceChange] = []
     for device, span in new_spans.items():
         before = old_spans.get(device)
@@ -143,11 +176,4 @@ def diff_plans(old: Plan | None, new: Plan) -> PlanDiff:
                 device=device, kind="removed", old_start=before.start, old_end=before.end,
                 old_energy_kwh=before.energy_kwh, cost_change=-before.cost,
             ))
-    return PlanDiff(
-        old_plan_id=old.id if old is not None else None,
-        new_plan_id=new.id,
-        currency=new.currency,
-        old_cost=old.cost if old is not None else None,
-        new_cost=new.cost,
-        devices=changes,
-    )
+    return PlanDiff(currency=currency, old_cost=old_cost, new_cost=new_cost, devices=changes)

@@ -1,21 +1,25 @@
-"""A plan, its conflicts, a diagnosis and a diff as Markdown for the chat (pure functions).
+"""Plan cards, diffs and approvals as Markdown for the chat, or plain text for the terminal.
 
-Times are shown on the home's wall clock: pass the home's IANA time zone as ``tz_name``; without
-it a time is shown with the UTC offset it carries (plans are written in the home's offset).
-Every figure is rounded by :mod:`tools.formatting` (money 2 decimals with the plan's ISO 4217
-currency code, energies 1 decimal, percentages 1): the same quantity reads the same in the table,
-the totals, the chart and the replies.
+Pure functions. Times are shown on the home's wall clock as ``Tue 23:00`` (a span on one day as
+``Tue 23:00–01:00`` only when it ends the same day: ``Wed 01:00–03:00``; across midnight
+``Tue 23:00–Wed 03:00``); money with two decimals and the ISO 4217 code; energies with one
+decimal. Every device is named as the home file names it, every plan by the store's number
+("plan 3"). :func:`plain` turns the Markdown into terminal text. Every figure is rounded by
+:mod:`tools.formatting` (money 2 decimals, energies 1, percentages 1 with ".0" cut), the rule the
+CLI's cost table, the chart and the agents' views follow too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from app.card import BatteryStory, CardRun, InfeasibleCard, PlanCard
 from app.diff import DeviceChange, PlanDiff
 from tools import formatting
-from tools.results import Conflict, CostLine, Diagnosis, Plan, ScheduleOutcome
+from tools.results import Commitment
 
 
 def local_time(moment: datetime, tz_name: str | None) -> datetime:
@@ -28,238 +32,228 @@ def format_time(moment: datetime, tz_name: str | None) -> str:
     return local_time(moment, tz_name).strftime("%a %d %b %H:%M")
 
 
+def clock(moment: datetime, tz_name: str | None) -> str:
+    """``moment`` on the home's wall clock as ``"Tue 23:15"``."""
+    return local_time(moment, tz_name).strftime("%a %H:%M")
+
+
+def span(start: datetime, end: datetime, tz_name: str | None) -> str:
+    """``Wed 01:00–03:00`` on one day, ``Tue 23:00–Wed 03:00`` across midnight."""
+    a, b = local_time(start, tz_name), local_time(end, tz_name)
+    if a.date() == b.date():
+        return f"{a:%a %H:%M}–{b:%H:%M}"
+    return f"{a:%a %H:%M}–{b:%a %H:%M}"
+
+
 def money(amount: float, currency: str) -> str:
     """``1.2345, "EUR"`` → ``"1.23 EUR"``; ``-0.004`` → ``"0.00 EUR"`` (no negative zero)."""
     return formatting.money(amount, currency)
 
 
+def kwh(energy: float) -> str:
+    """``14.849`` → ``"14.8 kWh"``."""
+    return formatting.energy(energy)
+
+
+def plain(markdown: str) -> str:
+    """Markdown of this module as terminal text: headings, bold, italics and escapes removed."""
+    text = re.sub(r"(?m)^### ", "", markdown).replace("**", "")
+    text = re.sub(r"(?<!\\)\*([^*\n]+?)(?<!\\)\*", r"\1", text)
+    text = re.sub(r"(?m)^_(.+)_$", r"\1", text)
+    return text.replace("\\*", "*").replace("\\_", "_")
+
+
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from a home file or a model, safe inside Markdown emphasis and lists."""
+    return text.replace("*", "\\*").replace("_", "\\_").replace("\n", " ")
 
 
-ITEM_NAMES = {
-    "base_load": "Base load",
-    "battery": "Home battery (charging)",
-    "pv": "Solar (PV)",
-    "grid_export": "Grid export",
-    "demand_charge": "Demand charge",
-}
+# ============================================================================ the plan card
 
 
-def item_name(line: CostLine, *, wind: bool = False) -> str:
-    """A cost line's name in the table: the device id, or what the row stands for."""
-    if line.kind == "pv" and wind:
-        return "Solar and wind"
-    return line.item if line.kind == "device" else ITEM_NAMES[line.kind]
+def _run_line(run: CardRun, currency: str, tz_name: str | None) -> str:
+    return (f"**{_escape(run.name)}** · {span(run.start, run.end, tz_name)} · "
+            f"{kwh(run.energy_kwh)} · {money(run.cost, currency)}")
 
 
-def cost_rows(plan: Plan, tz_name: str | None = None) -> list[tuple[str, str, str, str, str, str]]:
-    """The cost table as text cells: item, start, end, energy, energy from the grid, cost.
+def _battery_line(story: BatteryStory, tz_name: str | None) -> str:
+    pct = formatting.pct
+    parts = [f"{pct(story.soc_start_pct)} now"]
+    if story.soc_min_pct < story.soc_start_pct - 0.5:
+        parts.append(f"lowest {pct(story.soc_min_pct)} at {clock(story.soc_min_at, tz_name)}")
+    parts.append(f"{pct(story.soc_end_pct)} at the end")
+    flows = []
+    if story.stored_kwh >= 0.05:
+        solar = (f" ({kwh(story.stored_from_solar_kwh)} from solar)"
+                 if story.stored_from_solar_kwh >= 0.05 else "")
+        flows.append(f"stores {kwh(story.stored_kwh)}{solar}")
+    if story.given_kwh >= 0.05:
+        flows.append(f"gives back {kwh(story.given_kwh)}")
+    line = f"**{_escape(story.name)}** · " + ", ".join(parts)
+    return line + (" · " + ", ".join(flows) if flows else " · stays idle")
 
-    One row per requested device (with its first start and last end), then base load, battery
-    charging, PV, grid export and the demand charge; the costs are the rows' ``cost_cents``, which
-    add up to the plan's cost exactly, and the last row is that total.
+
+def saving_line(cost: float, baseline_cost: float, currency: str) -> str:
+    """``without planning 9.13 EUR · you save 1.40 EUR (15%)``, or an extra cost."""
+    saving = baseline_cost - cost
+    without = f"without planning {money(baseline_cost, currency)}"
+    if round(saving, 2) >= 0:
+        share = f" ({saving / baseline_cost:.0%})" if baseline_cost > 0 else ""
+        return f"{without} · **you save {money(saving, currency)}**{share}"
+    return f"{without} · this costs {money(-saving, currency)} more"
+
+
+def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
+    """The card as one chat message.
+
+    ``heading`` names the card, e.g. ``"Plan 3 — proposed"`` or ``"Your active plan"``.
     """
-    spans = {run.device: run for run in plan.runs}
-    rows = []
-    for line in plan.cost_lines:
-        run = spans.get(line.item) if line.kind == "device" else None
-        start = format_time(run.start, tz_name) if run else "—"
-        end = format_time(run.end, tz_name) if run else "—"
-        grid = "—" if line.kind in ("pv", "grid_export", "demand_charge") else (
-            f"{formatting.round_energy(line.grid_energy_kwh):.1f}"
-        )
-        energy = "—" if line.kind == "demand_charge" else f"{formatting.round_energy(line.energy_kwh):.1f}"
-        name = item_name(line, wind=plan.series.wind_kw is not None)
-        rows.append((name, start, end, energy, grid, f"{line.cost_cents:.2f}"))
-    rows.append(("Total", "", "", "", "", f"{formatting.round_money(plan.cost):.2f}"))
-    return rows
-
-
-def runs_table(plan: Plan, tz_name: str | None = None) -> str:
-    """Markdown cost table (:func:`cost_rows`): the rows add up to the plan's cost."""
-    lines = [
-        f"| Item | Start | End | Energy [kWh] | From grid [kWh] | Cost [{plan.currency}] |",
-        "|---|---|---|---:|---:|---:|",
-    ]
-    for item, start, end, energy, grid, cost in cost_rows(plan, tz_name):
-        name = f"**{item}**" if item == "Total" else _escape(item)
-        lines.append(f"| {name} | {start} | {end} | {energy} | {grid} | {cost} |")
-    if not plan.runs:
-        lines.insert(0, "_Nothing to run in this plan._\n")
-    return "\n".join(lines)
-
-
-def battery_lines(plan: Plan, name: str, tz_name: str | None = None) -> list[str]:
-    """One line per battery request: what was asked and what the plan does."""
-    lines = []
-    for result in plan.battery_requests:
-        end = format_time(result.end, tz_name)
-        if result.kind == "battery_target":
-            lines.append(f"{name}: at least {formatting.pct(result.requested_soc_pct or 0)} by "
-                         f"{end} — planned {formatting.pct(result.planned_soc_pct or 0)}")
-        elif result.kind == "battery_floor":
-            lines.append(f"{name}: at least {formatting.pct(result.requested_soc_pct or 0)} from "
-                         f"{format_time(result.start, tz_name)} to {end} — lowest planned "
-                         f"{formatting.pct(result.planned_soc_pct or 0)}")
-        else:
-            lines.append(f"{name}: supplies only the household, not the cars, until {end} — at "
-                         f"most {formatting.power(result.largest_discharge_kw or 0)}")
-    return lines
-
-
-def saving_parts(plan: Plan) -> tuple[float, float]:
-    """The saving's two parts in cents, adding up to the rounded saving: the requests' timing,
-    and the battery and PV plan for the whole home."""
-    timing, battery_pv = formatting.apportion([plan.savings.timing, plan.savings.battery_pv])
-    return timing, battery_pv
-
-
-def totals(plan: Plan) -> str:
-    """Cost, naive baseline and saving in one line, and the saving's two parts.
-
-    The saving is ``baseline_cost − cost``; its share is a share of the baseline, shown only when
-    the baseline is positive. A negative saving is called an extra cost.
-    """
-    cur = plan.currency
-    parts = [f"**Plan cost:** {money(plan.cost, cur)}",
-             f"**without planning:** {money(plan.baseline_cost, cur)}"]
-    saving = plan.baseline_cost - plan.cost
-    if formatting.round_money(saving) >= 0:
-        share = (formatting.share_of(saving, plan.baseline_cost)
-                 if formatting.round_money(saving) > 0 else None)
-        of = f" ({formatting.pct(share)} of the cost without planning)" if share is not None else ""
-        parts.append(f"**saving:** {money(saving, cur)}{of}")
-    else:
-        why = " (running everything at once is not possible within this home's limits)" if (
-            not plan.baseline_valid) else ""
-        parts.append(f"**extra cost:** {money(-saving, cur)}{why}")
-    timing, battery_pv = saving_parts(plan)
-    split = (f"of which the requests' timing {money(timing, cur)}, the battery and PV plan "
-             f"{money(battery_pv, cur)} (for the whole home)")
-    return " · ".join(parts) + "\n\n" + split
-
-
-def status_note(plan: Plan) -> str:
-    """How sure the plan is: proven optimal (empty), within a gap, or a fallback."""
-    notes = []
-    if plan.basis == "baseline":
-        notes.append("the optimiser found nothing cheaper than running everything as soon as "
-                     "possible, so that is the plan")
-    elif plan.basis == "as_soon_as_allowed":
-        notes.append("the optimiser found no better timing than as soon as allowed in the time "
-                     "it had; the battery is planned for it")
-    if plan.solve_gap_pct is not None:
-        notes.append(f"within {formatting.pct(plan.solve_gap_pct)} of the best possible cost "
-                     "(the search stopped at its time limit)")
-    elif plan.solve_gap is not None:
-        notes.append(f"within {money(plan.solve_gap, plan.currency)} of the best possible cost "
-                     "(the search stopped at its time limit)")
-    elif plan.solve_status != "optimal" and plan.basis == "optimised":
-        notes.append(f"solver status {plan.solve_status}: valid, but not proven optimal")
-    return "; ".join(notes)
-
-
-def conflicts_section(conflicts: Sequence[Conflict]) -> str:
-    """Conflicts, most severe first, each with its resolutions; empty string when none."""
-    if not conflicts:
-        return ""
-    order = {"error": 0, "warning": 1, "info": 2}
-    lines = ["**Conflicts**"]
-    for conflict in sorted(conflicts, key=lambda c: order[c.severity]):
-        lines.append(f"- **{conflict.severity}** ({conflict.kind}): {conflict.message}")
-        for resolution in conflict.resolutions:
-            lines.append(f"    - {resolution}")
-    return "\n".join(lines)
-
-
-def diagnosis_section(diagnosis: Diagnosis, tz_name: str | None = None) -> str:
-    """Why the requests cannot be met, the binding constraints, and what is achievable."""
-    lines = [f"**Cannot be done as asked:** {diagnosis.message}"]
-    for binding in diagnosis.binding:
-        where = f" ({binding.device})" if binding.device else ""
-        lines.append(f"- {binding.kind}{where}: {binding.message}")
-        for alternative in binding.alternatives:
-            when = (f" — by {format_time(alternative.deadline, tz_name)}"
-                    if alternative.deadline is not None else "")
-            lines.append(f"    - instead: {alternative.description}{when}")
-    return "\n".join(lines)
-
-
-def heat_section(plan: Plan) -> str:
-    """One line per water tank and room, the weather used, and what taking part in a
-    demand-response event earns (empty for a plan without them)."""
-    lines = []
-    if plan.heat is not None:
-        lines += [f"- {_escape(line.text)}" for line in plan.heat.lines]
-        if plan.heat.outdoor_temp_source:
-            lines.append(f"- outdoor temperature from {_escape(plan.heat.outdoor_temp_source)}")
-    if plan.demand_response is not None:
-        lines.append(f"- {_escape(plan.demand_response.message)}; approve to take part")
-    return "\n".join(lines)
-
-
-def plan_summary(plan: Plan, conflicts: Sequence[Conflict] = (), tz_name: str | None = None,
-                 *, title: str = "Proposed plan") -> str:
-    """The proposal as one Markdown message: heading, totals, runs table, conflicts."""
-    note = status_note(plan)
-    status = f"\n\n_{note[0].upper()}{note[1:]}._" if note else ""
-    parts = [f"### {title}", totals(plan) + status, runs_table(plan, tz_name)]
-    battery = battery_lines(plan, "Home battery", tz_name)
-    if battery:
-        parts.append("\n".join(f"- {line}" for line in battery))
-    heat = heat_section(plan)
-    if heat:
-        parts.append(heat)
-    section = conflicts_section(conflicts)
-    if section:
-        parts.append(section)
+    parts = [f"### {heading}"]
+    if card.readings:
+        parts.append("\n".join(["*How I read it:*", *[f"- {_escape(r)}" for r in card.readings]]))
+    lines = [_run_line(run, card.currency, tz_name) for run in card.runs]
+    if card.battery is not None:
+        lines.append(_battery_line(card.battery, tz_name))
+    lines += [_escape(line) for line in card.heat_lines]
+    if not lines:
+        lines.append("Nothing new to run.")
+    parts.append("\n".join(f"- {line}" for line in lines))
+    if card.committed:
+        kept = [f"- {_run_line(run, card.currency, tz_name)}"
+                + (f" (plan {run.plan_number})" if run.plan_number is not None else "")
+                for run in card.committed]
+        parts.append("\n".join(["*Already approved, kept as they are:*", *kept]))
+    if card.released:
+        gone = [f"- {_run_line(run, card.currency, tz_name)}" for run in card.released]
+        parts.append("\n".join(["*Approving this cancels:*", *gone]))
+    parts.append(
+        f"**Total {money(card.cost, card.currency)}** for "
+        f"{span(card.horizon_start, card.horizon_end, tz_name)} · "
+        + saving_line(card.cost, card.baseline_cost, card.currency)
+    )
+    if card.notes:
+        notes = []
+        for note in card.notes:
+            fix = f" *To change it: {_escape(note.fix)}.*" if note.fix else ""
+            notes.append(f"- {_escape(note.text)}{fix}")
+        if card.more_notes:
+            notes.append(f"- and {card.more_notes} more "
+                         f"{'note' if card.more_notes == 1 else 'notes'} of less weight.")
+        parts.append("\n".join(notes))
+    if not card.proven_optimal:
+        parts.append("_A good plan, but the optimiser stopped before proving it the cheapest._")
     return "\n\n".join(parts)
 
 
-def outcome_summary(outcome: ScheduleOutcome, tz_name: str | None = None) -> str:
-    """A :class:`ScheduleOutcome` as Markdown: the plan, or the diagnosis, and the conflicts."""
-    if outcome.plan is not None:
-        return plan_summary(outcome.plan, outcome.conflicts, tz_name)
-    parts = [outcome.message] if outcome.message else []
-    if outcome.diagnosis is not None:
-        parts.append(diagnosis_section(outcome.diagnosis, tz_name))
-    section = conflicts_section(outcome.conflicts)
-    if section:
-        parts.append(section)
-    return "\n\n".join(parts) or f"No plan ({outcome.status})."
+def planned_summary(card: PlanCard) -> str:
+    """The scheduler's step in a few words: ``Planned 2 devices, optimal``."""
+    count = card.devices_planned
+    what = f"{count} device{'s' if count != 1 else ''}" if count else "the cancellation"
+    return f"Planned {what}, {'optimal' if card.proven_optimal else 'not proven optimal'}"
 
 
-def _change_line(change: DeviceChange, currency: str, tz_name: str | None) -> str:
-    def span(start: datetime | None, end: datetime | None) -> str:
-        assert start is not None and end is not None
-        return f"{format_time(start, tz_name)}–{format_time(end, tz_name)}"
+def infeasible_markdown(card: InfeasibleCard) -> str:
+    """What cannot be done and why, one sentence per device; the choices are buttons."""
+    parts = []
+    if card.readings:
+        parts.append("\n".join(["*How I read it:*", *[f"- {_escape(r)}" for r in card.readings]]))
+    sentences = [_escape(p.sentence) for p in card.problems]
+    parts.append("**This cannot be done as asked.** " + " ".join(sentences))
+    if any(p.choices for p in card.problems):
+        parts.append("Pick what works for you below, or tell me something else.")
+    return "\n\n".join(parts)
 
+
+# ============================================================================ approvals
+
+Label = Callable[[str], str]
+"""Device id → the name people see (``Home.label`` or ``Plan.label``)."""
+
+
+def _change_line(change: DeviceChange, label: Label, currency: str, tz_name: str | None,
+                 battery: bool) -> str:
+    name = f"**{_escape(label(change.device))}**"
     cost = f"{formatting.round_money(change.cost_change):+.2f} {currency}"
     if change.kind == "added":
-        return (f"- **{change.device}** added: {span(change.new_start, change.new_end)}, "
-                f"{formatting.energy(change.new_energy_kwh)} ({cost})")
+        assert change.new_start is not None and change.new_end is not None
+        return (f"- {name} added: {span(change.new_start, change.new_end, tz_name)}, "
+                f"{kwh(change.new_energy_kwh)} ({cost})")
     if change.kind == "removed":
-        return (f"- **{change.device}** removed (was {span(change.old_start, change.old_end)}, "
-                f"{formatting.energy(change.old_energy_kwh)}; {cost})")
+        assert change.old_start is not None and change.old_end is not None
+        return (f"- {name} cancelled (was {span(change.old_start, change.old_end, tz_name)}, "
+                f"{kwh(change.old_energy_kwh)}; {cost})")
+    if battery:
+        return f"- {name} re-planned around the other runs"
     if change.kind == "moved":
-        return (f"- **{change.device}** moved: {span(change.old_start, change.old_end)} → "
-                f"{span(change.new_start, change.new_end)} ({cost})")
-    if change.kind == "changed":
-        return (f"- **{change.device}** changed: {formatting.round_energy(change.old_energy_kwh):.1f} → "
-                f"{formatting.energy(change.new_energy_kwh)} ({cost})")
-    return f"- {change.device} unchanged"
+        assert change.old_start is not None and change.old_end is not None
+        assert change.new_start is not None and change.new_end is not None
+        return (f"- {name} moved: {span(change.old_start, change.old_end, tz_name)} → "
+                f"{span(change.new_start, change.new_end, tz_name)} ({cost})")
+    return (f"- {name} changed: {kwh(change.old_energy_kwh)} → {kwh(change.new_energy_kwh)} "
+            f"({cost})")
 
 
-def diff_section(diff: PlanDiff, tz_name: str | None = None) -> str:
-    """What the approval changed compared with the previously active plan."""
-    if diff.old_plan_id is None or diff.old_cost is None:
-        return "There was no active plan before; this is the first one."
-    lines = [f"**Changes against the previous plan** (cost {money(diff.old_cost, diff.currency)} "
-             f"→ {money(diff.new_cost, diff.currency)}, {formatting.round_money(diff.new_cost - diff.old_cost):+.2f} "
-             f"{diff.currency}):"]
+def diff_markdown(diff: PlanDiff, label: Label, tz_name: str | None, *,
+                  battery_ids: Collection[str] = ()) -> str:
+    """What an approval changed in the approved runs: one line per device that changed."""
+    if diff.old_cost is None:
+        return "Nothing was approved before; these are your first approved runs."
     changed = diff.changed
     if not changed:
-        lines.append("- no device runs at a different time")
-    lines.extend(_change_line(change, diff.currency, tz_name) for change in changed)
+        return "No approved run changed."
+    lines = ["**What changed:**"]
+    lines.extend(_change_line(c, label, diff.currency, tz_name, c.device in battery_ids)
+                 for c in changed)
+    unchanged = [label(c.device) for c in diff.devices
+                 if c.kind == "unchanged" and c.device not in battery_ids]
+    if unchanged:
+        lines.append(f"- Unchanged: {', '.join(_escape(n) for n in unchanged)}")
     return "\n".join(lines)
+
+
+def _name(commitment: Commitment) -> str:
+    return commitment.name or commitment.device.replace("_", " ")
+
+
+def next_steps(commitments: Sequence[Commitment], now: datetime, tz_name: str | None) -> str:
+    """After an approval: the next run and when it starts, and what to do if plans change."""
+    upcoming = sorted(
+        (c for c in commitments
+         if c.kind != "battery" and c.start is not None and c.end is not None and c.end > now),
+        key=lambda c: (c.start, c.device),
+    )
+    if upcoming:
+        first = upcoming[0]
+        assert first.start is not None and first.end is not None
+        if first.start <= now:
+            text = f"**Next:** {_escape(_name(first))} keeps running until {clock(first.end, tz_name)}."
+        else:
+            text = f"**Next:** {_escape(_name(first))} starts at {clock(first.start, tz_name)}."
+        later = [_escape(_name(c)) for c in upcoming[1:]]
+        if later:
+            text += f" Then: {', '.join(later)}."
+    else:
+        text = "**Next:** nothing is scheduled to run."
+    return (text + " If your plans change, just tell me (for example *I leave at 6*), or cancel "
+            "a run with its button.")
+
+
+def approver_label(approved_by: str | None, me: str) -> str:
+    """``you`` when ``approved_by`` is the person looking (``me``), else their name."""
+    if approved_by is None:
+        return "nobody"
+    return "you" if approved_by == me else approved_by
+
+
+def commitments_markdown(commitments: Sequence[Commitment], currency: str,
+                         tz_name: str | None, *, me: str) -> str:
+    """The active plan as its approved runs, one line each, with who approved it in which plan."""
+    lines = []
+    for c in sorted(commitments, key=lambda c: (c.start is None, c.start, c.device)):
+        if c.kind == "battery" or c.start is None or c.end is None:
+            continue
+        who = approver_label(c.approved_by, me)
+        lines.append(f"- **{_escape(_name(c))}** · {span(c.start, c.end, tz_name)} · "
+                     f"{kwh(c.energy_kwh)} · {money(c.cost, currency)} "
+                     f"(plan {c.plan_number}, approved by {_escape(who)})")
+    return "\n".join(lines) if lines else "No device runs are approved right now."

@@ -1,20 +1,34 @@
-"""The plan store: every plan version a homeowner saw, and which one is active.
+"""The plan store: every plan version a homeowner saw, and the approved runs per device.
 
-SQLite in WAL mode, one row per plan version, shared by the Chainlit UI and the CLI. Every
-operation opens its own connection and commits before it returns, with ``synchronous=FULL``, so
-an approved plan survives a ``kill -9`` of the server (and a power cut). Writes run inside
-``BEGIN IMMEDIATE`` transactions, so two processes approving at once are serialised and the
-stale check below sees the other's result.
+SQLite in WAL mode, shared by the Chainlit UI, the CLI and the runner. Every operation opens its
+own connection and commits before it returns, with ``synchronous=FULL``, so an approval survives
+a ``kill -9`` of the server (and a power cut). Writes run inside ``BEGIN IMMEDIATE``
+transactions, so two processes approving at once are serialised and the stale check below sees
+the other's result.
 
-Life of a version::
+Two tables:
 
-    proposed ──approve──► approved ──(a later approval)──► superseded
-        └──────reject───► rejected
+* ``plans`` — one row per plan version, numbered 1, 2, 3 … (the number the homeowner sees:
+  "plan 3"). Life of a version::
 
-At most one version is ``approved`` (the *active plan*; a partial unique index enforces it).
-A proposal records ``based_on_active``: the id of the active plan when it was computed (the
-planner checked conflicts against that plan). Approving it after the active plan changed would
-silently drop whatever the other approval decided, so it raises :class:`StaleProposalError`.
+      proposed ──approve──► approved ──(its last commitment replaced or cancelled)──► superseded
+          └──────reject───► rejected
+
+* ``commitments`` — the **active plan** as one approved run per device
+  (:class:`tools.results.Commitment`: the device's requests and its power segments). Approving a
+  proposal replaces the commitments of the devices it covers (its requests, and the home battery,
+  which every plan re-optimises), keeps the ones it held as fixed loads (``plan.committed``) and
+  withdraws the ones it cancels (``plan.released``). A partial unique index keeps one active
+  commitment per device. Old commitments stay as history (``replaced``, ``cancelled``).
+
+The *head* (:meth:`PlanStore.active_id`) is the most recently approved version: the active
+commitments are exactly what it showed (its own runs plus the runs it held). A proposal records
+``based_on_active``, the head when it was computed; approving it after another approval would
+plan against runs that changed, so it raises :class:`StaleProposalError`.
+
+Schema version 2 adds the commitments; a version 1 store (one approved plan) is migrated in
+place: the approved plan's runs become its commitments. The SQL lives in :mod:`app.store_schema`;
+the records and errors in :mod:`app.store_records` (re-exported here).
 
 One store holds the plans of one home; point ``HEARTH_DB`` at another file for another home.
 Approval is plain code here and in ``app/``; no agent tool can call it.
@@ -34,119 +48,36 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-from app.diff import PlanDiff, diff_plans
-from tools.errors import InputError
-from tools.results import Plan
+from app.diff import diff_commitments
+from app.store_records import (
+    ApprovalResult,
+    PlanStatus,
+    PlanStatusError,
+    PlanStoreError,
+    StaleProposalError,
+    StoredPlan,
+    StoreFileError,
+    UnknownPlanError,
+)
+from app.store_schema import MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, run_script
+from tools.commitments import plan_commitments, whole_plan
+from tools.results import Commitment, Plan
 
-PlanStatus = Literal["proposed", "approved", "rejected", "superseded"]
+__all__ = [
+    "ApprovalResult", "PlanStatus", "PlanStatusError", "PlanStore", "PlanStoreError",
+    "StaleProposalError", "StoreFileError", "StoredPlan", "UnknownPlanError", "default_db_path",
+]
+
+CommitmentStatus = Literal["active", "replaced", "cancelled"]
 
 DB_ENV = "HEARTH_DB"
 DB_FILENAME = "plans.sqlite3"
-SCHEMA_VERSION = 1
 #: How long a writer waits for another process's transaction to finish [s].
 BUSY_TIMEOUT_S = 10.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS plans (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at      TEXT NOT NULL,
-    status          TEXT NOT NULL
-                    CHECK (status IN ('proposed', 'approved', 'rejected', 'superseded')),
-    plan_id         TEXT NOT NULL,
-    home            TEXT NOT NULL,
-    requests        TEXT NOT NULL,
-    plan            TEXT NOT NULL,
-    currency        TEXT NOT NULL,
-    cost            REAL NOT NULL,
-    baseline        REAL NOT NULL,
-    based_on_active INTEGER REFERENCES plans (id),
-    approved_by     TEXT,
-    approved_at     TEXT,
-    rejected_reason TEXT,
-    closed_at       TEXT,
-    superseded_by   INTEGER REFERENCES plans (id)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS plans_one_active ON plans (status) WHERE status = 'approved';
-"""
 
-
-# ----------------------------------------------------------------------------- errors
-
-class PlanStoreError(InputError):
-    """A plan-store operation was refused; the message says why and what to do instead.
-
-    An :class:`~tools.errors.InputError` (bad input: exit status 2 in the CLI).
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__("", message)
-
-
-class StoreFileError(PlanStoreError):
-    """The store file cannot be opened or is not a Hearth plan store."""
-
-
-class UnknownPlanError(PlanStoreError):
-    """No plan version has this id."""
-
-    def __init__(self, plan_id: int) -> None:
-        self.plan_id = plan_id
-        super().__init__(f"plan {plan_id}: no such plan in the store (see `hearth plans`)")
-
-
-class PlanStatusError(PlanStoreError):
-    """The version is not in a state that allows the operation (e.g. approving a rejected plan)."""
-
-
-class StaleProposalError(PlanStoreError):
-    """The active plan changed after the proposal was made, so the proposal cannot be approved."""
-
-    def __init__(self, plan_id: int, based_on_active: int | None, active_id: int | None) -> None:
-        self.plan_id = plan_id
-        self.based_on_active = based_on_active
-        self.active_id = active_id
-        was = f"plan {based_on_active}" if based_on_active is not None else "no plan"
-        now = f"plan {active_id}" if active_id is not None else "no plan"
-        super().__init__(
-            f"plan {plan_id} is stale: it was made when {was} was active, but now {now} is "
-            "active; ask for a new proposal"
-        )
-
-
-# ----------------------------------------------------------------------------- records
-
-class StoredPlan(BaseModel):
-    """One plan version as stored."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: int
-    created_at: AwareDatetime
-    status: PlanStatus
-    plan: Plan
-    based_on_active: int | None
-    approved_by: str | None = None
-    approved_at: AwareDatetime | None = None
-    rejected_reason: str | None = None
-    closed_at: AwareDatetime | None = None
-    superseded_by: int | None = None
-
-
-class ApprovalResult(BaseModel):
-    """What :meth:`PlanStore.approve` did: the new active plan, the one it replaced, the diff."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    approved: StoredPlan
-    superseded: StoredPlan | None
-    diff: PlanDiff
-
-    @property
-    def plan(self) -> Plan:
-        """The plan that is now active."""
-        return self.approved.plan
 
 
 # ----------------------------------------------------------------------------- the store
@@ -265,20 +196,13 @@ class PlanStore:
                     f"plan store {self.path}: cannot switch to WAL mode (got {mode!r}); "
                     "use a file on a local file system"
                 )
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise StoreFileError(
-                    f"plan store {self.path}: schema version {version}, this Hearth reads "
-                    f"version {SCHEMA_VERSION}"
-                )
-            columns = {row["name"] for row in conn.execute("PRAGMA table_info(plans)")}
-            if columns and "based_on_active" not in columns:
-                raise StoreFileError(
-                    f"plan store {self.path}: has a 'plans' table that is not Hearth's; set "
-                    f"{DB_ENV} to another file"
-                )
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._create_or_migrate(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.DatabaseError as err:
             raise StoreFileError(
                 f"plan store {self.path}: not a usable SQLite database ({err}); set {DB_ENV} to "
@@ -286,6 +210,34 @@ class PlanStore:
             ) from None
         finally:
             conn.close()
+
+    def _create_or_migrate(self, conn: sqlite3.Connection) -> None:
+        """Create the schema, or bring a version 1 store to version 2, in one transaction."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, 1, SCHEMA_VERSION):
+            raise StoreFileError(
+                f"plan store {self.path}: schema version {version}, this Hearth reads "
+                f"versions 1 and {SCHEMA_VERSION}"
+            )
+        columns = {row["name"] for row in conn.execute("PRAGMA table_info(plans)")}
+        if columns and "based_on_active" not in columns:
+            raise StoreFileError(
+                f"plan store {self.path}: has a 'plans' table that is not Hearth's; set "
+                f"{DB_ENV} to another file"
+            )
+        migrate = bool(columns) and "approval_order" not in columns
+        if migrate:
+            run_script(conn, MIGRATE_1_TO_2)
+        run_script(conn, SCHEMA)
+        if migrate:
+            active = conn.execute("SELECT * FROM plans WHERE status = 'approved'").fetchone()
+            if active is not None:
+                record = self._record(active)
+                self._insert_commitments(
+                    conn, record.id, plan_commitments(record.plan),
+                    active["approved_by"], active["approved_at"],
+                )
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -310,6 +262,15 @@ class PlanStore:
             superseded_by=row["superseded_by"],
         )
 
+    def _commitment(self, row: sqlite3.Row) -> Commitment:
+        try:
+            return Commitment.model_validate_json(row["commitment"])
+        except ValidationError as err:
+            raise StoreFileError(
+                f"plan store {self.path}: the approved run of {row['device']} (plan {row['plan']}) "
+                f"cannot be read by this Hearth version ({err.errors()[0]['msg']})"
+            ) from None
+
     @staticmethod
     def _row(conn: sqlite3.Connection, plan_id: int) -> sqlite3.Row:
         row = conn.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
@@ -318,8 +279,16 @@ class PlanStore:
         return row
 
     @staticmethod
-    def _active_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
-        return conn.execute("SELECT * FROM plans WHERE status = 'approved'").fetchone()
+    def _head_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
+        return conn.execute(
+            "SELECT * FROM plans WHERE status = 'approved' "
+            "ORDER BY approval_order DESC LIMIT 1"
+        ).fetchone()
+
+    def _active_commitment_rows(self, conn: sqlite3.Connection) -> builtins.list[sqlite3.Row]:
+        return conn.execute(
+            "SELECT * FROM commitments WHERE status = 'active' ORDER BY id"
+        ).fetchall()
 
     def get(self, plan_id: int) -> StoredPlan:
         """The version with this id; :class:`UnknownPlanError` if there is none."""
@@ -335,25 +304,48 @@ class PlanStore:
         return [self._record(row) for row in rows]
 
     def active_record(self) -> StoredPlan | None:
-        """The active (approved) version, or ``None``."""
+        """The most recently approved version (the head) with its plan made whole
+        (:func:`tools.commitments.whole_plan`: the runs it held are in it as its own), or
+        ``None``. :meth:`get` returns the version as it was proposed."""
         with self._read() as conn:
-            row = self._active_row(conn)
-        return self._record(row) if row is not None else None
+            row = self._head_row(conn)
+        if row is None:
+            return None
+        record = self._record(row)
+        return record.model_copy(update={"plan": whole_plan(record.plan)})
 
     def active_id(self) -> int | None:
-        """Id of the active version, or ``None``; pass it to :meth:`save_proposal`."""
+        """Id of the head, or ``None``; pass it to :meth:`save_proposal`."""
         with self._read() as conn:
-            row = conn.execute("SELECT id FROM plans WHERE status = 'approved'").fetchone()
+            row = self._head_row(conn)
         return int(row["id"]) if row is not None else None
 
     def active(self) -> Plan | None:
-        """The active plan, or ``None``."""
+        """The active plan as one schedule — the head's own runs and the runs it held — or
+        ``None``."""
         record = self.active_record()
         return record.plan if record is not None else None
 
     def active_plan(self) -> Plan | None:
-        """The active plan, or ``None`` (``agents.session.PlanStoreHandle``: read-only view)."""
+        """The head's plan, or ``None`` (``agents.session.PlanStoreHandle``: read-only view)."""
         return self.active()
+
+    def active_commitments(self, at: datetime | None = None) -> builtins.list[Commitment]:
+        """The approved run of every device, in time order (runs without power last).
+
+        Parameters
+        ----------
+        at:
+            When given (tz-aware), only commitments still pending then: a run ending after
+            ``at``, or a request whose deadline is after it.
+        """
+        if at is not None and (at.tzinfo is None or at.utcoffset() is None):
+            raise PlanStoreError(f"at: needs a UTC offset, got the naive time {at.isoformat()}")
+        with self._read() as conn:
+            commitments = [self._commitment(r) for r in self._active_commitment_rows(conn)]
+        if at is not None:
+            commitments = [c for c in commitments if c.pending_at(at)]
+        return _in_time_order(commitments)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -371,8 +363,8 @@ class PlanStore:
         plan:
             The proposed plan.
         based_on_active:
-            Id of the active version when the plan was computed (:meth:`active_id` then), or
-            ``None`` if no plan was active. Approval is refused if this is no longer the case.
+            The head when the plan was computed (:meth:`active_id` then), or ``None`` if
+            nothing was approved. Approval is refused if another approval came in between.
         """
         requests_json = json.dumps([r.model_dump(mode="json") for r in plan.requests])
         with self._write() as conn:
@@ -388,8 +380,32 @@ class PlanStore:
         assert new_id is not None
         return int(new_id)
 
+    @staticmethod
+    def _insert_commitments(
+        conn: sqlite3.Connection, plan_id: int, commitments: builtins.list[Commitment],
+        approved_by: str, approved_at: str,
+    ) -> builtins.list[Commitment]:
+        stamped = []
+        for commitment in commitments:
+            commitment = commitment.model_copy(update={
+                "plan_number": plan_id, "approved_by": approved_by,
+                "approved_at": datetime.fromisoformat(approved_at),
+            })
+            conn.execute(
+                "INSERT INTO commitments (device, plan, status, commitment, approved_by, "
+                "approved_at) VALUES (?, ?, 'active', ?, ?, ?)",
+                (commitment.device, plan_id, commitment.model_dump_json(), approved_by,
+                 approved_at),
+            )
+            stamped.append(commitment)
+        return stamped
+
     def approve(self, plan_id: int, by: str) -> ApprovalResult:
-        """Make a proposed version the active plan; the previous active plan is superseded.
+        """Approve a proposed version: its devices' runs replace theirs, the others stay.
+
+        The plan's covered devices (its requests and the home battery) get new commitments;
+        the commitments it held as fixed loads stay; the ones it cancels are withdrawn. An
+        earlier version none of whose runs remains approved becomes ``superseded``.
 
         Raises
         ------
@@ -398,7 +414,7 @@ class PlanStore:
         PlanStatusError
             The version is not ``proposed`` (already approved, rejected or superseded).
         StaleProposalError
-            The active plan is no longer the one the proposal was based on.
+            Another version was approved after this one was proposed.
         """
         approver = by.strip()
         if not approver:
@@ -409,26 +425,61 @@ class PlanStore:
                 raise PlanStatusError(
                     f"plan {plan_id} is {row['status']}, only a proposed plan can be approved"
                 )
-            active = self._active_row(conn)
-            active_id = int(active["id"]) if active is not None else None
-            if row["based_on_active"] != active_id:
-                raise StaleProposalError(plan_id, row["based_on_active"], active_id)
+            head = self._head_row(conn)
+            head_id = int(head["id"]) if head is not None else None
+            if row["based_on_active"] != head_id:
+                raise StaleProposalError(plan_id, row["based_on_active"], head_id)
+            plan = self._record(row).plan
             now = self._now_text()
-            if active is not None:
+            new = plan_commitments(plan)
+            covered = {c.device for c in new}
+            cancelled_devices = {c.device for c in plan.released}
+            before_rows = self._active_commitment_rows(conn)
+            before = [self._commitment(r) for r in before_rows]
+            replaced: builtins.list[Commitment] = []
+            cancelled: builtins.list[Commitment] = []
+            for commitment_row, commitment in zip(before_rows, before, strict=True):
+                if commitment.device in covered:
+                    status, bucket = "replaced", replaced
+                elif commitment.device in cancelled_devices:
+                    status, bucket = "cancelled", cancelled
+                else:
+                    continue
+                conn.execute(
+                    "UPDATE commitments SET status = ?, closed_at = ?, closed_by = ? WHERE id = ?",
+                    (status, now, plan_id, commitment_row["id"]),
+                )
+                bucket.append(commitment)
+            self._insert_commitments(conn, plan_id, new, approver, now)
+            order = conn.execute(
+                "SELECT COALESCE(MAX(approval_order), 0) + 1 FROM plans"
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE plans SET status = 'approved', approved_by = ?, approved_at = ?, "
+                "approval_order = ? WHERE id = ?",
+                (approver, now, order, plan_id),
+            )
+            ended = conn.execute(
+                "SELECT id FROM plans WHERE status = 'approved' AND id != ? AND NOT EXISTS "
+                "(SELECT 1 FROM commitments c WHERE c.plan = plans.id AND c.status = 'active')",
+                (plan_id,),
+            ).fetchall()
+            for ended_row in ended:
                 conn.execute(
                     "UPDATE plans SET status = 'superseded', closed_at = ?, superseded_by = ? "
                     "WHERE id = ?",
-                    (now, plan_id, active_id),
+                    (now, plan_id, ended_row["id"]),
                 )
-            conn.execute(
-                "UPDATE plans SET status = 'approved', approved_by = ?, approved_at = ? "
-                "WHERE id = ?",
-                (approver, now, plan_id),
-            )
             approved = self._record(self._row(conn, plan_id))
-            superseded = self._record(self._row(conn, active_id)) if active_id is not None else None
-        diff = diff_plans(superseded.plan if superseded is not None else None, approved.plan)
-        return ApprovalResult(approved=approved, superseded=superseded, diff=diff)
+            superseded = [self._record(self._row(conn, r["id"])) for r in ended]
+            after = [self._commitment(r) for r in self._active_commitment_rows(conn)]
+        pending_before = [c for c in before if c.pending_at(plan.now)]
+        pending_after = [c for c in after if c.pending_at(plan.now)]
+        return ApprovalResult(
+            approved=approved, superseded=superseded, commitments=_in_time_order(after),
+            replaced=_in_time_order(replaced), cancelled=_in_time_order(cancelled),
+            diff=diff_commitments(pending_before, pending_after, plan.currency),
+        )
 
     def reject(self, plan_id: int, reason: str | None = None) -> StoredPlan:
         """Mark a proposed version as rejected, with the homeowner's reason if given."""
@@ -445,3 +496,9 @@ class PlanStore:
                 (text, self._now_text(), plan_id),
             )
             return self._record(self._row(conn, plan_id))
+
+
+def _in_time_order(commitments: builtins.list[Commitment]) -> builtins.list[Commitment]:
+    """Runs by start time; commitments without a run (nothing to do) last, by device."""
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    return sorted(commitments, key=lambda c: (c.start or far, c.device))

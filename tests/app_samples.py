@@ -9,11 +9,14 @@ Import price 0.30 EUR/kWh, except 0.10 EUR/kWh in the steps listed in ``cheap_st
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tools.formatting import apportion
+from tools.home import Home, parse_home
 from tools.requests import DeviceRequest
 from tools.results import (
+    Commitment,
     CostBreakdown,
     CostItem,
     CostLine,
@@ -126,4 +129,44 @@ def make_plan(
             battery_soc_pct=[50.0] * (n_steps + 1) if with_battery else [],
             device_kw=devices,
         ),
+        device_names={"ev": "Family car", "dishwasher": "Dishwasher", "battery": "Home battery"},
     )
+
+
+def only_dishwasher(plan_id: str = "plan-d", *, committed: list[Commitment]) -> Plan:
+    """The default dishwasher run (1.2 kW 22:00–23:00, 0.36 EUR) planned alone, with the given
+    commitments (an EV run) held as fixed loads: requests, runs, devices and ``device_kw`` name
+    only the dishwasher; ``committed`` lists the held runs and ``committed_kw`` their power (the
+    default EV run: 7 kW 00:00–03:00)."""
+    full = make_plan(plan_id)
+    series = full.series.model_copy(update={
+        "device_kw": {d: p for d, p in full.series.device_kw.items() if d == "dishwasher"},
+        "committed_kw": {d: p for d, p in full.series.device_kw.items() if d != "dishwasher"},
+    })
+    return full.model_copy(update={
+        "requests": [r for r in full.requests if r.device == "dishwasher"],
+        "runs": [r for r in full.runs if r.device == "dishwasher"],
+        "devices": {d: s for d, s in full.devices.items() if d == "dishwasher"},
+        "series": series,
+        "committed": committed,
+    })
+
+
+def sample_home(*, with_battery: bool = True) -> Home:
+    """The home the sample plans belong to: "Family car" (id ``ev``), "Dishwasher" (id
+    ``dishwasher``) and, by default, a 10 kWh "Home battery" (id ``battery``), in Berlin."""
+    data: dict[str, Any] = {
+        "name": "Test home", "timezone": TZ,
+        "location": {"latitude_deg": 52.52, "longitude_deg": 13.40},
+        "grid": {"import_limit_kw": 13.8, "export_limit_kw": 6.0},
+        "tariff": {"currency": "EUR", "import": {"type": "flat", "price_per_kwh": HIGH_PRICE}},
+        "evs": [{"id": "ev", "name": "Family car", "battery_kwh": 60, "charger_max_kw": 11,
+                 "current_soc_pct": 35}],
+        "appliances": [{"id": "dishwasher", "name": "Dishwasher",
+                        "cycle": {"duration_minutes": 60, "power_kw": 1.2}}],
+        "base_load": {"type": "hourly", "power_kw": [BASE_LOAD_KW] * 24},
+    }
+    if with_battery:
+        data["battery"] = {"capacity_kwh": 10, "max_charge_kw": 5, "max_discharge_kw": 5,
+                           "initial_soc_pct": 50}
+    return parse_home(data)

@@ -1,3 +1,3 @@
-"""Suite-wide fixtures: the guard that keeps every test off network models."""
+"""Suite-wide fixtures: the guards that keep every test off network models and providers."""
 
-pytest_plugins = ["agents_conftest"]
+pytest_plugins = ["agents_conftest", "providers_conftest"]

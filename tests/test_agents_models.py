@@ -126,7 +126,7 @@ async def test_openai_compatible_server_drives_the_team(server: FakeOpenAI, sess
     assert first["model"] == "qwen2.5:7b"
     assert first["parallel_tool_calls"] is False
     assert {t["function"]["name"] for t in first["tools"]} == {
-        "update_requests", "ask_homeowner", "get_plan", "explain", "what_if", "transfer_to_forecaster",
+        "update_requests", "ask_homeowner", "get_plan", "explain", "what_if", "standing_orders", "transfer_to_forecaster",
     }
     assert [m["content"] for m in first["messages"][1:]][-1] == "charge my car by 7"
     reply_request = server.requests[2]

@@ -1,7 +1,8 @@
-"""``hearth plans / approve / reject / ui`` through their argparse parsers.
+"""``hearth plans / approve / reject / cancel / ui`` through their argparse parsers.
 
 Sample plans as in test_app_store: plan a costs 3.96 EUR with a 9.00 EUR baseline (saving
-5.04 EUR); plan b moves the EV one hour later and drops the dishwasher (5.00 EUR, +1.04 EUR).
+5.04 EUR): Dishwasher 22:00–23:00 (0.36 EUR), Family car 00:00–03:00 (2.10 EUR). Plan b moves
+the car one hour later (3.50 EUR: +1.40 EUR) and keeps the dishwasher.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from pathlib import Path
 import pytest
 from app_samples import make_plan
 
-from app.cli import build_parser
+from app.cli import build_parser, main
 from app.cli import plans as cli_plans
 from app.cli import ui as cli_ui
 from app.cli.ui import ui_command
 from app.store import PlanStore
 from tools.errors import HomeFileError, InputError
+from tools.home import load_home
+from tools.planning import schedule
+from tools.requests import parse_request_spec
+from tools.timeaxis import parse_aware_datetime
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,7 +50,9 @@ def test_plans_on_an_empty_store(db: Path, capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out.startswith("No plans in ")
 
 
-def test_plans_table_marks_the_active_plan(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_table_marks_the_head_and_lists_the_approved_runs(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = PlanStore(db)
     a = store.save_proposal(make_plan("a"), None)
     store.approve(a, by="Alex")
@@ -53,10 +60,14 @@ def test_plans_table_marks_the_active_plan(db: Path, capsys: pytest.CaptureFixtu
     assert run("plans", "--db", str(db)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split()[:2] == ["2", "proposed"]
-    assert lines[1].endswith("based on 1")
+    assert lines[1].endswith("made after plan 1")
     assert lines[2].split()[:3] == ["*", "1", "approved"]
-    assert "3.96 EUR" in lines[2] and "5.04 EUR" in lines[2]
+    assert "3.96 EUR" in lines[2] and "5.04 EUR" in lines[2] and "Family car, Dishwasher" in lines[2]
     assert lines[2].endswith("approved by Alex")
+    assert lines[4] == "Approved runs:"
+    assert lines[5] == ("- Dishwasher · Tue 22:00–23:00 · 1.2 kWh · 0.36 EUR "
+                        "(plan 1, approved by Alex)")
+    assert "plan-" not in "\n".join(lines)  # no internal ids
 
 
 def test_plans_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,20 +82,57 @@ def test_plans_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert [r["device"] for r in data[0]["runs"]] == ["ev", "dishwasher"]
 
 
-def test_approve_prints_the_diff(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_active_json_is_the_commitments(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = PlanStore(db)
+    store.approve(store.save_proposal(make_plan("a"), None), by="Alex")
+    assert run("plans", "--db", str(db), "--active", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["device"], d["name"], d["plan_number"]) for d in data] == [
+        ("dishwasher", "Dishwasher", 1), ("ev", "Family car", 1)]
+
+
+def test_approve_prints_what_changed_and_what_comes_next(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = PlanStore(db)
     a = store.save_proposal(make_plan("a"), None)
     assert run("approve", str(a), "--by", "Alex", "--db", str(db)) == 0
     first = capsys.readouterr().out
-    assert first.startswith("Plan 1 approved by Alex; it is now the active plan (3.96 EUR")
-    assert "no active plan before" in first
-    b = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9), dishwasher_step=None), a)
+    assert first.startswith("Plan 1 approved by Alex: its runs are now part of your active plan "
+                            "(plan total 3.96 EUR for Tue 18:00–Wed 06:00).")
+    assert "Nothing was approved before" in first
+    assert "Next: Dishwasher starts at Tue 22:00. Then: Family car." in first
+    assert "`hearth cancel DEVICE`" in first
+    b = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9)), a)
     assert run("approve", str(b), "--by", "Sam", "--db", str(db)) == 0
     out = capsys.readouterr().out
-    assert "Plan 1 is superseded." in out
-    assert "(cost 3.96 EUR → 5.00 EUR, +1.04 EUR)" in out
-    assert "- ev moved:" in out and "**" not in out
+    assert "Plan 1 is superseded" in out
+    assert "- Family car moved: Wed 00:00–03:00 → Wed 01:00–04:00 (+1.40 EUR)" in out
+    assert "- Unchanged: Dishwasher" in out and "**" not in out
     assert store.active_id() == b
+
+
+def test_cancel_proposes_withdrawing_one_run(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On the example home: approve the dishwasher and the washing machine planned together,
+    then `hearth cancel washer` stores a proposal that releases only the washing machine."""
+    home = REPO / "examples" / "home.yaml"
+    now = "2026-11-24T18:00:00+01:00"
+    loaded = load_home(home)
+    moment = parse_aware_datetime(now, "now")
+    plan = schedule(loaded, moment, [parse_request_spec(r, loaded, moment) for r in
+                                     ("dishwasher:deadline=06:00", "washer:deadline=18:00")]).plan
+    assert plan is not None
+    store = PlanStore(db)
+    store.approve(store.save_proposal(plan, None), by="Alex")
+    assert run("cancel", "washer", "--home", str(home), "--now", now, "--db", str(db)) == 0
+    assert capsys.readouterr().out == (
+        "Plan 2 cancels Washing machine's approved run and keeps the others; approve it with "
+        "`hearth approve 2`.\n")
+    proposal = store.get(2).plan
+    assert [c.device for c in proposal.released] == ["washing_machine"]
+    assert [c.device for c in proposal.committed] == ["dishwasher"]
+    assert main(["cancel", "car", "--home", str(home), "--now", now, "--db", str(db)]) == 2
+    assert "Family car has no approved run to cancel" in capsys.readouterr().err
 
 
 def test_approve_defaults_to_the_login_name(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,9 +183,10 @@ def home_file() -> Path:
 
 
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("HEARTH_PASSWORD", "CHAINLIT_AUTH_SECRET", "HEARTH_NOW", "HEARTH_HOME"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # no home written by init
 
 
 @pytest.mark.usefixtures("clean_env")
@@ -157,8 +206,6 @@ def test_ui_command_is_headless_on_loopback(home_file: Path, tmp_path: Path) -> 
 @pytest.mark.usefixtures("clean_env")
 def test_ui_refuses_bad_input(home_file: Path, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(InputError, match="--home: give a home file"):
-        ui_command(parse("ui"))
     with pytest.raises(InputError, match="does not exist"):
         ui_command(parse("ui", "--home", str(home_file.with_name("missing.yaml"))))
     broken = tmp_path / "broken.yaml"
@@ -202,5 +249,19 @@ def test_run_ui_becomes_chainlit(home_file: Path, monkeypatch: pytest.MonkeyPatc
     assert path == sys.executable
     assert argv[3:5] == ["run", str(REPO / "app" / "ui" / "chainlit_app.py")]
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(REPO)
-    assert run("ui") == 2  # no home: refused before anything starts
+    assert run("ui", "--home", str(home_file.with_name("missing.yaml"))) == 2  # refused first
     assert len(executed) == 1
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_ui_without_a_home_starts_the_first_run(tmp_path: Path) -> None:
+    """No --home, no HEARTH_HOME, no file from `hearth init`: the UI starts without a home and
+    asks about it; once the file exists, `hearth ui` uses it."""
+    _, env = ui_command(parse("ui"))
+    assert "HEARTH_HOME" not in env
+    written = tmp_path / "data" / "hearth" / "home.yaml"
+    written.parent.mkdir(parents=True)
+    written.write_text((REPO / "examples" / "home-us-tou.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    _, env = ui_command(parse("ui"))
+    assert env["HEARTH_HOME"] == str(written)

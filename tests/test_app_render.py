@@ -1,155 +1,266 @@
-"""Markdown rendering of plans, conflicts, diagnoses and diffs.
+"""The plan card (app/card.py) and its Markdown (app/render.py): names, times, money, notes,
+approved and cancelled runs, the battery's day, infeasible requests, diffs and what comes next.
 
-Sample plan a (app_samples): now Tue 24 Nov 2026 18:00 +01:00 (Europe/Berlin); dishwasher
-22:00–23:00 (1.2 kWh × 0.30 = 0.36 EUR), EV 00:00–03:00 Wed (21 kWh × 0.10 = 2.10 EUR);
-base load 0.5 kW × 12 h = 6.0 kWh for 1.50 EUR; no PV, no battery, so every kWh comes from the
-grid; cost 3.96 EUR, baseline 9.00 EUR, saving 5.04 EUR = 56 % of the baseline, all of it from the
-requests' timing (the sample has no battery).
+Sample plan a (app_samples): now Tue 24 Nov 2026 18:00 +01:00 (Europe/Berlin), 12 hourly steps;
+Dishwasher 22:00–23:00 (1.2 kWh × 0.30 = 0.36 EUR), Family car Wed 00:00–03:00 (21 kWh × 0.10 =
+2.10 EUR); cost 3.96 EUR, baseline 9.00 EUR, saving 5.04 EUR = 56 % of the baseline. The home
+file's ids are ``ev``, ``dishwasher`` and ``battery``; none of them may appear in the text
+(``battery`` only where it is part of the name "Home battery" or plain English).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
-from app_samples import NOW, TZ, make_plan
+import pytest
+from app_samples import NOW, TZ, make_plan, only_dishwasher, sample_home
 
-from app.diff import diff_plans
+from app.card import battery_story, choice_fields, infeasible_card, plan_card, request_line
+from app.diff import diff_commitments, diff_plans
 from app.render import (
-    conflicts_section,
-    diagnosis_section,
-    diff_section,
-    format_time,
+    approver_label,
+    card_markdown,
+    commitments_markdown,
+    diff_markdown,
+    infeasible_markdown,
     money,
-    outcome_summary,
-    plan_summary,
-    runs_table,
-    totals,
+    next_steps,
+    plain,
+    planned_summary,
+    saving_line,
+    span,
 )
-from tools.results import Alternative, BindingConstraint, Conflict, Diagnosis, ScheduleOutcome
+from tools.commitments import plan_commitments
+from tools.requests import DeviceRequest
+from tools.results import Alternative, BindingConstraint, Conflict, Diagnosis
+
+IDS = ("ev", "dishwasher")
 
 
-def test_runs_table_in_home_time_sorted_by_start() -> None:
-    """Rows: the devices by first start, then the base load; the costs add up to the total."""
-    table = runs_table(make_plan(), TZ).splitlines()
-    assert table[0] == "| Item | Start | End | Energy [kWh] | From grid [kWh] | Cost [EUR] |"
-    assert table[2] == "| dishwasher | Tue 24 Nov 22:00 | Tue 24 Nov 23:00 | 1.2 | 1.2 | 0.36 |"
-    assert table[3] == "| ev | Wed 25 Nov 00:00 | Wed 25 Nov 03:00 | 21.0 | 21.0 | 2.10 |"
-    assert table[4] == "| Base load | — | — | 6.0 | 6.0 | 1.50 |"
-    assert table[5] == "| **Total** |  |  |  |  | 3.96 |"
-    assert len(table) == 6
+def has_an_id(text: str) -> bool:
+    return any(re.search(rf"\b{device}\b", text) for device in IDS)
 
 
-def test_runs_table_in_another_zone() -> None:
-    """00:00 +01:00 is 23:00 UTC the day before."""
-    table = runs_table(make_plan(), "UTC")
-    assert "| ev | Tue 24 Nov 23:00 | Wed 25 Nov 02:00 | 21.0 | 21.0 | 2.10 |" in table
+def conflict(n: int, severity: str = "info") -> Conflict:
+    return Conflict(kind="grid_limit", severity=severity, message=f"Note {n} applies. More text.",
+                    resolutions=[f"fix {n}"])
 
 
-def test_empty_plan_says_so() -> None:
-    """Nothing runs, but the base load still costs 1.50 and the table says so."""
-    plan = make_plan(ev_steps=(), dishwasher_step=None)
-    text = runs_table(plan, TZ)
-    assert text.startswith("_Nothing to run in this plan._")
-    assert "| **Total** |  |  |  |  | 1.50 |" in text
+def test_card_lines_name_each_run_with_local_times_energy_and_cost() -> None:
+    card = plan_card(make_plan(), sample_home(), number=3)
+    text = card_markdown(card, TZ, heading="Plan 3 — proposed")
+    assert text.startswith("### Plan 3 — proposed")
+    assert "- **Dishwasher** · Tue 22:00–23:00 · 1.2 kWh · 0.36 EUR" in text
+    assert "- **Family car** · Wed 00:00–03:00 · 21.0 kWh · 2.10 EUR" in text
+    assert text.index("Dishwasher") < text.index("Family car")  # by start time
+    assert ("**Total 3.96 EUR** for Tue 18:00–Wed 06:00 · without planning 9.00 EUR · "
+            "**you save 5.04 EUR** (56%)") in text
+    assert not has_an_id(text)
+    assert "plan-" not in text  # the plan's internal id never shows
 
 
-def test_totals_show_cost_baseline_and_saving() -> None:
-    assert totals(make_plan()) == (
-        "**Plan cost:** 3.96 EUR · **without planning:** 9.00 EUR · **saving:** 5.04 EUR "
-        "(56% of the cost without planning)\n\nof which the requests' timing 5.04 EUR, the "
-        "battery and PV plan 0.00 EUR (for the whole home)"
-    )
+def test_the_battery_line_tells_its_day() -> None:
+    """Battery idle at 50 %: "50% now, 50% at the end · stays idle". Then a day with PV 3 kW
+    and base 0.5 kW in step 0 (no other load): charging 2 kW, all of it from the 2.5 kW spare
+    PV; discharging 1 kW in step 5; SoC 50 → 69 (step 1) … down to 40 at step 6, 45 at the end.
+    Stored 2.0 kWh (2.0 kWh from solar), given back 1.0 kWh, lowest 40% at Wed 00:00."""
+    home = sample_home()
+    idle = card_markdown(plan_card(make_plan(), home), TZ, heading="x")
+    assert "- **Home battery** · 50% now, 50% at the end · stays idle" in idle
 
-
-def test_negative_saving_is_an_extra_cost() -> None:
-    """Baseline 3.00 < cost 3.96: extra cost 0.96."""
-    assert "**extra cost:** 0.96 EUR" in totals(make_plan(baseline_cost=3.0))
-
-
-def test_money_has_no_negative_zero() -> None:
-    assert money(-0.004, "EUR") == "0.00 EUR"
-    assert money(1.235, "GBP") == "1.24 GBP"
-
-
-def test_format_time_uses_wall_clock() -> None:
-    assert format_time(NOW, "America/New_York") == "Tue 24 Nov 12:00"
-
-
-def test_conflicts_most_severe_first_with_resolutions() -> None:
-    conflicts = [
-        Conflict(kind="quiet_hours", severity="info", message="dishwasher near quiet hours"),
-        Conflict(kind="grid_limit", severity="error", message="11 kW over the 10 kW limit",
-                 resolutions=["charge the EV at 6 kW", "move the dishwasher to 04:00"]),
-    ]
-    lines = conflicts_section(conflicts).splitlines()
-    assert lines[0] == "**Conflicts**"
-    assert lines[1].startswith("- **error** (grid_limit): 11 kW over")
-    assert lines[2] == "    - charge the EV at 6 kW"
-    assert lines[4].startswith("- **info** (quiet_hours)")
-    assert conflicts_section([]) == ""
-
-
-def test_diagnosis_lists_binding_constraints_and_alternatives() -> None:
-    diagnosis = Diagnosis(
-        message="80% by 07:00 needs 28 kWh; the charger delivers 21.6 kWh by then",
-        binding=[BindingConstraint(
-            kind="ev_charger_power", device="ev", message="charger limit 7.2 kW",
-            alternatives=[Alternative(description="reach 66% by 07:00", device="ev",
-                                      target_soc_pct=66, deadline=NOW + timedelta(hours=13))],
-        )],
-    )
-    text = diagnosis_section(diagnosis, TZ)
-    assert text.startswith("**Cannot be done as asked:** 80% by 07:00 needs 28 kWh")
-    assert "- ev_charger_power (ev): charger limit 7.2 kW" in text
-    assert "    - instead: reach 66% by 07:00 — by Wed 25 Nov 07:00" in text
-
-
-def test_outcome_summary_infeasible_shows_diagnosis() -> None:
-    outcome = ScheduleOutcome(
-        status="infeasible", message="The EV cannot reach 80% by 07:00.",
-        diagnosis=Diagnosis(message="charger too slow", binding=[]),
-        solve_status="infeasible",
-    )
-    text = outcome_summary(outcome, TZ)
-    assert text.startswith("The EV cannot reach 80% by 07:00.")
-    assert "**Cannot be done as asked:** charger too slow" in text
-
-
-def test_outcome_summary_with_plan_is_the_plan_summary() -> None:
     plan = make_plan()
-    conflict = Conflict(kind="overlap", severity="warning", message="dishwasher overlaps EV")
-    outcome = ScheduleOutcome(status="proposed", message="ok", plan=plan, conflicts=[conflict],
-                              solve_status="optimal")
-    assert outcome_summary(outcome, TZ) == plan_summary(plan, [conflict], TZ)
+    n = len(plan.series.times)
+    zeros = [0.0] * n
+    series = plan.series.model_copy(update={
+        "pv_kw": [3.0, *zeros[1:]], "battery_charge_kw": [2.0, *zeros[1:]],
+        "battery_discharge_kw": [*zeros[:5], 1.0, *zeros[6:]],
+        "battery_soc_pct": [50.0] + [69.0] * 5 + [40.0] * 6 + [45.0, 45.0][: n + 1 - 12],
+    })
+    story = battery_story(plan.model_copy(update={"series": series}), home)
+    assert story is not None
+    assert (story.stored_kwh, story.stored_from_solar_kwh, story.given_kwh) == (
+        pytest.approx(2.0), pytest.approx(2.0), pytest.approx(1.0))
+    assert story.soc_min_pct == 40.0 and story.soc_min_at == NOW + timedelta(hours=6)
+    card = plan_card(plan.model_copy(update={"series": series}), home)
+    assert ("- **Home battery** · 50% now, lowest 40% at Wed 00:00, 45% at the end · stores "
+            "2.0 kWh (2.0 kWh from solar), gives back 1.0 kWh") in card_markdown(card, TZ,
+                                                                                  heading="x")
 
 
-def test_plan_summary_parts_and_unproven_status() -> None:
-    text = plan_summary(make_plan(), [], TZ)
-    assert text.startswith("### Proposed plan\n\n**Plan cost:** 3.96 EUR")
-    assert "| ev | Wed 25 Nov 00:00 |" in text
-    assert "Conflicts" not in text
-    assert "not proven optimal" not in text
-    unproven = make_plan().model_copy(update={"solve_status": "feasible"})
-    assert "_Solver status feasible: valid, but not proven optimal._" in plan_summary(
-        unproven, [], TZ
-    )
+def test_at_most_three_notes_most_severe_first_each_one_sentence_with_its_fix() -> None:
+    conflicts = [conflict(1, "warning"), conflict(2), conflict(3), conflict(4), conflict(5)]
+    card = plan_card(make_plan(), sample_home(), conflicts=conflicts)
+    assert [n.text for n in card.notes] == ["Note 1 applies.", "Note 2 applies.",
+                                            "Note 3 applies."]
+    assert card.more_notes == 2
+    text = card_markdown(card, TZ, heading="x")
+    assert "- Note 1 applies. *To change it: fix 1.*" in text
+    assert "- and 2 more notes of less weight." in text
+    assert "grid_limit" not in text and "warning" not in text and "info" not in text
 
 
-def test_diff_section_first_plan_and_changes() -> None:
-    assert diff_section(diff_plans(None, make_plan()), TZ) == (
-        "There was no active plan before; this is the first one."
-    )
-    text = diff_section(diff_plans(make_plan("a"), make_plan("b", ev_steps=(7, 8, 9),
-                                                              dishwasher_step=None)), TZ)
-    lines = text.splitlines()
-    assert lines[0] == ("**Changes against the previous plan** (cost 3.96 EUR → 5.00 EUR, "
-                        "+1.04 EUR):")
-    assert lines[1] == ("- **ev** moved: Wed 25 Nov 00:00–Wed 25 Nov 03:00 → "
-                        "Wed 25 Nov 01:00–Wed 25 Nov 04:00 (+1.40 EUR)")
-    assert lines[2] == ("- **dishwasher** removed (was Tue 24 Nov 22:00–Tue 24 Nov 23:00, "
-                        "1.2 kWh; -0.36 EUR)")
+def test_already_approved_and_cancelled_runs_are_listed_apart() -> None:
+    """The dishwasher planned alone next to the car's run approved in plan 1 (21 kWh, 2.10 EUR
+    at this plan's prices); then a plan that cancels the car's run."""
+    car = plan_commitments(make_plan(dishwasher_step=None))
+    car = [c.model_copy(update={"plan_number": 1, "approved_by": "you (no login)"})
+           for c in car if c.device == "ev"]
+    plan = only_dishwasher(committed=car)
+    run = next(r for r in make_plan().runs if r.device == "ev")
+    plan = plan.model_copy(update={"committed_runs": [run]})
+    text = card_markdown(plan_card(plan, sample_home(), number=2), TZ, heading="x")
+    assert ("*Already approved, kept as they are:*\n"
+            "- **Family car** · Wed 00:00–03:00 · 21.0 kWh · 2.10 EUR (plan 1)") in text
+    cancel = make_plan(dishwasher_step=None).model_copy(update={"released": car, "runs": []})
+    text = card_markdown(plan_card(cancel, sample_home()), TZ, heading="x")
+    assert "*Approving this cancels:*\n- **Family car** · Wed 00:00–03:00" in text
+    assert "Nothing new to run." not in text  # the battery line is there
+    assert not has_an_id(text)
 
 
-def test_diff_section_without_changes() -> None:
-    text = diff_section(diff_plans(make_plan("a"), make_plan("b")), TZ)
-    assert text.endswith("- no device runs at a different time")
+def test_planned_summary_and_solver_note() -> None:
+    card = plan_card(make_plan(), sample_home())
+    assert planned_summary(card) == "Planned 2 devices, optimal"
+    feasible = make_plan().model_copy(update={"solve_status": "feasible"})
+    card = plan_card(feasible, sample_home())
+    assert planned_summary(card) == "Planned 2 devices, not proven optimal"
+    assert "stopped before proving it the cheapest" in card_markdown(card, TZ, heading="x")
+
+
+def test_saving_line_and_money() -> None:
+    assert saving_line(3.96, 9.0, "EUR") == ("without planning 9.00 EUR · **you save 5.04 EUR** "
+                                             "(56%)")
+    assert saving_line(3.96, 3.0, "EUR") == "without planning 3.00 EUR · this costs 0.96 EUR more"
+    assert money(-0.004, "EUR") == "0.00 EUR"
+
+
+def test_spans_on_one_day_and_across_midnight() -> None:
+    assert span(NOW, NOW + timedelta(hours=2), TZ) == "Tue 18:00–20:00"
+    assert span(NOW + timedelta(hours=5), NOW + timedelta(hours=9), TZ) == "Tue 23:00–Wed 03:00"
+    assert span(NOW, NOW + timedelta(hours=2), "UTC") == "Tue 17:00–19:00"
+
+
+def test_infeasible_card_says_why_once_and_offers_the_alternatives() -> None:
+    """The exact conflict is the sentence (it has no alternatives in it); the alternatives are
+    the choices, labelled by the device's name only when several devices are stuck."""
+    deadline = datetime.fromisoformat("2026-11-24T20:00:00+01:00")
+    diagnosis = Diagnosis(message="long text", binding=[BindingConstraint(
+        kind="ev_charger_power", device="ev",
+        message="Family car: 100% by 20:00 needs 39.0 kWh; the charger can deliver 19.8 kWh by "
+                "then: reach 68% by 20:00, or 100% by 22:00",
+        alternatives=[Alternative(description="reach 68% by 20:00", device="ev",
+                                  target_soc_pct=68.0, deadline=deadline),
+                      Alternative(description="100% by 22:00", device="ev", target_soc_pct=100.0,
+                                  deadline=deadline + timedelta(hours=2))])])
+    exact = Conflict(kind="grid_limit", severity="error", devices=["ev"],
+                     message="Family car to 100% by 20:00 needs 39.0 kWh in the battery.",
+                     resolutions=["reach 68% by 20:00"])
+    card = infeasible_card(diagnosis, sample_home(), conflicts=[exact])
+    [problem] = card.problems
+    assert problem.sentence == exact.message
+    assert [c.label for c in problem.choices] == ["Reach 68% by 20:00", "100% by 22:00"]
+    assert choice_fields(problem.choices[0].alternative) == {"target_soc_pct": 68.0,
+                                                             "deadline": deadline}
+    text = infeasible_markdown(card)
+    assert text.count("39.0 kWh") == 1  # said once
+    assert text.startswith("**This cannot be done as asked.** Family car to 100%")
+    assert "Pick what works for you below" in text
+    assert not has_an_id(text)
+
+
+def test_diff_names_devices_and_calls_a_removed_run_cancelled() -> None:
+    """Plan b moves the car to 01:00–04:00 (+1.40 EUR) and drops the dishwasher (−0.36)."""
+    home = sample_home()
+    diff = diff_plans(make_plan("a"), make_plan("b", ev_steps=(7, 8, 9), dishwasher_step=None))
+    text = diff_markdown(diff, home.label, TZ)
+    assert "- **Family car** moved: Wed 00:00–03:00 → Wed 01:00–04:00 (+1.40 EUR)" in text
+    assert "- **Dishwasher** cancelled (was Tue 22:00–23:00, 1.2 kWh; -0.36 EUR)" in text
+    assert diff_markdown(diff_plans(None, make_plan()), home.label, TZ).startswith(
+        "Nothing was approved before")
+    assert diff_markdown(diff_plans(make_plan("a"), make_plan("b")), home.label, TZ) == (
+        "No approved run changed.")
+    assert not has_an_id(text)
+
+
+def test_diff_of_commitments_keeps_the_battery_out_of_moves() -> None:
+    """A battery whose run changed is 're-planned', not 'moved'; unchanged runs are named."""
+    before = plan_commitments(make_plan("a"))
+    battery = before[0].model_copy(update={"device": "battery", "kind": "battery", "name": ""})
+    moved = battery.model_copy(update={"segments": [
+        s.model_copy(update={"start": s.start + timedelta(hours=1), "end": s.end +
+                             timedelta(hours=1)}) for s in battery.segments]})
+    diff = diff_commitments([*before, battery], [*before, moved], "EUR")
+    text = diff_markdown(diff, sample_home().label, TZ, battery_ids={"battery"})
+    assert "- **Home battery** re-planned around the other runs" in text
+    assert "- Unchanged: Family car, Dishwasher" in text or \
+        "- Unchanged: Dishwasher, Family car" in text
+
+
+def test_next_steps_name_the_next_run_and_what_to_do() -> None:
+    commitments = plan_commitments(make_plan())
+    text = next_steps(commitments, NOW, TZ)
+    assert text.startswith("**Next:** Dishwasher starts at Tue 22:00. Then: Family car.")
+    assert "If your plans change, just tell me" in text
+    running = next_steps(commitments, NOW + timedelta(hours=4, minutes=30), TZ)
+    assert running.startswith("**Next:** Dishwasher keeps running until Tue 23:00.")
+    assert next_steps(commitments, NOW + timedelta(days=1), TZ).startswith(
+        "**Next:** nothing is scheduled to run.")
+
+
+def test_active_runs_say_who_approved_them_as_you() -> None:
+    commitments = [c.model_copy(update={"plan_number": 1, "approved_by": "you (no login)"})
+                   for c in plan_commitments(make_plan())]
+    text = commitments_markdown(commitments, "EUR", TZ, me="you (no login)")
+    assert "- **Dishwasher** · Tue 22:00–23:00 · 1.2 kWh · 0.36 EUR (plan 1, approved by you)" \
+        in text
+    assert approver_label("alex", "sam") == "alex" and approver_label("sam", "sam") == "you"
+    assert commitments_markdown([], "EUR", TZ, me="x") == "No device runs are approved right now."
+
+
+def test_plain_text_for_the_terminal() -> None:
+    text = plain(card_markdown(plan_card(make_plan(), sample_home(), number=1), TZ,
+                               heading="Plan 1 — proposed"))
+    assert text.startswith("Plan 1 — proposed\n")
+    assert "**" not in text and "###" not in text
+    assert "- Family car · Wed 00:00–03:00 · 21.0 kWh · 2.10 EUR" in text
+
+
+def test_request_lines_read_each_request_back_by_name() -> None:
+    """The car to 80 % by Wed 07:00 (+01:00), cheapest; the dishwasher once, not before 22:00,
+    greenest; 20 kWh as soon as possible by the horizon end."""
+    home = sample_home()
+    car = DeviceRequest(device="ev", kind="ev_charge", target_soc_pct=80,
+                        deadline=datetime.fromisoformat("2026-11-25T07:00:00+01:00"))
+    dishes = DeviceRequest(device="dishwasher", kind="appliance_run", objective="co2",
+                           earliest_start=NOW + timedelta(hours=4), deadline=NOW + timedelta(hours=12))
+    energy = DeviceRequest(device="ev", kind="ev_charge", energy_kwh=20, objective="asap",
+                           earliest_start=NOW, deadline=NOW + timedelta(hours=24))
+    assert request_line(car, home, NOW) == "Family car → 80% by Wed 07:00, cheapest"
+    assert request_line(dishes, home, NOW) == (
+        "Dishwasher → one run by Wed 06:00 not before Tue 22:00, greenest")
+    assert request_line(energy, home, NOW) == (
+        "Family car → +20 kWh by Wed 18:00, as soon as possible")
+    text = card_markdown(plan_card(make_plan(), home, readings=[request_line(car, home, NOW)]),
+                         TZ, heading="x")
+    assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in text
+
+
+def test_request_lines_for_heat_and_the_home_mode() -> None:
+    """examples/home-heat.yaml: the hot-water tank to 55 °C with a 150 l draw by Wed 07:00; the
+    heat pump's room 19–22 °C; the whole home in eco mode until Wed 18:00."""
+    from pathlib import Path
+
+    from tools.home import load_home
+
+    home = load_home(Path(__file__).resolve().parents[1] / "examples" / "home-heat.yaml")
+    seven = datetime.fromisoformat("2026-11-25T07:00:00+01:00")
+    tank = DeviceRequest(device="hot_water", kind="water_heat", target_temp_c=55,
+                         draw_litres=150, deadline=seven)
+    room = DeviceRequest(device="heat_pump", kind="comfort", min_temp_c=19, max_temp_c=22,
+                         deadline=seven)
+    mode = DeviceRequest(device="home", kind="mode", mode="eco",
+                         deadline=NOW + timedelta(hours=24))
+    assert request_line(tank, home, NOW).endswith("→ 55 °C 150 l drawn by Wed 07:00, cheapest")
+    assert request_line(room, home, NOW).endswith("→ 19–22 °C by Wed 07:00, cheapest")
+    assert request_line(mode, home, NOW) == "Whole home → eco mode until Wed 18:00, cheapest"

@@ -1,4 +1,5 @@
-"""The plan store: versions, approval with supersede and diff, stale refusal, durability.
+"""The plan store: versions, commitments per device, approval with diff, stale refusal,
+migration and durability.
 
 Plans come from ``app_samples.make_plan``: hourly steps from Tue 18:00 (+01:00), base load
 0.5 kW, price 0.30 EUR/kWh except 0.10 EUR/kWh 00:00–03:00. The default plan charges the EV at
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from app_samples import NOW, make_plan
+from app_samples import NOW, make_plan, only_dishwasher
 
 from app.store import (
     PlanStatusError,
@@ -97,44 +98,107 @@ def test_requests_cost_and_baseline_columns(store: PlanStore) -> None:
 def test_first_approval_activates_without_previous_plan(store: PlanStore) -> None:
     plan_id = store.save_proposal(make_plan("a"), None)
     result = store.approve(plan_id, by="Alex")
-    assert result.superseded is None
+    assert result.superseded == []
     assert result.approved.status == "approved"
     assert result.approved.approved_by == "Alex"
     assert result.approved.approved_at == datetime(2026, 11, 24, 17, 2, tzinfo=timezone.utc)
-    assert result.diff.old_plan_id is None
+    assert result.diff.old_cost is None
     assert [c.kind for c in result.diff.devices] == ["added", "added"]
     assert store.active() == make_plan("a")
     assert store.active_id() == plan_id
 
 
-def test_approval_supersedes_previous_plan_and_returns_diff(store: PlanStore) -> None:
-    """Plan b charges 01:00–04:00 instead of 00:00–03:00 and drops the dishwasher.
+def test_approval_makes_one_commitment_per_device(store: PlanStore) -> None:
+    """Plan a: dishwasher 22:00–23:00 (1.2 kWh, 0.36 EUR), EV 00:00–03:00 (21 kWh, 2.10 EUR),
+    in time order, each with its request and who approved it in which plan."""
+    store.approve(store.save_proposal(make_plan("a"), None), by="Alex")
+    commitments = store.active_commitments()
+    assert [(c.device, c.kind) for c in commitments] == [
+        ("dishwasher", "appliance_run"), ("ev", "ev_charge")]
+    dishwasher, ev = commitments
+    assert (dishwasher.start, dishwasher.end) == (NOW + timedelta(hours=4), NOW + timedelta(hours=5))
+    assert (dishwasher.energy_kwh, dishwasher.cost) == (pytest.approx(1.2), pytest.approx(0.36))
+    assert (ev.energy_kwh, ev.cost) == (pytest.approx(21.0), pytest.approx(2.10))
+    assert ev.requests[0].target_soc_pct == 80
+    assert (ev.plan_number, ev.approved_by) == (1, "Alex")
+    assert ev.approved_at == datetime(2026, 11, 24, 17, 2, tzinfo=timezone.utc)
+    # at 23:30 the dishwasher run is over; the EV's run (and its deadline) are still ahead
+    assert [c.device for c in store.active_commitments(at=NOW + timedelta(hours=5, minutes=30))] \
+        == ["ev"]
+    with pytest.raises(PlanStoreError, match="naive"):
+        store.active_commitments(at=datetime(2026, 11, 24, 23, 0))
+
+
+def test_approving_a_second_device_keeps_the_first_run(store: PlanStore) -> None:
+    """Plan 1 (EV only) is approved; plan 2 plans the dishwasher with the EV held fixed. After
+    approving plan 2 the EV's run is still plan 1's, plan 1 stays approved, and the diff shows
+    the dishwasher added (+0.36 EUR) and the EV unchanged."""
+    first = store.save_proposal(make_plan("a", dishwasher_step=None), None)
+    store.approve(first, by="Alex")
+    held = store.active_commitments(at=NOW)
+    second = store.save_proposal(only_dishwasher("b", committed=held), first)
+    result = store.approve(second, by="Sam")
+
+    assert result.superseded == [] and result.replaced == [] and result.cancelled == []
+    assert [(c.device, c.plan_number, c.approved_by) for c in result.commitments] == [
+        ("dishwasher", 2, "Sam"), ("ev", 1, "Alex")]
+    assert store.get(first).status == "approved" and store.get(second).status == "approved"
+    assert store.active_id() == second
+    # the active plan, for whoever carries it out, holds both runs as its own
+    active = store.active()
+    assert active is not None and active.committed == []
+    assert set(active.series.device_kw) == {"ev", "dishwasher"}
+    assert {r.device for r in active.requests} == {"ev", "dishwasher"}
+    assert store.get(second).plan.committed != []  # the version itself stays as proposed
+    changes = {c.device: c.kind for c in result.diff.devices}
+    assert changes == {"dishwasher": "added", "ev": "unchanged"}
+    assert result.diff.cost_change == pytest.approx(0.36)
+
+
+def test_revising_a_device_replaces_its_run_and_supersedes_the_old_plan(store: PlanStore) -> None:
+    """Plan b charges 01:00–04:00 instead of 00:00–03:00 and runs the dishwasher as before.
 
     Only 01:00–03:00 is cheap in both, so in b the EV pays 2 × 7 × 0.10 + 7 × 0.30 = 3.50
-    instead of 2.10 (+1.40); the dishwasher's 0.36 disappears (−0.36). Cost change
-    = +1.40 − 0.36 = +1.04 EUR.
+    instead of 2.10 (+1.40). Both devices' runs are replaced, so plan a has none left and is
+    superseded by b.
     """
     first = store.save_proposal(make_plan("a"), None)
     store.approve(first, by="Alex")
-    second = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9), dishwasher_step=None), first)
+    second = store.save_proposal(make_plan("b", ev_steps=(7, 8, 9)), first)
     result = store.approve(second, by="Sam")
 
-    assert result.superseded is not None
-    assert result.superseded.id == first
-    assert result.superseded.status == "superseded"
-    assert result.superseded.superseded_by == second
-    assert store.get(first).status == "superseded"
+    assert [s.id for s in result.superseded] == [first]
+    assert result.superseded[0].status == "superseded"
+    assert result.superseded[0].superseded_by == second
+    assert [c.device for c in result.replaced] == ["dishwasher", "ev"]
     assert store.active_id() == second
     assert result.plan.id == "b"
-
     changes = {c.device: c for c in result.diff.devices}
     assert changes["ev"].kind == "moved"
     assert changes["ev"].old_start == NOW + timedelta(hours=6)
     assert changes["ev"].new_start == NOW + timedelta(hours=7)
     assert changes["ev"].cost_change == pytest.approx(1.40)
-    assert changes["dishwasher"].kind == "removed"
-    assert changes["dishwasher"].cost_change == pytest.approx(-0.36)
-    assert result.diff.cost_change == pytest.approx(1.04)
+    assert changes["dishwasher"].kind == "unchanged"
+    assert result.diff.cost_change == pytest.approx(1.40)
+
+
+def test_cancelling_a_run_is_its_own_approval(store: PlanStore) -> None:
+    """Plan 2 holds the EV and releases the dishwasher: approving it withdraws the dishwasher
+    (−0.36 EUR) and keeps the EV; plan 1 keeps the EV's run and stays approved."""
+    first = store.save_proposal(make_plan("a"), None)
+    store.approve(first, by="Alex")
+    commitments = store.active_commitments(at=NOW)
+    ev = [c for c in commitments if c.device == "ev"]
+    dishwasher = [c for c in commitments if c.device == "dishwasher"]
+    cancel = make_plan("c", dishwasher_step=None).model_copy(update={
+        "requests": [], "runs": [], "devices": {}, "committed": ev, "released": dishwasher})
+    result = store.approve(store.save_proposal(cancel, first), by="Alex")
+    assert [c.device for c in result.cancelled] == ["dishwasher"]
+    assert [c.device for c in result.commitments] == ["ev"]
+    assert {c.device: c.kind for c in result.diff.devices} == {"ev": "unchanged",
+                                                                "dishwasher": "removed"}
+    assert result.diff.cost_change == pytest.approx(-0.36)
+    assert store.get(first).status == "approved"
 
 
 def test_stale_proposal_cannot_be_approved(store: PlanStore) -> None:
@@ -305,3 +369,52 @@ def test_naive_clock_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanStoreError, match="naive time"):
         store.save_proposal(make_plan("a"), None)
     assert store.list() == []
+
+
+V1_SCHEMA = """
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected', 'superseded')),
+    plan_id TEXT NOT NULL, home TEXT NOT NULL, requests TEXT NOT NULL, plan TEXT NOT NULL,
+    currency TEXT NOT NULL, cost REAL NOT NULL, baseline REAL NOT NULL,
+    based_on_active INTEGER REFERENCES plans (id), approved_by TEXT, approved_at TEXT,
+    rejected_reason TEXT, closed_at TEXT, superseded_by INTEGER REFERENCES plans (id)
+);
+CREATE UNIQUE INDEX plans_one_active ON plans (status) WHERE status = 'approved';
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_store_is_migrated_to_commitments(tmp_path: Path) -> None:
+    """A store written by the previous Hearth (one active plan, schema version 1): plan 1 was
+    superseded by plan 2, which is active. After opening, plan 2's runs are its commitments
+    (approved by Alex at its approval time), plan 2 is the head, and a new proposal can be
+    approved on top of it."""
+    path = tmp_path / "old.sqlite3"
+    old, active = make_plan("a"), make_plan("b", ev_steps=(7, 8, 9))
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(V1_SCHEMA)
+        for number, (plan, status) in enumerate([(old, "superseded"), (active, "approved")], 1):
+            conn.execute(
+                "INSERT INTO plans (created_at, status, plan_id, home, requests, plan, currency, "
+                "cost, baseline, approved_by, approved_at) VALUES (?, ?, ?, ?, '[]', ?, 'EUR', "
+                "?, ?, 'Alex', ?)",
+                (f"2026-11-24T17:0{number}:00+00:00", status, plan.id, plan.home,
+                 plan.model_dump_json(), plan.cost, plan.baseline_cost,
+                 f"2026-11-24T17:1{number}:00+00:00"),
+            )
+        conn.commit()
+
+    store = PlanStore(path, clock=Clock())
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.active_id() == 2
+    commitments = store.active_commitments()
+    assert [(c.device, c.plan_number, c.approved_by) for c in commitments] == [
+        ("dishwasher", 2, "Alex"), ("ev", 2, "Alex")]
+    assert commitments[1].approved_at == datetime(2026, 11, 24, 17, 12, tzinfo=timezone.utc)
+    assert commitments[1].start == NOW + timedelta(hours=7)
+    third = store.save_proposal(make_plan("c"), 2)
+    result = store.approve(third, by="Sam")
+    assert [s.id for s in result.superseded] == [2]
+    assert PlanStore(path).active_id() == 3  # opening again does not migrate twice

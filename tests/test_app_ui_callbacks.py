@@ -8,12 +8,19 @@ The team is the real one from the agents' factories on the offline model (``HEAR
 with examples/home.yaml, a fresh plan store and now = Tue 2026-11-24 18:00 +01:00. "charge my car
 cheaply by 7am" asks for the EV's default target, 80 % by 07:00: from 35 % of 60 kWh that is
 27 kWh stored, 30 kWh drawn at 90 % charging efficiency. "make it 90%" raises it to 33 kWh
-stored, 36.67 kWh drawn. Failures are injected with a scripted conversation.
+stored, 36.67 kWh drawn. "charge my car to 100% by 8pm" needs 39 kWh stored; 11 kW for 2 h
+store 19.8 kWh, so the alternatives are 35 % + 19.8/60 = 68 % by 20:00 or 100 % later; picking
+68 % plans 19.8 kWh stored, 22 kWh drawn. Failures are injected with a scripted conversation.
+
+The home file's device ids (``ev``, ``dishwasher``, ``washing_machine``, ``tumble_dryer``,
+``water_heater``) never appear in what the assistant says.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -40,7 +47,7 @@ from agents.session import PlanningSession  # noqa: E402
 from app.store import PlanStore  # noqa: E402
 from app.ui import chainlit_app  # noqa: E402
 from tools.errors import RequestError  # noqa: E402
-from tools.home import Home  # noqa: E402
+from tools.home import Home, load_home  # noqa: E402
 
 HOME_FILE = REPO / "examples" / "home.yaml"
 NOW_TEXT = "2026-11-24T18:00:00+01:00"
@@ -139,68 +146,87 @@ def store_of(tmp_path: Path) -> PlanStore:
     return PlanStore(tmp_path / "plans.sqlite3")
 
 
+IDS = ("ev", "dishwasher", "washing_machine", "tumble_dryer", "water_heater")
+
+
+def without_ids(texts: list[str]) -> bool:
+    return not any(re.search(rf"\b{device}\b", text) for device in IDS for text in texts)
+
+
+def tool_updates(emitter: Mock) -> list[dict[str, Any]]:
+    return [c.args[0] for c in emitter.update_step.call_args_list if c.args[0]["type"] == "tool"]
+
+
+async def click(emitter: Mock, action_id: str, callback: Any) -> None:
+    """Press the button with this id, as the browser would."""
+    action = next(a for a in actions(emitter) if a["id"] == action_id)
+    await callback(cl.Action(name=action["name"], payload=action["payload"], id=action["id"],
+                             label=action.get("label", "")))
+
+
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
-async def test_chat_start_welcomes_and_says_no_active_plan() -> None:
+async def test_chat_start_names_the_model_and_says_nothing_is_approved() -> None:
     async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
-        assert said(emitter)[0].startswith("Hi, I'm **Hearth**.")
-        assert said(emitter)[1] == "There is no active plan yet."
+        welcome = said(emitter)[0]
+        assert welcome.startswith("Hi, I'm **Hearth**.")
+        assert "offline rule-based model" in welcome
+        assert said(emitter)[1] == "Nothing is approved yet."
+        authors = {c.args[0]["name"] for c in emitter.send_step.call_args_list
+                   if c.args[0]["type"] == "assistant_message"}
+        assert authors == {"Hearth · offline rule-based model"}
         assert cl.user_session.get("conversation") is not None
 
 
 @pytest.mark.asyncio
-async def test_message_shows_steps_then_proposal_then_approve(ui_env: list[Any],
-                                                              tmp_path: Path) -> None:
-    """The full path: message → agent turns and tool steps → proposal (chart, table, actions)
-    stored as plan 1 → Approve → plan 1 active, actions removed, diff shown."""
+async def test_message_shows_named_steps_then_the_card_then_approve(ui_env: list[Any],
+                                                                    tmp_path: Path) -> None:
+    """The full path: message → agent turns and tool steps named in words, JSON only in their
+    details → the card (names, local times, energy, cost, total, saving) stored as plan 1, its
+    chart without a mode bar → Approve → who approved, what changed, what happens next."""
     async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
 
-        turns = steps_of(emitter, "run")
-        names = [t["name"] for t in turns]
-        assert names[:2] == ["coordinator", "scheduler"]
-        assert "auditor" in names
-        tools = steps_of(emitter, "tool")
-        tool_names = [t["name"] for t in tools]
-        assert tool_names[:2] == ["update_requests", "propose_plan"]
-        assert "check_conflicts" in tool_names
-        turn_ids = {t["id"]: t["name"] for t in turns}
-        assert turn_ids[tools[1]["parentId"]] == "scheduler"  # propose_plan inside its turn
-        assert '"device": "ev"' in tools[0]["input"] or '"device":"ev"' in tools[0]["input"]
-        updates = {c.args[0]["id"]: c.args[0] for c in emitter.update_step.call_args_list
-                   if c.args[0]["type"] == "tool"}
-        proposed = updates[tools[1]["id"]]
-        assert proposed["output"].startswith("status: proposed\nmessage: proposed plan costs")
-        assert proposed["isError"] is False
-        emitter.stream_start.assert_awaited()  # the coordinator's reply was streamed
+        turns = [t["name"] for t in steps_of(emitter, "run")]
+        assert turns[:3] == ["Reading your request", "Planning", "Writing my reply"]
+        assert "Checking" in turns
+        names = [t["name"] for t in tool_updates(emitter)]
+        assert names[:2] == ["Read your request: Family car", "Planned 1 device, optimal"]
+        assert "Checked the numbers in my reply" in names
+        planned = tool_updates(emitter)[1]
+        assert '"solve_status": "optimal"' in planned["output"]  # in the collapsed details
+        assert all(not step["showInput"] for step in steps_of(emitter, "tool"))
 
-        proposal = said(emitter)[-1]
-        assert proposal.startswith("Here is my proposal:")
-        assert "### Proposed plan (plan 1)" in proposal
-        assert "| ev | Tue 24 Nov 23:00 | Wed 25 Nov 03:00 | 30.0 |" in proposal
-        assert "**without planning:**" in proposal
-        assert "battery_reserve" in proposal  # the conflict, with its resolution
+        card = said(emitter)[-1]
+        assert card.startswith("### Plan 1 — proposed (planned 1 device, optimal)")
+        assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in card
+        assert "- **Family car** · Tue 23:00–Wed 03:00 · 30.0 kWh · 7.20 EUR" in card
+        assert "**Total 7.46 EUR** for Tue 18:00–Wed 18:00 · without planning" in card
+        assert "- **Home battery** · 40% now" in card
+        assert "battery_reserve" not in card and "info" not in card
+        assert without_ids(said(emitter)[1:])  # after the welcome's examples
         elements = [c.args[0] for c in emitter.send_element.call_args_list]
         assert [(e["type"], e["name"]) for e in elements] == [("plotly", "plan-1")]
         assert {a["id"] for a in actions(emitter)} == {"approve-1", "reject-1", "adjust-1"}
         assert store_of(tmp_path).get(1).status == "proposed"
         assert cl.user_session.get("busy") is False
 
-        approve = next(a for a in actions(emitter) if a["name"] == "approve_plan")
-        await chainlit_app.on_approve(cl.Action(name=approve["name"], payload=approve["payload"],
-                                                id=approve["id"]))
-        assert set(removed_actions(emitter)) == {"approve-1", "reject-1", "adjust-1"}
-        assert said(emitter)[-1].startswith(
-            "**Plan 1 approved** by web UI (no login) — it is now the active plan.")
-        assert "There was no active plan before" in said(emitter)[-1]
+        await click(emitter, "approve-1", chainlit_app.on_approve)
+        assert set(removed_actions(emitter)) >= {"approve-1", "reject-1", "adjust-1"}
+        approved = said(emitter)[-1]
+        assert approved.startswith("**Approved by you.** Plan 1's runs are now part of your "
+                                   "active plan.")
+        assert "Nothing was approved before" in approved
+        assert "**Next:** Family car starts at Tue 23:00." in approved
+        assert "cancel-ev" in {a["id"] for a in actions(emitter)}
 
     store = store_of(tmp_path)
     assert store.active_id() == 1
     active = store.active_record()
-    assert active is not None and active.approved_by == "web UI (no login)"
-    assert {run.device for run in active.plan.runs} >= {"ev"}
+    assert active is not None and active.approved_by == "you (no login)"
+    assert [c.device for c in store.active_commitments() if c.kind != "battery"] == ["ev"]
     assert len(ui_env) == 1
 
 
@@ -211,44 +237,53 @@ async def test_logged_in_user_is_the_approver(tmp_path: Path) -> None:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
         await chainlit_app.on_approve(cl.Action(name="approve_plan", payload={"plan_id": 1}))
-        assert "approved** by alex" in said(emitter)[-1]
+        assert said(emitter)[-1].startswith("**Approved by you.**")  # alex looking at it
     record = store_of(tmp_path).active_record()
     assert record is not None and record.approved_by == "alex"
 
 
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
-async def test_new_chat_shows_the_active_plan() -> None:
-    """After approval in one chat, a new chat (new store handle, as after a restart) shows it."""
-    async with chat("s1"):
+async def test_a_second_device_keeps_the_first_devices_run(tmp_path: Path) -> None:
+    """The car is approved; the dishwasher is planned with the car's run held (already approved,
+    plan 1); approving plan 2 keeps the car's run of plan 1 and adds the dishwasher's."""
+    async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
-        await chainlit_app.on_approve(cl.Action(name="approve_plan", payload={"plan_id": 1}))
-    async with chat("s2") as emitter:
-        await chainlit_app.on_chat_start()
-        assert said(emitter)[1].startswith("### Active plan (plan 1)")
-        assert "_approved by web UI (no login) on " in said(emitter)[1]
-        elements = [c.args[0] for c in emitter.send_element.call_args_list]
-        assert [(e["type"], e["name"]) for e in elements] == [("plotly", "active-plan-1")]
+        await click(emitter, "approve-1", chainlit_app.on_approve)
+        await chainlit_app.on_message(cl.Message(content="run the dishwasher tonight"))
+        card = said(emitter)[-1]
+        assert card.startswith("### Plan 2 — proposed (planned 1 device, optimal)")
+        assert "- **Dishwasher** · " in card
+        assert ("*Already approved, kept as they are:*\n- **Family car** · Tue 23:00–Wed 03:00 · "
+                "30.0 kWh · 7.20 EUR (plan 1)") in card
+        assert "Approving this plan replaces" not in card
+        await click(emitter, "approve-2", chainlit_app.on_approve)
+        text = said(emitter)[-1]
+        assert "- **Dishwasher** added: " in text and "- Unchanged: Family car" in text
+        assert without_ids(said(emitter)[1:])  # after the welcome's examples
+    store = store_of(tmp_path)
+    commitments = {c.device: c.plan_number for c in store.active_commitments()}
+    assert commitments == {"ev": 1, "dishwasher": 2, "battery": 2}
+    assert store.get(1).status == "approved" and store.get(2).status == "approved"
 
 
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
-async def test_second_approval_shows_the_diff(tmp_path: Path) -> None:
-    """Plan 1 (80 %) approved, then "make it 90%" in a new chat: plan 2 draws 36.67 kWh instead
-    of 30 kWh, so its approval reports the EV as moved or changed against plan 1."""
-    async with chat("s1"):
+async def test_revising_an_approved_device_is_a_revision_shown_as_a_diff(tmp_path: Path) -> None:
+    """Plan 1 (80 %) approved, then "make it 90%": plan 2 draws 36.67 kWh instead of 30 kWh; no
+    warning about the approved plan; approving it shows the car's change and supersedes plan 1."""
+    async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
-        await chainlit_app.on_approve(cl.Action(name="approve_plan", payload={"plan_id": 1}))
-    async with chat("s2") as emitter:
-        await chainlit_app.on_chat_start()
-        await chainlit_app.on_message(cl.Message(content="charge my car to 90% by 7am"))
-        await chainlit_app.on_approve(cl.Action(name="approve_plan", payload={"plan_id": 2}))
+        await click(emitter, "approve-1", chainlit_app.on_approve)
+        await chainlit_app.on_message(cl.Message(content="make it 90%"))
+        card = said(emitter)[-1]
+        assert card.startswith("### Plan 2 — proposed")
+        assert "Already approved" not in card and "take it out of this request" not in card
+        await click(emitter, "approve-2", chainlit_app.on_approve)
         text = said(emitter)[-1]
-        assert text.startswith("**Plan 2 approved**")
-        assert "**Changes against the previous plan**" in text
-        assert "- **ev** " in text
+        assert "**What changed:**" in text and "- **Family car** " in text
     store = store_of(tmp_path)
     assert store.get(1).status == "superseded"
     ev = {r.device: r.energy_kwh for r in store.get(2).plan.runs}["ev"]
@@ -257,8 +292,86 @@ async def test_second_approval_shows_the_diff(tmp_path: Path) -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
+async def test_cancelling_a_run_is_its_own_approval(tmp_path: Path) -> None:
+    async with chat("s1") as emitter:
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content=REQUEST))
+        await click(emitter, "approve-1", chainlit_app.on_approve)
+        await click(emitter, "cancel-ev", chainlit_app.on_cancel_run)
+        card = said(emitter)[-1]
+        assert card.startswith("### Plan 2 — cancel Family car?")
+        assert "*Approving this cancels:*\n- **Family car** · Tue 23:00–Wed 03:00" in card
+        assert store_of(tmp_path).active_commitments()[0].device in ("ev", "battery")  # not yet
+        await click(emitter, "approve-2", chainlit_app.on_approve)
+        assert "- **Family car** cancelled (was Tue 23:00–Wed 03:00" in said(emitter)[-1]
+        assert "**Next:** nothing is scheduled to run." in said(emitter)[-1]
+    assert [c.device for c in store_of(tmp_path).active_commitments()] == ["battery"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
+async def test_an_infeasible_request_offers_its_alternatives_as_buttons(tmp_path: Path) -> None:
+    async with chat("s1") as emitter:
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content="charge my car to 100% by 8pm"))
+        text = said(emitter)[-1]
+        assert text.startswith("*How I read it:*\n- Family car → 100% by Tue 20:00, cheapest\n\n"
+                               "**This cannot be done as asked.** Family car to 100% by 20:00")
+        assert text.count("19.8 kWh") == 1
+        labels = {a["id"]: a["label"] for a in actions(emitter)}
+        assert labels["choice-0-0"] == "Reach 68% by 20:00"
+        assert store_of(tmp_path).list() == []
+        await click(emitter, "choice-0-0", chainlit_app.on_choose_alternative)
+        assert {"choice-0-0", "choice-0-1"} <= set(removed_actions(emitter))
+        assert said(emitter)[-1].startswith("### Plan 1 — proposed")
+        assert "approve-1" in {a["id"] for a in actions(emitter)}
+    request = store_of(tmp_path).get(1).plan.requests[0]
+    assert (request.device, request.target_soc_pct) == ("ev", 68)
+    ev = {r.device: r.energy_kwh for r in store_of(tmp_path).get(1).plan.runs}["ev"]
+    assert ev == pytest.approx(19.8 / 0.9, abs=0.01)
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
+async def test_a_what_if_has_a_button_and_approve_follows_the_screen(tmp_path: Path) -> None:
+    """Plan 1 is on screen; "what if I leave at 6?" leaves it as it is and offers "Switch to this
+    plan"; switching shows plan 2 and takes plan 1's buttons away, so Approve is plan 2's."""
+    async with chat("s1") as emitter:
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content=REQUEST))
+        await chainlit_app.on_message(cl.Message(content="what if I leave at 6?"))
+        assert "adopt-what-if" in {a["id"] for a in actions(emitter)}
+        assert "approve-1" not in removed_actions(emitter)
+        await click(emitter, "adopt-what-if", chainlit_app.on_adopt_what_if)
+        assert said(emitter)[-1].startswith("### Plan 2 — proposed")
+        assert "approve-1" in removed_actions(emitter)
+    request = store_of(tmp_path).get(2).plan.requests[0]
+    assert request.deadline == datetime.fromisoformat("2026-11-25T06:00:00+01:00")
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
+async def test_new_chat_shows_the_approved_runs() -> None:
+    """After approval in one chat, a new chat (new store handle, as after a restart) shows the
+    approved runs with who approved them, the chart and a Cancel button per run."""
+    async with chat("s1"):
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content=REQUEST))
+        await chainlit_app.on_approve(cl.Action(name="approve_plan", payload={"plan_id": 1}))
+    async with chat("s2") as emitter:
+        await chainlit_app.on_chat_start()
+        assert said(emitter)[1] == (
+            "### Your active plan\n\n- **Family car** · Tue 23:00–Wed 03:00 · 30.0 kWh · 7.20 EUR "
+            "(plan 1, approved by you)")
+        elements = [c.args[0] for c in emitter.send_element.call_args_list]
+        assert [(e["type"], e["name"]) for e in elements] == [("plotly", "active-plan")]
+        assert [a["id"] for a in actions(emitter)] == ["cancel-ev"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
 async def test_stale_proposal_is_refused(tmp_path: Path) -> None:
-    """Two chats propose while nothing is active; A approves; B's approval is stale."""
+    """Two chats propose while nothing is approved; A approves; B's approval is stale."""
     async with chat("A"):
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content=REQUEST))
@@ -301,7 +414,7 @@ async def test_reject_asks_what_to_change_and_plans_again(tmp_path: Path) -> Non
         await chainlit_app.on_reject(cl.Action(name="reject_plan", payload={"plan_id": 1}))
         emitter.send_ask_user.assert_awaited_once()
         assert emitter.send_ask_user.call_args.args[0]["output"] == "What should change?"
-        assert "### Proposed plan (plan 2)" in said(emitter)[-1]
+        assert said(emitter)[-1].startswith("### Plan 2 — proposed")
         emitter.task_end.assert_awaited()  # the browser's busy state ends after the re-plan
     store = store_of(tmp_path)
     assert store.get(1).status == "rejected"
@@ -373,7 +486,7 @@ async def test_a_question_is_answered_without_a_proposal(tmp_path: Path) -> None
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content="charge my car"))
         reply = said(emitter)[-1]
-        assert reply and "Proposed plan" not in reply
+        assert reply and "proposed" not in reply
         assert actions(emitter) == []
     assert store_of(tmp_path).list() == []
 
@@ -383,12 +496,11 @@ async def test_a_question_is_answered_without_a_proposal(tmp_path: Path) -> None
 async def test_a_planning_error_is_told_plainly_and_frees_the_chat(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    failing_with(monkeypatch, RequestError("request 1 (ev)", "deadline is not after now"))
+    failing_with(monkeypatch, RequestError("deadline", "is not after now"))
     async with chat("s1") as emitter:
         await chainlit_app.on_chat_start()
         await chainlit_app.on_message(cl.Message(content="charge my car by 5pm"))
-        assert said(emitter)[-1] == (
-            "I could not do that: request 1 (ev): deadline is not after now")
+        assert said(emitter)[-1] == "I could not do that: deadline: is not after now"
         assert cl.user_session.get("busy") is False
 
 
@@ -419,15 +531,51 @@ async def test_busy_chat_refuses_a_second_request(tmp_path: Path) -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("ui_env")
-async def test_missing_home_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_first_run_asks_about_the_home_and_writes_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No HEARTH_HOME and no file yet: the chat asks the setup questions (buttons for choices,
+    typed answers otherwise, "ok" for a default), writes a valid home file where `hearth init`
+    would, and goes on to plan with it. A bad answer is asked again."""
     monkeypatch.delenv("HEARTH_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    typed = iter(["Flat 4", "Europe/Berlin", "ok", "ok", "0.31", "ok", "ok", "lots", "8", "ok",
+                  "ok", "ok", "dishwasher", "ok"])
+    replies = {"flat": {"payload": {"value": "flat"}, "label": "One price all day"},
+               "no": {"payload": {"value": "no"}, "label": "No"}}
+
+    async def answer(step: dict[str, Any], spec: Any, raise_on_timeout: bool) -> Any:
+        if spec.type == "action":
+            return replies["flat"] if "pay for electricity" in step["output"] else replies["no"]
+        return {"output": next(typed)}
+
     async with chat("s1") as emitter:
+        emitter.send_ask_user.side_effect = answer
         await chainlit_app.on_chat_start()
-        assert said(emitter) == [
-            "Hearth cannot start: HEARTH_HOME: set it to your home file, or start with "
-            "`hearth ui --home`"]
-        await chainlit_app.on_message(cl.Message(content="hello"))
-        assert said(emitter)[-1].startswith("Hearth is not set up in this chat")
+        questions = [c.args[0]["output"] for c in emitter.send_ask_user.call_args_list]
+        assert questions[0].startswith("What should I call your home?")
+        assert any(q.startswith("That did not work: give a number, got 'lots'") for q in
+                   questions)
+        assert said(emitter)[-2].startswith("Hi, I'm **Hearth**.")
+    written = tmp_path / "data" / "hearth" / "home.yaml"
+    home = load_home(written)
+    assert (home.name, home.timezone, home.tariff.currency) == ("Flat 4", "Europe/Berlin", "EUR")
+    assert home.tariff.import_price.price_per_kwh == 0.31
+    assert home.pv_arrays[0].peak_power_kwp == 8.0
+    assert [a.id for a in home.appliances] == ["dishwasher"]
+    assert home.evs == () and home.battery is None
+
+
+@pytest.mark.asyncio
+async def test_the_chart_element_has_no_mode_bar() -> None:
+    """Plotly's mode bar covered the price axis on a phone: the element's config turns it off."""
+    from app_samples import make_plan, sample_home
+
+    from app.ui.messages import chart_element
+
+    async with chat("s1"):
+        element = chart_element(make_plan(), sample_home(), "plan-1")
+    assert json.loads(element.content)["config"] == {"displayModeBar": False, "responsive": True}
 
 
 @pytest.mark.asyncio
@@ -453,12 +601,3 @@ async def test_login_checks_user_and_password(monkeypatch: pytest.MonkeyPatch) -
     assert await chainlit_app.check_login("alex", "correct horse") is not None
     monkeypatch.delenv("HEARTH_PASSWORD")
     assert await chainlit_app.check_login("alex", "") is None  # no password configured: no login
-
-
-def test_short_result_puts_status_and_message_first() -> None:
-    text = chainlit_app.short_result(
-        '{"ok": true, "runs": [1, 2, 3], "plan": {"a": 1}, "message": "done", "status": "proposed"}')
-    assert text.splitlines() == ["status: proposed", "message: done", "ok: True", "runs: 3 items",
-                                 "plan: {…}"]
-    assert chainlit_app.short_result("x" * 2000, limit=10) == "x" * 9 + "…"
-    assert chainlit_app.short_result("plain text") == "plain text"

@@ -546,7 +546,7 @@ FLAG_CASES = [
     Case("ui-now-empty", command("ui", "--home", "{home}", "--now", ""), ("argument --now",)),
     Case("ui-now-naive", command("ui", "--home", "{home}", "--now", "2026-11-24T18:00"), ("argument --now",)),
     Case("ui-home-missing", command("ui", "--home", "{root}/nope.yaml"), ("home:", "does not exist")),
-    Case("ui-no-home", command("ui"), ("--home",)),
+    Case("ui-home-empty", command("ui", "--home", ""), ("--home", "is empty")),
     # plans / approve / reject
     *[Case(f"plans-limit-{v}", command("plans", "--limit", v, "--db", "{root}/p.sqlite3"), ("argument --limit",))
       for v in ("0", "-1", "abc", "100000")],

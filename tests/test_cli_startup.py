@@ -48,6 +48,9 @@ def imported(argv: list[str], watched: tuple[str, ...], tmp_path: Path) -> list[
     ["schedule", "--help"],
     ["plan", "--help"],
     ["ui", "--help"],
+    ["init", "--help"],
+    ["init", "--yes", "--pv-kwp", "-3"],
+    ["cancel", "--help"],
     ["schedule", "--home", HOME, "--step", "7", "--request", "ev"],
     ["schedule", "--home", HOME, "--now", "", "--request", "ev"],
     ["plan", "charge the car", "--home", HOME, "--horizon", "1000"],
@@ -55,6 +58,10 @@ def imported(argv: list[str], watched: tuple[str, ...], tmp_path: Path) -> list[
     ["ui", "--home", HOME, "--port", "0"],
     ["plans", "--limit", "0"],
     ["approve", "abc"],
+    ["standing", "--help"],
+    ["standing", "pause", "abc"],
+    ["meter", "check", "--help"],
+    ["meter", "check", "meter.csv", "--unit", "wh", "--timezone", "Europe/Berlin"],
 ], ids=lambda argv: " ".join(argv)[:40])
 def test_help_and_flag_errors_import_nothing_heavy(argv: list[str], tmp_path: Path) -> None:
     assert imported(argv, (*HEAVY, "pydantic", "yaml"), tmp_path) == []

@@ -18,6 +18,7 @@ from tools.devices import earliest_end, latest_start
 from tools.home import Home, parse_home
 from tools.requests import DeviceRequest, ResolvedRequest, resolve_requests
 from tools.results import (
+    Commitment,
     Conflict,
     ConflictKind,
     CostBreakdown,
@@ -438,7 +439,7 @@ def test_plan_grid_import_close_to_the_limit() -> None:
         [3.0, 3.0, 10.6, 10.6, 10.5, 3.0, 3.0, 3.0],
         {"car": [0, 0, 7.4, 7.4, 7.4, 0, 0, 0], "dishwasher": [0, 0, 2.0, 2.0, 2.0, 0, 0, 0]},
     )
-    conflicts = plan_conflicts(grid_home(), plan, None)
+    conflicts = plan_conflicts(grid_home(), plan)
     assert conflicts == [Conflict(
         kind="grid_limit", severity="warning", devices=["car", "dishwasher"],
         message="Grid import comes within 5% of the 11.0 kW import limit from 18:30 to 19:15, "
@@ -451,7 +452,7 @@ def test_plan_grid_import_close_to_the_limit() -> None:
 def test_plan_grid_import_above_the_limit() -> None:
     """Steps 1–2 at 11.6 kW (18:15–18:45), 0.6 kW over; step 4 at 11.2 kW is another."""
     plan = make_plan([3.0, 11.6, 11.6, 3.0, 11.2, 3.0], {"car": [0, 7.4, 7.4, 0, 7.4, 0]})
-    conflict = only(plan_conflicts(grid_home(), plan, None), "grid_limit")
+    conflict = only(plan_conflicts(grid_home(), plan), "grid_limit")
     assert conflict.severity == "error"
     assert conflict.message == (
         "Grid import exceeds the 11.0 kW import limit from 18:15 to 18:45, peaking at 11.6 kW at "
@@ -462,7 +463,7 @@ def test_plan_grid_import_above_the_limit() -> None:
 def test_plan_with_headroom_has_no_conflict() -> None:
     """Peak 10.4 kW < 10.45 kW: no grid conflict; a single appliance overlaps nothing."""
     plan = make_plan([3.0, 10.4, 3.0], {"car": [0, 7.4, 0], "dishwasher": [0, 2.0, 0]})
-    assert plan_conflicts(grid_home(), plan, None) == []
+    assert plan_conflicts(grid_home(), plan) == []
 
 
 # ----------------------------------------------------------------------------- plan: overlap, rules
@@ -477,7 +478,7 @@ def test_plan_overlap_is_info() -> None:
     first and ends at step 4 = 19:00."""
     plan = make_plan([2.3] * 8, {"washing_machine": [2.0] * 4 + [0.0] * 4,
                                  "dishwasher": [0.0] * 2 + [2.0] * 4 + [0.0] * 2})
-    assert plan_conflicts(two_appliance_home(), plan, None) == [Conflict(
+    assert plan_conflicts(two_appliance_home(), plan) == [Conflict(
         kind="overlap", severity="info", devices=["washing_machine", "dishwasher"],
         message="Washing machine and dishwasher run at the same time from 18:30 to 19:00.",
         resolutions=["run dishwasher after washing machine (from 19:00)"],
@@ -489,7 +490,7 @@ def test_plan_overlap_on_a_tight_grid_is_a_warning() -> None:
     grid = [2.3, 2.3, 4.3, 10.5, 2.3, 2.3, 2.3, 2.3]
     plan = make_plan(grid, {"washing_machine": [2.0] * 4 + [0.0] * 4,
                             "dishwasher": [0.0] * 2 + [2.0] * 4 + [0.0] * 2})
-    conflict = only(plan_conflicts(two_appliance_home(), plan, None), "overlap")
+    conflict = only(plan_conflicts(two_appliance_home(), plan), "overlap")
     assert conflict.severity == "warning"
     assert conflict.message == (
         "Washing machine and dishwasher run at the same time from 18:30 to 19:00, while grid "
@@ -501,7 +502,7 @@ def test_plan_dryer_before_washer_finishes() -> None:
     """Washer steps 0–3 (ends 19:00), dryer from step 2 (18:30): dependency error, no overlap."""
     plan = make_plan([4.8] * 6, {"washing_machine": [2.0] * 4 + [0.0] * 2,
                                  "tumble_dryer": [0.0] * 2 + [2.5] * 4})
-    assert plan_conflicts(laundry_home(), plan, None) == [Conflict(
+    assert plan_conflicts(laundry_home(), plan) == [Conflict(
         kind="dependency_order", severity="error", devices=["tumble_dryer", "washing_machine"],
         message="Tumble dryer starts at 18:30, before washing machine finishes at 19:00.",
         resolutions=["run tumble dryer from 19:00"],
@@ -513,7 +514,7 @@ def test_plan_running_in_quiet_hours() -> None:
     home = make_home(appliances=[appliance("dishwasher", 30, 2.0,
                                            quiet_hours=[{"start": "18:30", "end": "19:00"}])])
     plan = make_plan([2.3] * 4, {"dishwasher": [0.0, 2.0, 2.0, 0.0]})
-    assert plan_conflicts(home, plan, None) == [Conflict(
+    assert plan_conflicts(home, plan) == [Conflict(
         kind="quiet_hours", severity="error", devices=["dishwasher"],
         message="The plan runs dishwasher from 18:30 to 18:45, inside its quiet hours 18:30–19:00.",
     )]
@@ -527,7 +528,7 @@ def test_plan_step_partly_in_quiet_hours() -> None:
     home = make_home(appliances=[appliance("dishwasher", 60, 2.0,
                                            quiet_hours=[{"start": "18:30", "end": "19:00"}])])
     plan = make_plan([2.3, 0.3], {"dishwasher": [2.0, 0.0]}, step_minutes=60)
-    assert plan_conflicts(home, plan, None) == [Conflict(
+    assert plan_conflicts(home, plan) == [Conflict(
         kind="quiet_hours", severity="error", devices=["dishwasher"],
         message="The plan runs dishwasher from 18:00 to 19:00, inside its quiet hours 18:30–19:00.",
     )]
@@ -539,7 +540,7 @@ def test_plan_running_outside_its_window() -> None:
     home = make_home(appliances=[appliance("dishwasher", 30, 2.0,
                                            allowed_windows=[{"start": "18:00", "end": "18:30"}])])
     plan = make_plan([2.3] * 4, {"dishwasher": [0.0, 2.0, 2.0, 0.0]})
-    assert plan_conflicts(home, plan, None) == [Conflict(
+    assert plan_conflicts(home, plan) == [Conflict(
         kind="window", severity="error", devices=["dishwasher"],
         message="The plan runs dishwasher from 18:30 to 18:45, outside its allowed windows "
                 "18:00–18:30.",
@@ -553,7 +554,7 @@ def test_plan_takes_the_battery_to_its_floor() -> None:
     boundaries 4–6 are within 0.5 %-points of 20%; boundary 4 = 19:00, boundary 6 = 19:30."""
     home = make_home(battery=BATTERY)
     plan = make_plan([1.0] * 8, battery_soc_pct=[60, 50, 40, 30, 20, 20, 20.3, 30, 40])
-    assert plan_conflicts(home, plan, None) == [Conflict(
+    assert plan_conflicts(home, plan) == [Conflict(
         kind="battery_reserve", severity="info", devices=["battery"],
         message="The plan takes Home battery from 60% down to its floor of 20% (backup reserve) "
                 "at 19:00 and keeps it there until 19:30.",
@@ -564,72 +565,28 @@ def test_plan_takes_the_battery_to_its_floor() -> None:
 def test_plan_above_the_floor_or_starting_there_is_quiet() -> None:
     """Lowest SoC 21% > 20.5%: nothing; starting at 20% and staying there: no descent."""
     home = make_home(battery=BATTERY)
-    assert plan_conflicts(home, make_plan([1.0] * 2, battery_soc_pct=[60, 21, 40]), None) == []
-    assert plan_conflicts(home, make_plan([1.0] * 2, battery_soc_pct=[20, 20, 20]), None) == []
+    assert plan_conflicts(home, make_plan([1.0] * 2, battery_soc_pct=[60, 21, 40])) == []
+    assert plan_conflicts(home, make_plan([1.0] * 2, battery_soc_pct=[20, 20, 20])) == []
 
 
-# ----------------------------------------------------------------------------- plan: active plan
+# ----------------------------------------------------------------------------- plan: approved runs
 
-def active_home() -> Home:
-    return make_home(evs=[car()], battery=BATTERY, appliances=[appliance("dishwasher", 120, 2.0)])
-
-
-def active_plan() -> Plan:
-    """Hourly steps from 18:00: car 7.4 kW at 19:00 and 3.7 kW at 20:00 (one run 19:00–21:00),
-    dishwasher 20:00–22:00, and a battery target of 80% by Wed 07:00."""
-    battery = DeviceRequest(device="battery", kind="battery_target", target_soc_pct=80.0,
-                            deadline=datetime.fromisoformat("2026-11-25T07:00:00+01:00"))
-    return make_plan(
-        [1.0] * 8,
-        {"car": [0, 7.4, 3.7, 0, 0, 0, 0, 0], "dishwasher": [0, 0, 2.0, 2.0, 0, 0, 0, 0]},
-        step_minutes=60, plan_id="p1",
-        requests=[DeviceRequest(device="car", kind="ev_charge", target_soc_pct=80.0),
-                  DeviceRequest(device="dishwasher", kind="appliance_run"), battery],
+def test_an_appliance_waiting_for_an_approved_run_is_told() -> None:
+    """The washing machine's approved run ends at 20:00; the planner moved the dryer's earliest
+    start there (tools.planning), so the plan says why the dryer waits (info, not a warning)."""
+    home = laundry_home()
+    washer_end = NOW + timedelta(hours=2)
+    washer = Commitment(
+        device="washing_machine", kind="appliance_run", energy_kwh=4.0, cost=1.2,
+        segments=[Segment(start=NOW, end=washer_end, power_kw=2.0)], plan_number=1,
     )
-
-
-def test_new_plan_moves_and_drops_approved_runs() -> None:
-    """The new plan requests only the dishwasher and runs it at steps 5–6 (23:00–Wed 01:00):
-    the dishwasher run moves, the car run 19:00–21:00 and the battery target are dropped."""
-    plan = make_plan([1.0] * 8, {"dishwasher": [0, 0, 0, 0, 0, 2.0, 2.0, 0]}, step_minutes=60,
-                     requests=[DeviceRequest(device="dishwasher", kind="appliance_run")])
-    conflicts = plan_conflicts(active_home(), plan, active_plan())
-    assert conflicts == [
-        Conflict(
-            kind="active_plan", severity="warning", devices=["car"],
-            message="Approving this plan replaces the active plan p1, whose run(s) of car at "
-                    "19:00–21:00 would be dropped.",
-            resolutions=["include car in this request"],
-        ),
-        Conflict(
-            kind="active_plan", severity="warning", devices=["dishwasher"],
-            message="This plan moves dishwasher from 20:00–22:00 (approved in plan p1) to "
-                    "23:00–Wed 01:00.",
-            resolutions=["keep the approved plan for dishwasher: take it out of this request"],
-        ),
-        Conflict(
-            kind="active_plan", severity="warning", devices=["battery"],
-            message="Approving this plan replaces the active plan p1, whose Home battery target "
-                    "of 80% by Wed 07:00 would be dropped.",
-            resolutions=["include Home battery in this request"],
-        ),
-    ]
-
-
-def test_new_plan_keeping_every_approved_run_has_no_active_plan_conflict() -> None:
-    """Same requests and the same segments as the active plan: nothing changes."""
-    old = active_plan()
-    plan = old.model_copy(update={"id": "p2"})
-    assert plan_conflicts(active_home(), plan, old) == []
-
-
-def test_finished_approved_runs_are_not_reported() -> None:
-    """At 21:00 (three hours later) the car run 19:00–21:00 has ended: only the dishwasher
-    (20:00–22:00) and the battery target (Wed 07:00) are still pending."""
-    later = NOW + timedelta(hours=3)
-    plan = make_plan([1.0] * 4, step_minutes=60, now=later)
-    conflicts = plan_conflicts(active_home(), plan, active_plan())
-    assert [c.devices for c in conflicts] == [["dishwasher"], ["battery"]]
+    dryer = DeviceRequest(device="tumble_dryer", kind="appliance_run", earliest_start=washer_end)
+    plan = make_plan([1.0] * 12, {"tumble_dryer": [0] * 8 + [2.5] * 4}, requests=[dryer])
+    plan = plan.model_copy(update={"committed": [washer]})
+    assert plan_conflicts(home, plan) == [Conflict(
+        kind="dependency_order", severity="info", devices=["tumble_dryer", "washing_machine"],
+        message="Tumble dryer waits for the approved washing machine run, which ends at 20:00.",
+    )]
 
 
 # ----------------------------------------------------------------------------- all together
@@ -646,11 +603,11 @@ def test_detect_conflicts_sorts_by_severity_then_kind() -> None:
     )
     resolved = [charge("car", 0, 96, 0.0, 80.0), run("tumble_dryer", 0, 96), run("sauna", 0, 96)]
     plan = make_plan([10.6, 3.0], {"tumble_dryer": [2.5, 0.0]})
-    conflicts = detect_conflicts(home, axis(), resolved, plan, None)
+    conflicts = detect_conflicts(home, axis(), resolved, plan)
     assert [(c.severity, c.kind) for c in conflicts] == [
         ("error", "grid_limit"), ("warning", "grid_limit"),
         ("info", "dependency_order"), ("info", "nothing_to_do"),
     ]
-    assert detect_conflicts(home, axis(), resolved, None, None) == request_conflicts(
+    assert detect_conflicts(home, axis(), resolved, None) == request_conflicts(
         home, axis(), resolved
     )

@@ -48,12 +48,13 @@ def test_heat_figure_draws_the_plan_series() -> None:
     assert plain is not None and heat_figure(plain) is None
 
 
-def test_plan_summary_has_one_line_per_tank_and_room_and_the_event() -> None:
-    """The proposal message lists the tank's and the room's lines exactly as the plan's heat
-    section words them, the weather's source, and what taking part in an event earns."""
+def test_the_card_has_one_line_per_tank_and_room_and_the_event() -> None:
+    """The plan card lists the tank's and the room's lines exactly as the plan's heat section
+    words them, the weather's source, and what taking part in an event earns."""
     from datetime import timedelta
 
-    from app.render import plan_summary
+    from app.card import plan_card
+    from app.render import card_markdown
     from tools.demand_response import DemandResponseEvent
 
     home = load_home(REPO / "examples" / "home-heat.yaml")
@@ -65,8 +66,8 @@ def test_plan_summary_has_one_line_per_tank_and_room_and_the_event() -> None:
     )
     plan = schedule(home, NOW, [], events=[event]).plan
     assert plan is not None and plan.heat is not None and plan.demand_response is not None
-    text = plan_summary(plan, [], home.timezone)
+    text = card_markdown(plan_card(plan, home), home.timezone, heading="Plan 1 — proposed")
     for line in plan.heat.lines:
         assert f"- {line.text}" in text
-    assert "outdoor temperature from the home file's climate profile" in text
+    assert "Outdoor temperature from the home file's climate profile" in text
     assert plan.demand_response.message in text

@@ -1,6 +1,7 @@
 """Inflexible household base load on the time axis [kW, mean over each step].
 
-Three sources, as in :mod:`tools.home`:
+Four sources, as in :mod:`tools.home` (the fourth, ``type: learned``, is
+:mod:`tools.baseload_learned`):
 
 Hourly profile (``type: hourly``)
     24 mean powers by local hour, the same every day. Each step gets the mean over its local
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from tools.errors import InputError, SeriesError
-from tools.home import Home, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
+from tools.home import Home, HourlyBaseLoad, LearnedBaseLoad, SeriesBaseLoad, StandardBaseLoad
 from tools.series import align, read_series
 from tools.timeaxis import TimeAxis
 
@@ -72,6 +73,11 @@ def base_load_kw(home: Home, axis: TimeAxis) -> np.ndarray:
         return h0_power_kw(spec.annual_kwh, axis)
     if isinstance(spec, SeriesBaseLoad):
         return _series_kw(spec, home, axis)
+    if isinstance(spec, LearnedBaseLoad):
+        # tools.baseload_learned builds on the H0 functions below, hence the import here
+        from tools.baseload_learned import learned_base_load
+
+        return learned_base_load(spec, home, axis).power_kw
     raise InputError("base_load", f"unknown base load type {type(spec).__name__}")
 
 

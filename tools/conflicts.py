@@ -10,7 +10,10 @@ Two passes, both pure:
 * :func:`plan_conflicts` runs after solving, on the :class:`~tools.results.Plan`: grid import
   close to (or above) the limit, appliances running at the same time, the home battery taken down
   to its floor, rules the plan breaks (quiet hours, windows, dependencies: never expected from the
-  solver, still checked), and what approving the plan does to the active plan.
+  solver, still checked). What approving the plan does to the already approved runs is not a
+  conflict: approving keeps the other devices' runs (they are fixed loads of the plan, see
+  :mod:`tools.commitments`) and a new request for an approved device is a revision, shown as a
+  diff.
 
 :func:`detect_conflicts` runs both and sorts the result by severity (error, warning, info), then
 by kind. Every number in a message is computed from the inputs: times are local ``HH:MM``
@@ -37,7 +40,7 @@ diagnosis use too:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -46,8 +49,8 @@ import numpy as np
 
 from tools.devices import allowed_steps, cycle_steps, earliest_end, latest_start
 from tools.home import Appliance, Battery, DailyWindow, Ev, Home
-from tools.requests import BATTERY_KINDS, DeviceRequest, ResolvedRequest
-from tools.results import Conflict, ConflictKind, Plan, Segment, Severity
+from tools.requests import ResolvedRequest
+from tools.results import Conflict, ConflictKind, Plan, Severity
 from tools.timeaxis import TimeAxis
 
 GRID_HEADROOM_FRACTION = 0.05
@@ -78,7 +81,6 @@ def detect_conflicts(
     axis: TimeAxis,
     resolved: list[ResolvedRequest],
     plan: Plan | None,
-    active_plan: Plan | None,
 ) -> list[Conflict]:
     """All conflicts of the requests and, when there is one, of the plan.
 
@@ -92,8 +94,6 @@ def detect_conflicts(
         The requests on the axis.
     plan:
         The proposed plan, or ``None`` before solving (or when the requests are infeasible).
-    active_plan:
-        The approved plan that approving ``plan`` would supersede, or ``None``.
 
     Returns
     -------
@@ -102,7 +102,7 @@ def detect_conflicts(
     """
     conflicts = request_conflicts(home, axis, resolved)
     if plan is not None:
-        conflicts += plan_conflicts(home, plan, active_plan)
+        conflicts += plan_conflicts(home, plan)
     return sort_conflicts(conflicts)
 
 
@@ -139,8 +139,8 @@ def request_conflicts(
     return sort_conflicts(conflicts)
 
 
-def plan_conflicts(home: Home, plan: Plan, active_plan: Plan | None) -> list[Conflict]:
-    """Conflicts of a solved plan, and of approving it while ``active_plan`` is active.
+def plan_conflicts(home: Home, plan: Plan) -> list[Conflict]:
+    """Conflicts of a solved plan.
 
     Returns
     -------
@@ -152,9 +152,9 @@ def plan_conflicts(home: Home, plan: Plan, active_plan: Plan | None) -> list[Con
     conflicts += _optional(_plan_grid_conflict(home, plan, clock))
     conflicts += _plan_rule_conflicts(home, plan, clock)
     conflicts += _plan_dependency_conflicts(home, plan, clock)
+    conflicts += _committed_dependency_notes(home, plan, clock)
     conflicts += _plan_overlap_conflicts(home, plan, clock)
     conflicts += _optional(_plan_battery_floor_conflict(home, plan, clock))
-    conflicts += _active_plan_conflicts(home, plan, active_plan, clock)
     return sort_conflicts(conflicts)
 
 
@@ -570,6 +570,35 @@ def _plan_dependency_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Co
     return conflicts
 
 
+def _committed_dependency_notes(home: Home, plan: Plan, clock: _Clock) -> list[Conflict]:
+    """A requested appliance held back until an already approved run it depends on ends.
+
+    ``dependency_order``, info: the planner moved the request's earliest start to the end of the
+    approved run (see :func:`tools.planning.schedule`), which changes what was asked.
+    """
+    ends = {c.device: c.end for c in plan.committed if c.end is not None}
+    notes = []
+    for request in plan.requests:
+        appliance = next((a for a in home.appliances if a.id == request.device), None)
+        if appliance is None or request.earliest_start is None:
+            continue
+        for dep_id in appliance.after:
+            if ends.get(dep_id) == request.earliest_start:
+                notes.append(
+                    Conflict(
+                        kind="dependency_order",
+                        severity="info",
+                        devices=[appliance.id, dep_id],
+                        message=(
+                            f"{_cap(home.label(appliance.id))} waits for the approved "
+                            f"{home.label(dep_id)} run, which ends at "
+                            f"{clock.at(request.earliest_start)}."
+                        ),
+                    )
+                )
+    return notes
+
+
 def _plan_overlap_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Conflict]:
     """Two appliances running in the same steps (kind ``overlap``).
 
@@ -653,91 +682,6 @@ def _plan_battery_floor_conflict(home: Home, plan: Plan, clock: _Clock) -> Confl
         devices=[battery.id],
         message=message + ".",
         resolutions=[f"ask for a battery target above {_pct(floor)}% by {at} to keep more stored"],
-    )
-
-
-def _active_plan_conflicts(
-    home: Home, plan: Plan, active_plan: Plan | None, clock: _Clock
-) -> list[Conflict]:
-    """What approving ``plan`` does to the active plan (kind ``active_plan``, warnings).
-
-    Approving a plan supersedes the whole active plan. For each request of the active plan
-    still pending at ``plan.now`` (runs ending after it; a battery request whose deadline is
-    after it): if this plan requests the same device (the battery: the same kind of request)
-    and schedules or asks it differently, the approved
-    runs are replaced; if this plan does not request it, the approved runs are dropped. The home
-    battery's own schedule is re-optimised in every plan and is not reported.
-    """
-    if active_plan is None or active_plan.id == plan.id:
-        return []
-    new_requests = {(r.device, r.kind): r for r in plan.requests}
-    conflicts = []
-    for old in active_plan.requests:
-        name = home.label(old.device)
-        new = new_requests.get((old.device, old.kind))
-        if old.kind in BATTERY_KINDS:
-            deadline = old.deadline or active_plan.horizon_end
-            if deadline <= plan.now:
-                continue
-            old_text = _battery_request_text(old, active_plan.horizon_end, clock)
-            if new is None:
-                conflicts.append(_dropped(active_plan.id, name, old.device, f"{name} {old_text}"))
-            elif _battery_request_text(new, plan.horizon_end, clock) != old_text:
-                new_text = _battery_request_text(new, plan.horizon_end, clock)
-                conflicts.append(
-                    _replaced(
-                        active_plan.id,
-                        name,
-                        old.device,
-                        f"replaces the approved {old_text} for {name}",
-                        f"with {new_text}",
-                    )
-                )
-            continue
-        old_runs = _pending_segments(active_plan.devices.get(old.device, []), plan.now)
-        if not old_runs:
-            continue
-        old_text = _runs_text(old_runs, clock)
-        if new is None:
-            what = f"run(s) of {name} at {old_text}"
-            conflicts.append(_dropped(active_plan.id, name, old.device, what))
-            continue
-        new_runs = _pending_segments(plan.devices.get(old.device, []), plan.now)
-        if _same_segments(old_runs, new_runs):
-            continue
-        change = f"to {_runs_text(new_runs, clock)}" if new_runs else "and does not run it"
-        conflicts.append(
-            _replaced(
-                active_plan.id,
-                name,
-                old.device,
-                f"moves {name} from {old_text}",
-                change,
-            )
-        )
-    return conflicts
-
-
-def _dropped(plan_id: str, name: str, device: str, what: str) -> Conflict:
-    return Conflict(
-        kind="active_plan",
-        severity="warning",
-        devices=[device],
-        message=(
-            f"Approving this plan replaces the active plan {plan_id}, whose {what} would be "
-            "dropped."
-        ),
-        resolutions=[f"include {name} in this request"],
-    )
-
-
-def _replaced(plan_id: str, name: str, device: str, old: str, new: str) -> Conflict:
-    return Conflict(
-        kind="active_plan",
-        severity="warning",
-        devices=[device],
-        message=f"This plan {old} (approved in plan {plan_id}) {new}.",
-        resolutions=[f"keep the approved plan for {name}: take it out of this request"],
     )
 
 
@@ -835,29 +779,6 @@ def _flexible_loads_at(home: Home, plan: Plan, step: int) -> list[tuple[str, flo
     return sorted(loads, key=lambda load: (-load[1], load[2]))
 
 
-def _pending_segments(segments: Sequence[Segment], now: datetime) -> list[Segment]:
-    """Segments that end after ``now``, in time order."""
-    return sorted((s for s in segments if s.end > now), key=lambda s: s.start)
-
-
-def _same_segments(old: Sequence[Segment], new: Sequence[Segment]) -> bool:
-    return len(old) == len(new) and all(
-        a.start == b.start and a.end == b.end and abs(a.power_kw - b.power_kw) <= POWER_EPS_KW
-        for a, b in zip(old, new, strict=True)
-    )
-
-
-def _runs_text(segments: Sequence[Segment], clock: _Clock) -> str:
-    """Contiguous segments merged into runs: ``"01:00–03:00, 05:00–05:30"``."""
-    runs: list[list[datetime]] = []
-    for segment in segments:
-        if runs and runs[-1][1] == segment.start:
-            runs[-1][1] = segment.end
-        else:
-            runs.append([segment.start, segment.end])
-    return ", ".join(f"{clock.at(start)}–{clock.at(end)}" for start, end in runs)
-
-
 # ============================================================================ wording
 
 
@@ -876,18 +797,6 @@ class _Clock:
         local = moment.astimezone(self.tz)
         text = local.strftime("%H:%M")
         return text if local.date() == self.today else f"{_WEEKDAYS[local.weekday()]} {text}"
-
-
-def _battery_request_text(request: DeviceRequest, horizon_end: datetime, clock: _Clock) -> str:
-    """``target of 80% by Wed 07:00``, ``floor of 30% from 22:00 to Wed 06:00`` or ``rule not to
-    supply the cars until Wed 18:00``."""
-    deadline = clock.at(request.deadline or horizon_end)
-    if request.kind == "battery_floor":
-        start = f" from {clock.at(request.earliest_start)}" if request.earliest_start else ""
-        return f"floor of {_pct(request.floor_soc_pct or 0.0)}%{start} to {deadline}"
-    if request.kind == "battery_no_ev_discharge":
-        return f"rule not to supply the cars until {deadline}"
-    return f"target of {_pct(request.target_soc_pct or 0.0)}% by {deadline}"
 
 
 def _floor_name(battery: Battery) -> str:

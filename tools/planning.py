@@ -2,10 +2,17 @@
 
 ``schedule`` composes the pieces in order — axis, inputs, requests, conflicts, build, solve,
 extract, audit, baseline — and is what the CLI, the agents and the UI call.
+
+Already approved runs of other devices (``committed``, see :mod:`tools.commitments`) are fixed
+loads: their per-step power is added to the household base load the model, the audit and the
+baseline see, so it enters the power balance, the grid limit and the cost of both the plan and
+the baseline (the saving is unchanged by them); the plan reports the base load without them and
+lists them separately as already approved.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -15,6 +22,7 @@ import numpy as np
 
 from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule, self_consumption
+from tools.commitments import CARRIED, carried_requests, committed_load_kw
 from tools.conflicts import plan_conflicts, request_conflicts
 from tools.costs import attribute, cost_breakdown, grid_shares
 from tools.demand_response import DemandResponseEvent, check_event
@@ -25,10 +33,11 @@ from tools.formatting import apportion, money, round_money, share_of
 from tools.formatting import pct as fmt_pct
 from tools.heat_report import heat_summary, temperature_series
 from tools.home import Home
-from tools.inputs import PlanningInputs, build_inputs, horizon_axis
+from tools.inputs import PlanningInputs, build_inputs, horizon_axis, input_notes
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
     BatteryRequestResult,
+    Commitment,
     CostBreakdown,
     CostItem,
     CostLine,
@@ -48,7 +57,7 @@ from tools.scheduler import (
     solve_model,
 )
 from tools.scheduler.problem import Schedule
-from tools.timeaxis import require_aware
+from tools.timeaxis import TimeAxis, require_aware
 
 __all__ = ["cost_breakdown", "forecast", "make_plan", "plan_message", "schedule"]
 
@@ -79,7 +88,8 @@ def schedule(
     step_minutes: int = 15,
     horizon_hours: float = 24,
     options: ScheduleOptions | None = None,
-    active_plan: Plan | None = None,
+    committed: Sequence[Commitment] = (),
+    released: Sequence[Commitment] = (),
     inputs: PlanningInputs | None = None,
     events: Sequence[DemandResponseEvent] = (),
 ) -> ScheduleOutcome:
@@ -90,6 +100,18 @@ def schedule(
     with them; the plan returned takes part, and its ``demand_response`` section says what that
     costs and earns. Like any plan it is only a proposal until the homeowner approves it.
 
+    Parameters
+    ----------
+    committed:
+        The active plan's commitments (:meth:`app.store.PlanStore.active_commitments`). Those of
+        devices that ``requests`` do not name are held as fixed loads and listed in
+        ``plan.committed``; a request for a committed device replaces its commitment (a
+        revision). Battery commitments are not fixed loads: the battery is re-optimised, and its
+        approved requests still in force are planned again unless ``requests`` replace them.
+    released:
+        Commitments the homeowner cancels with this plan: their runs are not held, and
+        ``plan.released`` lists them so that approving the plan withdraws them.
+
     Raises :class:`~tools.errors.InputError` (or a subclass) for requests that do not fit the
     home or the horizon; every other outcome — including infeasible requests and solver time-outs —
     is a typed :class:`ScheduleOutcome`.
@@ -98,18 +120,29 @@ def schedule(
     if inputs is None:
         inputs = forecast(home, now, step_minutes=step_minutes, horizon_hours=horizon_hours)
     axis = inputs.axis
-    resolved = resolve_requests(home, axis, now, requests)
     reference: Plan | None = None
     if events:
         for event in events:
             check_event(event, axis)
-        without = schedule(home, now, requests, options=options, inputs=inputs)
+        without = schedule(home, now, requests, options=options, inputs=inputs,
+                           committed=committed, released=released)
         if without.plan is None:
             return without
         reference = without.plan
+    gone = {c.device for c in released}
+    asked = {r.device for r in requests}
+    held = [c for c in committed if c.device not in asked | gone and c.kind not in CARRIED]
+    requests = list(requests) + carried_requests(
+        [c for c in committed if c.device not in gone], requests, axis, now
+    )
+    requests = _after_committed(home, requests, held, axis, now)
+    committed_kw = committed_load_kw(held, axis)
+    fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
+    planned_inputs = dataclasses.replace(inputs, base_load_kw=inputs.base_load_kw + fixed_kw)
+    resolved = resolve_requests(home, axis, now, requests)
     problem = ScheduleProblem(
         home,
-        inputs,
+        planned_inputs,
         tuple(resolved),
         options or ScheduleOptions(),
         events=tuple(events),
@@ -130,7 +163,7 @@ def schedule(
             requests=filled,
             message=diagnosis.message,
             diagnosis=diagnosis,
-            conflicts=conflicts,
+            conflicts=_sorted(conflicts),
             solve_status="infeasible",
         )
     if report.status not in ("optimal", "feasible"):
@@ -143,7 +176,7 @@ def schedule(
             status="error",
             requests=filled,
             message=message,
-            conflicts=conflicts,
+            conflicts=_sorted(conflicts),
             solve_status=report.status,
         )
     found = extract_schedule(model)
@@ -168,12 +201,16 @@ def schedule(
         basis=basis,
         baseline_valid=naive_valid,
     )
-    conflicts = _sorted(conflicts + plan_conflicts(home, plan, active_plan))
+    plan = _with_commitments(plan, problem, found, now, held, committed_kw, released)
+    conflicts = _sorted(conflicts + plan_conflicts(home, plan))
     message = plan_message(plan, problem.options.time_limit_s)
     if reference is not None:
         summary = demand_response_summary(problem, found, plan, reference)
         plan = plan.model_copy(update={"demand_response": summary})
         message += "; " + summary.message
+    notes = input_notes(plan.inputs)
+    if notes:
+        message += "; " + "; ".join(notes)
     return ScheduleOutcome(
         status="proposed",
         requests=filled,
@@ -272,6 +309,65 @@ def plan_message(plan: Plan, time_limit_s: float) -> str:
     elif plan.solve_gap is not None:
         text += f"; within {money(plan.solve_gap, cur)} of the best possible cost"
     return text
+
+
+def _after_committed(
+    home: Home,
+    requests: list[DeviceRequest],
+    held: Sequence[Commitment],
+    axis: TimeAxis,
+    now: datetime,
+) -> list[DeviceRequest]:
+    """Requests of appliances that run after a committed appliance start after its approved run.
+
+    The dependency ("dryer after washer") holds across plans: a requested appliance whose
+    ``after`` names a device with an approved run may not start before that run ends, so its
+    earliest start moves there (:func:`tools.conflicts.plan_conflicts` says so in the plan).
+    """
+    ends = {c.device: c.end for c in held if c.end is not None}
+    adjusted: list[DeviceRequest] = []
+    for request in requests:
+        device = next((d for d in home.appliances if d.id == request.device), None)
+        latest_end = max(
+            (ends[d] for d in (device.after if device is not None else ()) if d in ends),
+            default=None,
+        )
+        if latest_end is not None and latest_end > (request.earliest_start or now):
+            request = request.model_copy(update={"earliest_start": latest_end.astimezone(axis.tz)})
+        adjusted.append(request)
+    return adjusted
+
+
+def _with_commitments(
+    plan: Plan,
+    problem: ScheduleProblem,
+    found: Schedule,
+    now: datetime,
+    held: Sequence[Commitment],
+    committed_kw: dict[str, np.ndarray],
+    released: Sequence[Commitment],
+) -> Plan:
+    """The plan with the committed runs split out of its base load and listed as approved: in
+    the series, as runs and as rows of the cost table (their share of the grid's energy)."""
+    if not held and not released:
+        return plan
+    inputs = problem.inputs
+    axis = inputs.axis
+    fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
+    shares = grid_shares(found, inputs)
+    runs = [_run(problem, device, power, shares) for device, power in committed_kw.items()]
+    series = plan.series.model_copy(update={
+        "base_load_kw": _round(inputs.base_load_kw - fixed_kw),
+        "committed_kw": {d: _round(p) for d, p in committed_kw.items()},
+    })
+    return plan.model_copy(update={
+        "id": _plan_id(problem, now, held, released),
+        "series": series,
+        "cost_lines": _cost_lines(problem, found, shares, plan.breakdown, committed_kw),
+        "committed": list(held),
+        "committed_runs": sorted(runs, key=lambda r: (r.start, r.device)),
+        "released": list(released),
+    })
 
 
 def _sorted(conflicts: list) -> list:
@@ -379,6 +475,8 @@ def make_plan(
         cost_lines=_cost_lines(problem, found, shares, breakdown),
         series=series,
         heat=heat_summary(problem, found),
+        device_names={d.id: problem.home.label(d.id) for d in problem.home.devices()},
+        inputs=dict(inputs.sources),
     )
 
 
@@ -415,21 +513,33 @@ def _battery_results(
 
 
 def _cost_lines(
-    problem: ScheduleProblem, found: Schedule, shares: np.ndarray, breakdown: CostBreakdown
+    problem: ScheduleProblem,
+    found: Schedule,
+    shares: np.ndarray,
+    breakdown: CostBreakdown,
+    committed_kw: dict[str, np.ndarray] | None = None,
 ) -> list[CostLine]:
-    """The cost table (see :mod:`tools.costs`): requested devices by first start, base load,
-    battery charging, PV, grid export and the demand charge; costs in cents apportioned."""
+    """The cost table (see :mod:`tools.costs`): requested devices by first start, the already
+    approved runs held as fixed loads (``committed_kw`` [kW], part of the inputs' base load),
+    the base load without them, battery charging, PV, grid export and the demand charge; costs
+    in cents apportioned."""
     inputs = problem.inputs
     dt = inputs.axis.step_hours
     rows: list[tuple[str, CostItem, float, float, float]] = []
-    order = sorted(
-        found.device_kw.items(),
-        key=lambda item: (int(np.argmax(item[1] > 0)) if np.any(item[1] > 0) else 10**9, item[0]),
-    )
-    for device_id, power in order:
+
+    def first_step(item: tuple[str, np.ndarray]) -> tuple[int, str]:
+        power = item[1]
+        return (int(np.argmax(power > 0)) if np.any(power > 0) else 10**9, item[0])
+
+    for device_id, power in sorted(found.device_kw.items(), key=first_step):
         a = attribute(power, shares, inputs)
         rows.append((device_id, "device", a.energy_kwh, a.grid_energy_kwh, a.cost))
-    base = attribute(inputs.base_load_kw, shares, inputs)
+    fixed_kw = np.zeros(inputs.axis.n_steps)
+    for device_id, power in sorted((committed_kw or {}).items(), key=first_step):
+        a = attribute(power, shares, inputs)
+        rows.append((device_id, "committed", a.energy_kwh, a.grid_energy_kwh, a.cost))
+        fixed_kw = fixed_kw + power
+    base = attribute(inputs.base_load_kw - fixed_kw, shares, inputs)
     rows.append(("base_load", "base_load", base.energy_kwh, base.grid_energy_kwh, base.cost))
     if problem.home.battery is not None:
         charge = attribute(found.battery_charge_kw, shares, inputs)
@@ -508,9 +618,14 @@ RUN_KINDS = {
 """The run kind of each type of device (``DeviceRun.kind``)."""
 
 
-def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
-    """Deterministic id from the home, the clock, the axis and the requests."""
-    payload = {
+def _plan_id(
+    problem: ScheduleProblem,
+    now: datetime,
+    held: Sequence[Commitment] = (),
+    released: Sequence[Commitment] = (),
+) -> str:
+    """Deterministic id from the home, the clock, the axis, the requests and the commitments."""
+    payload: dict[str, object] = {
         "home": problem.home.model_dump(mode="json"),
         "now": now.isoformat(),
         "axis": [
@@ -522,5 +637,8 @@ def _plan_id(problem: ScheduleProblem, now: datetime) -> str:
     }
     if problem.events:  # taking part is another plan than not taking part
         payload["events"] = [e.model_dump(mode="json") for e in problem.events]
+    if held or released:
+        payload["committed"] = [c.model_dump(mode="json") for c in held]
+        payload["released"] = [c.device for c in released]
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return "plan-" + digest[:12]

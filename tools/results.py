@@ -7,6 +7,7 @@ money in the tariff's currency.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -14,6 +15,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from tools.heat_results import Band, DemandResponseSummary, HeatSummary
 from tools.requests import DeviceRequest
 
+RunKind = Literal["ev_charge", "appliance_run", "water_tank", "heat_pump", "daily_load"]
+CommitmentKind = Literal[
+    "ev_charge", "appliance_run", "battery", "water_tank", "heat_pump", "daily_load", "mode"
+]
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
 PlanBasis = Literal["optimised", "as_soon_as_allowed", "baseline"]
 Severity = Literal["info", "warning", "error"]
@@ -23,7 +28,6 @@ ConflictKind = Literal[
     "dependency_order",
     "overlap",
     "battery_reserve",
-    "active_plan",
     "nothing_to_do",
     "window",
 ]
@@ -41,12 +45,71 @@ class Segment(Strict):
     power_kw: float = Field(description="Mean power [kW]; negative = battery discharging.")
 
 
+class Commitment(Strict):
+    """One device's approved part of the active plan (see :mod:`tools.commitments`).
+
+    Attributes
+    ----------
+    device:
+        Device id from the home file.
+    name:
+        The device's name from the home file ("Family car").
+    kind:
+        The kind of run, as :class:`DeviceRun` names it (``ev_charge``, ``appliance_run``,
+        ``battery``, ``water_tank``, ``heat_pump``, ``daily_load``), or ``mode`` for the whole
+        home's operation mode (device ``home``).
+    requests:
+        What the homeowner asked of the device and approved (targets, deadlines, windows); the
+        battery may have one request of each kind, other devices one.
+    segments:
+        The approved run as stretches of constant power [kW], in time order.
+    energy_kwh:
+        Energy of the approved run [kWh] (battery: net, charging positive).
+    cost:
+        That energy at the import prices of the approved plan [currency].
+    plan_number:
+        The plan store's number of the plan version that was approved ("plan 3"); ``None``
+        before it is stored.
+    approved_by, approved_at:
+        Who approved it and when; ``None`` before approval.
+    """
+
+    device: str
+    name: str = Field(default="", description="The device's name from the home file.")
+    kind: CommitmentKind
+    requests: list[DeviceRequest] = []
+    segments: list[Segment] = []
+    energy_kwh: float = Field(default=0.0, description="Energy of the approved run [kWh].")
+    cost: float = Field(
+        default=0.0, description="The run's energy at the approved plan's import prices [currency]."
+    )
+    plan_number: int | None = None
+    approved_by: str | None = None
+    approved_at: AwareDatetime | None = None
+
+    @property
+    def start(self) -> datetime | None:
+        """Start of the first segment, or ``None`` for a run with no power."""
+        return self.segments[0].start if self.segments else None
+
+    @property
+    def end(self) -> datetime | None:
+        """End of the last segment, or ``None`` for a run with no power."""
+        return self.segments[-1].end if self.segments else None
+
+    def pending_at(self, moment: datetime) -> bool:
+        """Whether the run, or a request's deadline, still lies after ``moment``."""
+        if self.end is not None and self.end > moment:
+            return True
+        return any(r.deadline is not None and r.deadline > moment for r in self.requests)
+
+
 class DeviceRun(Strict):
     """One requested device's part of the plan: first start to last end, its energy and what
     the share of it taken from the grid costs (see :mod:`tools.costs`)."""
 
     device: str
-    kind: Literal["ev_charge", "appliance_run", "water_tank", "heat_pump", "daily_load"]
+    kind: RunKind
     start: AwareDatetime
     end: AwareDatetime
     energy_kwh: float = Field(description="Energy drawn from the home's supply [kWh].")
@@ -79,14 +142,19 @@ class BatteryRequestResult(Strict):
     )
 
 
-CostItem = Literal["device", "base_load", "battery", "pv", "grid_export", "demand_charge"]
+CostItem = Literal[
+    "device", "committed", "base_load", "battery", "pv", "grid_export", "demand_charge"
+]
 
 
 class CostLine(Strict):
     """One row of the plan's cost table. The rows' ``cost`` add up to the plan's cost exactly,
     also after rounding to cents (``tools.formatting.apportion``)."""
 
-    item: str = Field(description="Device id, or base_load, battery, pv, grid_export, demand_charge.")
+    item: str = Field(
+        description="Device id (a requested device, or an approved run held: kind committed), "
+        "or base_load, battery, pv, grid_export, demand_charge."
+    )
     kind: CostItem
     energy_kwh: float = Field(
         description="Energy consumed (devices, base load, battery charging), produced (PV) or "
@@ -130,6 +198,11 @@ class StepSeries(Strict):
     battery_discharge_kw: list[float]
     battery_soc_pct: list[float] = Field(description="SoC at each step boundary (n_steps + 1).")
     device_kw: dict[str, list[float]] = Field(description="Power of each EV and appliance [kW].")
+    committed_kw: dict[str, list[float]] = Field(
+        default={},
+        description="Power of each already approved run held fixed in this plan [kW] (not in "
+        "base_load_kw).",
+    )
     co2_g_per_kwh: list[float] | None = None
     wind_kw: list[float] | None = Field(default=None, description="Wind power available [kW].")
     outdoor_temp_c: list[float] | None = Field(
@@ -167,6 +240,22 @@ class CostBreakdown(Strict):
             + self.demand_charge
             + self.stored_energy_adjustment
         )
+
+
+class InputSource(Strict):
+    """Where one planning input came from, and when it was fetched.
+
+    ``source`` names it in plain words ("aWATTar day-ahead prices", "the home file's fallback
+    prices", "Open-Meteo forecast", "standard household profile (BDEW H0, 3500 kWh/a)");
+    ``fetched_at`` is when a provider delivered it (``None`` for data from the home file);
+    ``note`` says what a homeowner should know, e.g. "live prices unavailable since 14:00".
+    """
+
+    source: str = Field(description="Where the input came from, in plain words.")
+    fetched_at: AwareDatetime | None = Field(
+        default=None, description="When a provider delivered it; None for home-file data."
+    )
+    note: str | None = Field(default=None, description="What the homeowner should know about it.")
 
 
 class Plan(Strict):
@@ -221,12 +310,39 @@ class Plan(Strict):
         "(and demand charge); the rows add up to the cost."
     )
     series: StepSeries
+    inputs: dict[str, InputSource] = Field(
+        default={},
+        description="Source and fetch time of each input: prices, export_prices, weather, "
+        "base_load (and others that parts of Hearth add).",
+    )
     heat: HeatSummary | None = Field(
         default=None, description="Tanks, heat pumps, weather and modes; None without them."
     )
     demand_response: DemandResponseSummary | None = Field(
         default=None, description="What taking part in demand-response events costs and earns."
     )
+    committed: list[Commitment] = Field(
+        default=[],
+        description="Already approved runs of other devices, held as fixed loads in this plan; "
+        "approving the plan keeps them.",
+    )
+    committed_runs: list[DeviceRun] = Field(
+        default=[],
+        description="The part of each committed run inside this plan's horizon, with its energy "
+        "and its cost at this plan's prices.",
+    )
+    released: list[Commitment] = Field(
+        default=[],
+        description="Approved runs this plan cancels: approving it withdraws them.",
+    )
+    device_names: dict[str, str] = Field(
+        default={},
+        description="Each device's name from the home file, by id (for text shown to people).",
+    )
+
+    def label(self, device_id: str) -> str:
+        """The device's name, else its id with spaces."""
+        return self.device_names.get(device_id) or device_id.replace("_", " ")
 
 
 class Alternative(Strict):

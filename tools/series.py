@@ -96,6 +96,24 @@ def align_mean(series: Series, axis: TimeAxis) -> np.ndarray:
     return (np.interp(hi, edges, cumulative) - np.interp(lo, edges, cumulative)) / step_s
 
 
+def align_mean_where_covered(series: Series, axis: TimeAxis) -> tuple[np.ndarray, np.ndarray]:
+    """Time-weighted mean of ``series`` over the axis steps it covers, and which steps those are.
+
+    Returns ``(values, covered)``: ``covered[k]`` is true when step ``k`` lies wholly within the
+    series' span; ``values[k]`` is its mean there and NaN elsewhere (never an invented value).
+    Used for provider data that covers only part of a horizon (day-ahead prices end at the end
+    of the auctioned day).
+    """
+    edges = np.array([s.timestamp() for s in series.starts] + [series.end.timestamp()])
+    step_s = axis.step_minutes * 60.0
+    lo = axis.epoch_seconds
+    hi = lo + step_s
+    covered = (lo >= edges[0] - 1e-6) & (hi <= edges[-1] + 1e-6)
+    cumulative = np.concatenate(([0.0], np.cumsum(series.values * np.diff(edges))))
+    values = (np.interp(hi, edges, cumulative) - np.interp(lo, edges, cumulative)) / step_s
+    return np.where(covered, values, np.nan), covered
+
+
 def align_daily_profile(series: Series, axis: TimeAxis) -> np.ndarray:
     """Use a one-day series as a local time-of-day profile repeated on every day of the axis.
 

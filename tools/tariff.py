@@ -34,7 +34,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from tools.errors import InputError, SeriesError
-from tools.home import Co2Series, FlatPrice, Home, SeriesPrice, TouPrice
+from tools.home import Co2Series, FlatPrice, Home, MarketPrice, PriceSpec, SeriesPrice, TouPrice
 from tools.series import Series, align, read_series
 from tools.timeaxis import TimeAxis
 
@@ -50,9 +50,7 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 # ----------------------------------------------------------------------------- prices
 
-def price_on_axis(
-    spec: FlatPrice | TouPrice | SeriesPrice, axis: TimeAxis, home: Home, *, name: str
-) -> np.ndarray:
+def price_on_axis(spec: PriceSpec, axis: TimeAxis, home: Home, *, name: str) -> np.ndarray:
     """Price per axis step [currency/kWh], the time-weighted mean over the step.
 
     Parameters
@@ -93,7 +91,27 @@ def price_on_axis(
         return _tou_on_axis(spec, axis, name=name)
     if isinstance(spec, SeriesPrice):
         return _series_price_on_axis(spec, axis, home, name=name)
+    if isinstance(spec, MarketPrice):
+        # Provider prices are fetched at the edge and combined in tools.inputs; here, without
+        # fetched data, only the home file's fallback can price the axis.
+        if spec.fallback is None:
+            raise InputError(
+                name,
+                f"{spec.type} prices are fetched when Hearth plans and none are available here; "
+                "add a 'fallback' (a flat price, a TOU table or a series file) to plan without them",
+            )
+        return price_on_axis(spec.fallback, axis, home, name=f"{name}.fallback")
     raise InputError(name, f"unknown price type {type(spec).__name__}")
+
+
+def retail_price_per_kwh(spec: MarketPrice, market_price_per_kwh: np.ndarray) -> np.ndarray:
+    """Retail price [currency/kWh] from a provider's market price [currency/kWh].
+
+    ``p_k = (m_k + markup_per_kwh + grid_fees_per_kwh) · vat_factor``: a market price of
+    0.10 EUR/kWh with a 0.02 markup, 0.15 grid fees and 19 % VAT costs 0.3213 EUR/kWh.
+    """
+    market = np.asarray(market_price_per_kwh, dtype=float)
+    return (market + spec.markup_per_kwh + spec.grid_fees_per_kwh) * spec.vat_factor
 
 
 def import_price_per_kwh(home: Home, axis: TimeAxis) -> np.ndarray:

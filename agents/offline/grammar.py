@@ -218,7 +218,8 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("forecast", r"\b(forecast|when is (?:electricity|power|energy|it) (?:cheapest|cheap|greenest)|"
      r"how (?:much|sunny)[a-z ]*(?:solar|sun|pv)|solar (?:tomorrow|today|production)|"
      r"electricity prices?|power prices?|price forecast|prices? (?:tonight|tomorrow|today)|"
-     r"base ?load|will it be sunny)\b"),
+     r"base ?load|will it be sunny|what(?:'s| is) the (?:sun|weather) (?:like|doing)|"
+     r"weather (?:tomorrow|today|tonight|forecast)|cheapest (?:tonight|tomorrow|today))\b"),
     ("cost", r"\b(what will (?:it|this|that) cost|how much (?:will|does|would) (?:it|this|that) cost|"
      r"how much is it|what does (?:it|this|that) cost|what is the cost|cost me|"
      r"how much will i (?:pay|save)|what do i save|how much do i save)\b"),
@@ -233,3 +234,39 @@ APPROVAL = r"\b(approve|approved|accept the plan|apply the plan|activate the pla
 
 #: Saying yes to a what-if: make it the proposal.
 ADOPT = r"^(?:yes|ok|okay|do it|do that|let us do that|use that|sounds good|go with that)\b"
+
+
+# ----------------------------------------------------------------------------- standing orders
+
+#: A request that repeats, and on which days: "every weekday", "each evening", "daily" (English
+#: and German). The first matching row wins; the phrase is taken out of the text before the request
+#: is read, so "every evening" is not read as tonight's deadline.
+STANDING_DAYS: tuple[tuple[str, str], ...] = (
+    ("weekdays", r"\b(?:every|each) (?:week ?day|work ?day)s?\b|\bon weekdays\b|\bweekdays\b|"
+     r"\bjeden werktag\b|\bwerktags\b|\bmontags? bis freitags?\b"),
+    ("weekends", r"\b(?:every|each) weekend(?: day)?\b|\b(?:on|at) weekends\b|"
+     r"\bjedes wochenende\b|\bam wochenende\b"),
+    ("daily", r"\b(?:every|each) (?:day|morning|evening|night)\b|\bdaily\b|"
+     r"\bjeden (?:tag|morgen|abend)\b|\bjede nacht\b|\btäglich\b"),
+)
+
+#: "every evening" / "jeden Abend" opens the window at this local time (the deadline's day before
+#: when the deadline is earlier, "every evening by 7am" = from 18:00 to 07:00).
+STANDING_EARLIEST: tuple[tuple[str, str], ...] = (
+    (r"\b(?:every|each) evening\b|\bjeden abend\b", "18:00"),
+    (r"\b(?:every|each) night\b|\bjede nacht\b", "22:00"),
+)
+
+#: Changing the standing orders in words: (action, pattern), tried in order.
+STANDING_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("pause", r"\bnot this week\b|\bwe(?:'re| are) away\b|\bpause (?:the |all |my )?"
+     r"(?:standing|daily|regular)\b|\bdiese woche nicht\b|\bwir sind (?:diese woche )?(?:weg|verreist)\b"),
+    ("resume", r"\bwe(?:'re| are) back\b|\bresume (?:the |all |my )?(?:standing|daily|regular)\b|"
+     r"\bwir sind (?:wieder )?zurück\b"),
+    ("cancel", r"\b(?:cancel|stop|delete|end) (?:the |my |all )?standing orders?\b|"
+     r"\bno longer every\b|\bnicht mehr jeden\b|\bdauerauftrag (?:löschen|beenden)\b"),
+    ("list", r"\bstanding orders?\b|\bwhat (?:runs|happens) every day\b|\bdaueraufträge?\b"),
+)
+
+#: A pause phrase about this week pauses up to and including Sunday.
+STANDING_THIS_WEEK = r"\bthis week\b|\bdiese woche\b|\bwe(?:'re| are) away\b|\bwir sind"

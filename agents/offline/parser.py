@@ -102,6 +102,10 @@ class Intent:
     why_device: str | None = None
     why_at: str | None = None  # local "HH:MM"
     has_times: bool = False
+    standing_days: str | None = None  # daily | weekdays | weekends: the request repeats
+    standing_earliest: str | None = None  # local "HH:MM" a repeating request opens at
+    standing_action: str | None = None  # pause | resume | cancel | list
+    standing_this_week: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,21 @@ def parse(text: str, ctx: ParseContext) -> Intent:
     intent = Intent(text=t)
     intent.approval = bool(re.search(g.APPROVAL, t))
     intent.adopt = bool(re.match(g.ADOPT, t))
+    action = next((kind for kind, pattern in g.STANDING_ACTIONS if re.search(pattern, t)), None)
+    if action is not None:
+        intent.standing_action = action
+        intent.standing_this_week = bool(re.search(g.STANDING_THIS_WEEK, t))
+        intent.why_device = next((m.device for m in _device_mentions(t, ctx) if m.device), None)
+        return intent
+    for days, pattern in g.STANDING_DAYS:
+        match = re.search(pattern, t)
+        if match is not None:
+            intent.standing_days = days
+            intent.standing_earliest = next(
+                (clock for p, clock in g.STANDING_EARLIEST if re.search(p, t)), None
+            )
+            t = (t[:match.start()] + " " + t[match.end():]).strip()
+            break
     question = next((kind for kind, pattern in g.QUESTIONS if re.search(pattern, t)), None)
     if question == "what_if":
         match = re.search(g.QUESTIONS[0][1], t)
@@ -145,7 +164,11 @@ def parse(text: str, ctx: ParseContext) -> Intent:
     requests = _requests(t, ctx, infer_from_context=False)
     intent.has_times = any(r.has_time() or r.unclear_time for r in requests)
     asking = question in ("cost", "plan", "forecast", "help")
-    if asking and not intent.has_times and not any(r.has_amount() or r.action != "set" for r in requests):
+    # "what's the sun like tomorrow?": a time in a forecast question that names no device is
+    # the question's period, not a request's deadline
+    times_ask = question == "forecast" and not any(r.device for r in requests)
+    if (asking and (not intent.has_times or times_ask)
+            and not any(r.has_amount() or r.action != "set" for r in requests)):
         intent.question = question
         return intent
     intent.requests = [r for r in requests if r.signal] or [r for r in requests if r.device]

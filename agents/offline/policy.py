@@ -44,6 +44,7 @@ from agents.tools import (
     ForecastSummary,
     PlanView,
     ReplyCheck,
+    StandingOrdersResult,
     WhatIfResult,
 )
 
@@ -249,10 +250,14 @@ class Coordinator:
             intent.requests = [r for r in intent.requests if r.device]
             if not intent.requests:
                 return Decision(text=render.APPROVAL_NOTE)
+        if intent.standing_action is not None and "standing_orders" in self.tools:
+            return Decision(calls=(("standing_orders", _standing_change(intent, ctx)),))
         problems = p.find_problems(intent, ctx)
         if problems:
             return Decision(calls=(("ask_homeowner", {"question": problems[0].question,
                                                       "missing": [problems[0].slot]}),))
+        if intent.standing_days is not None and intent.requests and "standing_orders" in self.tools:
+            return Decision(calls=(("standing_orders", _standing_proposal(intent, ctx)),))
         if intent.requests:
             return self.update(intent, ctx)
         if intent.question == "what_if":
@@ -363,6 +368,9 @@ class Coordinator:
                 names = {d.id: self.lexicon.label(d.id) for d in self.lexicon.devices}
                 return Decision(text=render.render_cancelled(draft, names))
             return Decision(text="The requests are updated; the scheduler will plan them.")
+        if name == "standing_orders":
+            orders = _load(StandingOrdersResult, result.content)
+            return Decision(text=render.render_standing(orders) if orders else _error_text(result.content))
         check = _load(ReplyCheck, result.content)
         if check is not None:
             return Decision(text="Checked.")
@@ -386,6 +394,35 @@ def _change(r: p.Request, ctx: p.ParseContext) -> dict[str, Any]:
     if r.objective is not None:
         change["objective"] = r.objective
     return change
+
+
+def _standing_proposal(intent: p.Intent, ctx: p.ParseContext) -> dict[str, Any]:
+    """``standing_orders`` arguments proposing the first request of a repeating message."""
+    r = next(r for r in intent.requests if r.device)
+    args: dict[str, Any] = {"action": "propose", "device": r.device, "days": intent.standing_days}
+    if r.deadline is not None:
+        args["deadline"] = r.deadline.astimezone(ctx.tz).strftime("%H:%M")
+    earliest = r.earliest.astimezone(ctx.tz).strftime("%H:%M") if r.earliest else intent.standing_earliest
+    if earliest is not None:
+        args["earliest"] = earliest
+    if r.target_soc_pct is not None:
+        args["target_soc_pct"] = r.target_soc_pct
+    elif r.energy_kwh is not None:
+        args["energy_kwh"] = r.energy_kwh
+    if r.objective is not None:
+        args["objective"] = r.objective
+    return args
+
+
+def _standing_change(intent: p.Intent, ctx: p.ParseContext) -> dict[str, Any]:
+    """``standing_orders`` arguments for pausing, resuming, cancelling or listing."""
+    del ctx
+    args: dict[str, Any] = {"action": intent.standing_action}
+    if intent.why_device is not None and intent.standing_action != "list":
+        args["device"] = intent.why_device
+    if intent.standing_action == "pause" and intent.standing_this_week:
+        args["until"] = "end_of_week"
+    return args
 
 
 def _error_text(text: str) -> str:

@@ -17,9 +17,11 @@ from agents.tools import (
     ForecastSummary,
     NoArgs,
     PlanView,
+    StandingOrdersResult,
     WhatIfResult,
     get_plan,
 )
+from agents.tools.standing import StandingOrderView
 from tools import formatting
 from tools.requests import DeviceRequest
 
@@ -150,6 +152,9 @@ def render_proposal(view: PlanView, *, heading: str = "Here is my proposal", app
     if view.status == "none" or view.cost is None:
         return "There is no plan yet. Tell me what to plan, for example charging the car by a time."
     lines = [f"{heading}:", *_runs(view), "", _totals(view), *_conflicts(view)]
+    if view.standing:
+        lines.append("From your standing orders: " + "; ".join(view.standing) + ".")
+    lines.extend(f"{note}." for note in view.inputs)
     if view.status == "proposed":
         lines.append("Approve it to make it the active plan.")
     if approval_note:
@@ -262,7 +267,32 @@ def render_forecast(fs: ForecastSummary) -> str:
         lines.append(
             f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."
         )
+    if fs.cloud_cover_mean_pct is not None:
+        lines.append(f"Cloud cover averages {_num(fs.cloud_cover_mean_pct, 1)}%.")
+    if fs.air_temperature_min_c is not None and fs.air_temperature_max_c is not None:
+        lines.append(
+            f"It will be {_num(fs.air_temperature_min_c, 1)} to {_num(fs.air_temperature_max_c, 1)} °C."
+        )
+    lines.extend(_source_lines(fs))
     return " ".join(lines)
+
+
+_SOURCE_LABELS = {"prices": "Prices", "export_prices": "Export prices", "weather": "Weather",
+                  "base_load": "Base load"}
+
+
+def _source_lines(fs: ForecastSummary) -> list[str]:
+    """Where each input came from, when it was fetched, and what to know about it."""
+    tz = fs.horizon_start.tzinfo
+    lines = []
+    for key, source in fs.sources.items():
+        text = f"{_SOURCE_LABELS.get(key, key)}: {source.source}"
+        if source.fetched_at is not None:
+            text += f", fetched {when(source.fetched_at.astimezone(tz))}"
+        if source.note:
+            text += f" ({source.note})"
+        lines.append(text + ".")
+    return lines
 
 
 def render_cancelled(result: DraftResult, names: dict[str, str]) -> str:
@@ -276,3 +306,34 @@ def render_fallback(session: PlanningSession) -> str:
     if view.status == "none":
         return "I could not write a reply I can vouch for. Please ask again."
     return render_proposal(view, heading="Here is the plan (numbers from the optimiser)")
+
+
+def render_standing(result: StandingOrdersResult) -> str:
+    """The reply to a ``standing_orders`` result: what was proposed or changed, then the list."""
+    changed = result.changed
+    if result.action == "propose" and changed:
+        order = changed[0]
+        return (f"I have proposed a standing order: {order.description}. It is not active yet: "
+                f"approve it with the Approve button or `hearth standing approve {order.id}`, and it "
+                "joins every plan from then on.")
+    words = {"pause": "Paused", "resume": "Active again", "cancel": "Cancelled"}
+    lines = []
+    if result.action in words:
+        done = [o.description for o in changed]
+        until = next((o.paused_until for o in changed if o.paused_until), None)
+        suffix = f" up to and including {until:%a %d %b}" if result.action == "pause" and until else ""
+        suffix += " until you resume it" if result.action == "pause" and not until else ""
+        lines.append(f"{words[result.action]}{suffix}: " + "; ".join(done) + ".")
+    if result.orders:
+        listed = "; ".join(f"{o.description} ({_standing_status(o)})" for o in result.orders)
+        lines.append(f"Standing orders: {listed}.")
+    elif result.action == "list":
+        lines.append("There are no standing orders. Say what you need every day, e.g. "
+                     "'every weekday the car at 80% by 7:00'.")
+    return " ".join(lines)
+
+
+def _standing_status(order: StandingOrderView) -> str:
+    if order.status == "paused" and order.paused_until is not None:
+        return f"paused up to {order.paused_until:%a %d %b}"
+    return order.status

@@ -35,6 +35,7 @@ Modules
 ``planning``  ``get_plan``, ``propose_plan``, ``what_if``
 ``explain``   ``get_forecast``, ``explain``
 ``checks``    ``check_conflicts``, ``verify_reply``
+``standing``  ``standing_orders``: propose, list, pause, resume or cancel standing orders
 ``binding``   the specs per role, :class:`SessionTool`, :class:`SessionWorkbench`
 """
 
@@ -83,16 +84,18 @@ from agents.tools.requests import (
     resolve_when,
     update_requests,
 )
+from agents.tools.standing import StandingArgs, StandingOrdersResult, standing_orders
 from agents.tools.views import device_label, device_name, plan_view
 
 __all__ = [
     "ROLE_TOOLS", "SPECS", "AlternativeView", "AskArgs", "BindingView", "ConflictReport",
     "ConflictView", "DiagnosisView", "DraftResult", "ExplainArgs", "Explanation",
     "ForecastSummary", "NoArgs", "PlanView", "QuestionRecorded", "ReplyCheck", "RequestChange",
-    "RunView", "SessionTool", "SessionWorkbench", "StrictModel", "ToolFailure", "ToolOutput",
+    "RunView", "SessionTool", "SessionWorkbench", "StandingArgs", "StandingOrdersResult",
+    "StrictModel", "ToolFailure", "ToolOutput",
     "ToolSpec", "UpdateRequestsArgs", "WhatIfArgs", "WhatIfResult", "apply_changes",
     "ask_homeowner", "check_conflicts", "compact_schema", "device_label", "device_name",
     "explain", "get_forecast", "get_plan", "plan_view", "propose_plan", "resolve_device",
-    "resolve_when", "result_json", "tools_for", "update_requests", "verify_reply",
+    "resolve_when", "result_json", "standing_orders", "tools_for", "update_requests", "verify_reply",
     "what_if", "workbench_for",
 ]

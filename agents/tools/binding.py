@@ -34,6 +34,7 @@ from agents.tools.models import (
 )
 from agents.tools.planning import get_plan, propose_plan, what_if
 from agents.tools.requests import ask_homeowner, update_requests
+from agents.tools.standing import StandingArgs, StandingOrdersResult, standing_orders
 from tools.errors import HearthError
 
 ToolFn = Callable[[PlanningSession, Any], BaseModel]
@@ -75,6 +76,9 @@ SPECS: dict[str, ToolSpec] = {
         ToolSpec("check_conflicts", check_conflicts, NoArgs, ConflictReport,
                  "Re-check the latest proposal for conflicts (grid limit, quiet hours, order, "
                  "overlaps, battery reserve, the active plan)."),
+        ToolSpec("standing_orders", standing_orders, StandingArgs, StandingOrdersResult,
+                 "Requests repeated every day/weekday/weekend: propose one (the homeowner "
+                 "approves it), or list, pause, resume, cancel (optionally one device's)."),
         ToolSpec("verify_reply", verify_reply, NoArgs, ReplyCheck,
                  "Check that every number and time in the coordinator's last reply appears in a "
                  "tool result of this run."),
@@ -82,7 +86,8 @@ SPECS: dict[str, ToolSpec] = {
 }
 
 ROLE_TOOLS: dict[str, tuple[str, ...]] = {
-    "coordinator": ("update_requests", "ask_homeowner", "get_plan", "explain", "what_if"),
+    "coordinator": ("update_requests", "ask_homeowner", "get_plan", "explain", "what_if",
+                    "standing_orders"),
     "forecaster": ("get_forecast",),
     "scheduler": ("propose_plan",),
     "auditor": ("check_conflicts", "verify_reply"),

@@ -15,7 +15,7 @@ from tools.timeaxis import TimeAxis
 
 
 def check_conflicts(session: PlanningSession, args: NoArgs) -> ConflictReport:
-    """Re-run the conflict detector on the latest proposal against the active plan now."""
+    """Re-run the conflict detector on the latest proposal."""
     del args
     plan = session.latest_plan()
     if plan is None:
@@ -28,7 +28,7 @@ def check_conflicts(session: PlanningSession, args: NoArgs) -> ConflictReport:
         step_minutes=plan.step_minutes,
     )
     resolved = resolve_requests(session.home, axis, plan.now, list(plan.requests))
-    conflicts = detect_conflicts(session.home, axis, resolved, plan, session.active_plan())
+    conflicts = detect_conflicts(session.home, axis, resolved, plan)
     reported = session.proposal.conflicts if session.proposal is not None else []
     return ConflictReport(
         plan_id=plan.id, conflicts=conflict_views(conflicts),

@@ -21,7 +21,8 @@ from tools.timeaxis import TimeAxis
 
 
 def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
-    """Import/export prices, PV and base load over the planning horizon, summarised."""
+    """Import/export prices, PV, weather and base load over the planning horizon, summarised,
+    with where each came from and when it was fetched."""
     del args
     inputs = session.inputs()
     axis = inputs.axis
@@ -31,6 +32,12 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
     h = axis.step_hours
     has_pv = bool(np.any(pv > 0))
     co2 = inputs.co2_g_per_kwh
+    weather = inputs.sources.get("weather")
+    # an assumed temperature (no forecast, no series) is not something to tell the homeowner
+    forecast_weather = inputs.cloud_cover_pct is not None or (
+        weather is not None and weather.fetched_at is not None
+    )
+    temperature = inputs.outdoor_temp_c if forecast_weather else None
     return ForecastSummary(
         horizon_start=axis.start, horizon_end=axis.end, horizon_hours=round(axis.hours, 2),
         currency=inputs.currency,
@@ -47,7 +54,21 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
         co2_min_at=None if co2 is None else times[int(np.argmin(co2))],
         co2_max_g_per_kwh=None if co2 is None else round(float(co2.max()), 1),
         co2_max_at=None if co2 is None else times[int(np.argmax(co2))],
+        cloud_cover_mean_pct=(
+            None if inputs.cloud_cover_pct is None else round(float(inputs.cloud_cover_pct.mean()), 1)
+        ),
+        air_temperature_min_c=_rounded_min(temperature),
+        air_temperature_max_c=_rounded_max(temperature),
+        sources=dict(inputs.sources),
     )
+
+
+def _rounded_min(values: np.ndarray | None) -> float | None:
+    return None if values is None else round(float(values.min()), 1)
+
+
+def _rounded_max(values: np.ndarray | None) -> float | None:
+    return None if values is None else round(float(values.max()), 1)
 
 
 def explain(session: PlanningSession, args: ExplainArgs) -> Explanation:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.session import MissingFact
 from tools.requests import DeviceRequest
+from tools.results import InputSource
 
 
 class StrictModel(BaseModel):
@@ -208,6 +209,14 @@ class PlanView(ToolOutput):
     requests: list[DeviceRequest] = Field(default_factory=list)
     conflicts: list[ConflictView] = Field(default_factory=list)
     diagnosis: DiagnosisView | None = None
+    standing: list[str] = Field(
+        default_factory=list,
+        description="Standing orders this plan includes (requests the homeowner approved once).",
+    )
+    inputs: list[str] = Field(
+        default_factory=list,
+        description="What the homeowner should know about the inputs, e.g. live prices unavailable.",
+    )
     heat: list[str] = Field(
         default_factory=list,
         description="One line per water tank and heat pump: energy and temperatures reached.",
@@ -238,6 +247,16 @@ class ForecastSummary(ToolOutput):
     co2_min_at: datetime | None = None
     co2_max_g_per_kwh: float | None = None
     co2_max_at: datetime | None = None
+    cloud_cover_mean_pct: float | None = Field(
+        default=None, description="Mean total cloud cover over the horizon [%]; None = clear sky."
+    )
+    air_temperature_min_c: float | None = Field(default=None, description="Lowest air temperature [°C].")
+    air_temperature_max_c: float | None = Field(default=None, description="Highest air temperature [°C].")
+    sources: dict[str, InputSource] = Field(
+        default_factory=dict,
+        description="Where prices, export prices, weather and base load came from, and when "
+        "they were fetched.",
+    )
 
 
 class ExplainArgs(StrictModel):

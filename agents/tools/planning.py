@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from agents.session import PlanningSession
+from agents.session import PlanningSession, WhatIf
 from agents.tools.models import NoArgs, PlanView, WhatIfArgs, WhatIfResult
 from agents.tools.requests import apply_changes
 from agents.tools.views import plan_view, round_money
 from tools.errors import RequestError
+from tools.inputs import input_notes
 from tools.planning import schedule
+from tools.requests import DeviceRequest
+from tools.results import ScheduleOutcome
 
 
 def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
@@ -19,18 +22,24 @@ def get_plan(session: PlanningSession, args: NoArgs) -> PlanView:
 
 
 def propose_plan(session: PlanningSession, args: NoArgs) -> PlanView:
-    """Run the optimiser on the draft requests and make the result the proposal."""
+    """Run the optimiser on the draft requests (and the standing orders' requests for the
+    devices the draft does not cover) and make the result the proposal."""
     del args
-    if not session.draft:
+    requests = session.with_standing(list(session.draft))
+    if not requests and not session.released:
         raise RequestError("draft", "there are no requests to plan; the coordinator adds them first")
-    outcome = schedule(
-        session.home, session.now, list(session.draft), inputs=session.inputs(),
-        active_plan=session.active_plan(), events=session.events,
-    )
+    outcome = _schedule(session, requests)
     session.proposal = outcome
     session.run.proposal = outcome
     session.pending = None
-    return plan_view(session.home, outcome)
+    return _with_notes(session, plan_view(session.home, outcome), outcome)
+
+
+def _with_notes(session: PlanningSession, view: PlanView, outcome: ScheduleOutcome) -> PlanView:
+    """The view with the standing orders it includes and what to know about its inputs."""
+    standing = [order.describe(session.home) for order, _ in session.standing_for(list(session.draft))]
+    notes = input_notes(outcome.plan.inputs) if outcome.plan is not None else []
+    return view.model_copy(update={"standing": standing, "inputs": notes})
 
 
 def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
@@ -41,10 +50,7 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
     draft = apply_changes(session, session.draft, args)
     if not draft:
         raise RequestError("upsert", "the changed draft has no requests to plan")
-    outcome = schedule(
-        session.home, session.now, draft, inputs=session.inputs(), active_plan=session.active_plan(),
-        events=session.events,
-    )
+    outcome = _schedule(session, session.with_standing(draft))
     current = session.latest_plan()
     view = plan_view(session.home, outcome)
     difference = (
@@ -55,7 +61,22 @@ def what_if(session: PlanningSession, args: WhatIfArgs) -> WhatIfResult:
         session.draft = draft
         session.proposal = outcome
         session.run.proposal = outcome
+        session.what_if = None
+    else:
+        session.what_if = WhatIf(draft=draft, outcome=outcome)
     return WhatIfResult(
         **view.model_dump(), compared_with=current.id if current is not None else None,
         cost_difference=difference, adopted=args.adopt,
+    )
+
+
+def _schedule(session: PlanningSession, draft: list[DeviceRequest]) -> ScheduleOutcome:
+    """The optimiser on ``draft``, holding the other devices' approved runs as fixed loads and
+    withdrawing the runs the homeowner cancelled."""
+    commitments = session.commitments()
+    released = [c for c in commitments if c.device in session.released]
+    return schedule(
+        session.home, session.now, draft, inputs=session.inputs(),
+        committed=[c for c in commitments if c.device not in session.released],
+        released=released, events=session.events,
     )

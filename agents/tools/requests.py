@@ -110,7 +110,13 @@ def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> Draft
     session.draft = draft
     changed = [resolve_device(session.home, c.device) for c in args.upsert]
     cancelled = [resolve_device(session.home, name, "cancel") for name in args.cancel]
-    if not draft:
+    committed = {c.device for c in session.commitments()}
+    # a cancelled approved run is withdrawn by the next plan; asking for the device again keeps it
+    session.released = [
+        d for d in dict.fromkeys([*session.released, *cancelled])
+        if d in committed and d not in changed and d not in {r.device for r in draft}
+    ]
+    if not draft and not session.released:
         session.proposal = None
     return DraftResult(
         requests=draft, changed=changed, cancelled=cancelled, horizon_end=session.axis().end
@@ -136,10 +142,12 @@ def apply_changes(
     for name in args.cancel:
         device_id = resolve_device(home, name, "cancel")
         keys = [key for key in by_key if key[0] == device_id]
-        if not keys and device_id not in upserted:
-            raise RequestError("cancel", f"there is no request for {device_id} to cancel")
         for key in keys:
             del by_key[key]
+        if keys or device_id in upserted:
+            continue
+        if not any(c.device == device_id for c in session.commitments()):
+            raise RequestError("cancel", f"there is no request for {device_id} to cancel")
     for number, change in enumerate(args.upsert):
         field = f"upsert[{number}]"
         device_id = resolve_device(home, change.device, f"{field}.device")
@@ -147,9 +155,8 @@ def apply_changes(
         if kind is None:
             by_key.pop((device_id, "battery_no_ev_discharge"), None)
             continue
-        by_key[(device_id, kind)] = _merge(
-            session, by_key.get((device_id, kind)), device_id, kind, change, field
-        )
+        existing = by_key.get((device_id, kind)) or session.committed_request(device_id, kind)
+        by_key[(device_id, kind)] = _merge(session, existing, device_id, kind, change, field)
     requests = list(by_key.values())
     resolve_requests(home, session.axis(), session.now, requests)
     return requests
@@ -193,7 +200,9 @@ def _change_kind(
         return None
     if kinds:
         return kinds[0]
-    existing = [r.kind for (dev, _), r in by_key.items() if dev == device_id]
+    existing = [r.kind for (dev, _), r in by_key.items() if dev == device_id] or [
+        r.kind for c in session.commitments() if c.device == device_id for r in c.requests
+    ]
     if len(existing) == 1:
         return existing[0]
     if not existing:

@@ -126,7 +126,7 @@ def create_app(
                 body.requests,
                 step_minutes=body.step_minutes,
                 horizon_hours=body.horizon_hours,
-                active_plan=store.active(),
+                committed=store.active_commitments(at=now),
             )
         except InputError as err:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(err)) from None
@@ -152,7 +152,7 @@ def create_app(
             raise HTTPException(status.HTTP_409_CONFLICT, str(err)) from None
         return {
             "approved": result.approved.id,
-            "superseded": result.superseded.id if result.superseded else None,
+            "superseded": [record.id for record in result.superseded],
             "diff": result.diff.model_dump(mode="json"),
         }
 

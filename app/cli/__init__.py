@@ -21,9 +21,12 @@ import sys
 from app.cli.api import add_api_parsers
 from app.cli.args import HearthParser, add_verbose
 from app.cli.conversation import add_chat_parser, add_plan_parser
+from app.cli.init import add_init_parser
+from app.cli.meter import add_meter_parser
 from app.cli.plans import add_store_parsers
 from app.cli.run import add_run_parser
 from app.cli.schedule import add_schedule_parser
+from app.cli.standing import add_standing_parser
 from app.cli.ui import add_ui_parser
 from app.logs import configure_logging
 from tools.errors import HearthError, InputError
@@ -39,9 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_parser(subparsers)
     add_chat_parser(subparsers)
     add_ui_parser(subparsers)
+    add_init_parser(subparsers)
     add_store_parsers(subparsers)
     add_run_parser(subparsers)
     add_api_parsers(subparsers)
+    add_meter_parser(subparsers)
+    add_standing_parser(subparsers)
     for command in subparsers.choices.values():
         add_verbose(command)
     return parser

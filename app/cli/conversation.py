@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from app.cli.args import add_axis, add_home_and_clock, is_utf8, nonempty_text
-from app.cli.schedule import load_home_arg, now_arg, render_outcome
+from app.cli.schedule import load_home_arg, now_arg
 
 if TYPE_CHECKING:
     from agents.models import ClientFactory
@@ -85,12 +85,16 @@ def _session(args: argparse.Namespace) -> tuple[PlanningSession, PlanStore, Clie
     now = now_arg(args, home)
     from agents.models import make_client_factory
     from agents.session import PlanningSession
+    from app.providers import inputs_builder_for
+    from app.standing import StandingOrders
     from app.store import PlanStore
 
     factory = make_client_factory()
+    builder = inputs_builder_for(home)
     store = PlanStore(args.db)
     session = PlanningSession(
         home=home, now=now, store=store, step_minutes=args.step, horizon_hours=args.horizon,
+        inputs_builder=builder, standing=StandingOrders(store.path),
     )
     return session, store, factory
 
@@ -111,10 +115,21 @@ def _usage_line(result: RunResult) -> str:
 
 def render_result(result: RunResult, session: PlanningSession, store_id: int | None) -> str:
     """The plain-text output of ``hearth plan``."""
+    from app.card import infeasible_card, plan_card, request_line
+    from app.render import card_markdown, infeasible_markdown, plain
+
     lines = [result.message]
     proposal = session.run.proposal
-    if proposal is not None and result.status in ("proposed", "infeasible"):
-        lines += ["", render_outcome(proposal, session.home)]
+    home = session.home
+    if proposal is not None and proposal.plan is not None and result.status == "proposed":
+        readings = [request_line(r, home, session.now) for r in proposal.plan.requests]
+        card = plan_card(proposal.plan, home, number=store_id, conflicts=result.conflicts,
+                         readings=readings)
+        title = f"Plan {store_id} — proposed" if store_id is not None else "The proposal"
+        lines += ["", plain(card_markdown(card, home.timezone, heading=title))]
+    elif proposal is not None and proposal.diagnosis is not None:
+        lines += ["", plain(infeasible_markdown(infeasible_card(
+            proposal.diagnosis, home, conflicts=proposal.conflicts)))]
     if result.audit is not None and result.audit.store_claim is not None:
         lines += ["", "(The model's reply claimed an approval or an active plan that the plan "
                   "store does not have; the facts above come from the store instead.)"]
@@ -231,7 +246,7 @@ def _welcome(home: Home) -> str:
 def _decide(
     store: PlanStore, plan_id: int | None, approver: str, session: PlanningSession, *, approve: bool
 ) -> str:
-    from app.render import diff_section
+    from app.render import diff_markdown, next_steps, plain
     from app.store import PlanStoreError
 
     if plan_id is None:
@@ -244,7 +259,10 @@ def _decide(
         result = store.approve(plan_id, by=approver)
     except PlanStoreError as err:
         return f"hearth> {err}"
-    session.proposal = None  # the approved plan is now the store's active plan
-    return f"hearth> Plan {plan_id} approved: it is now the active plan.\n" + diff_section(
-        result.diff, session.home.timezone
-    )
+    session.approved(result.covered)  # these runs are commitments in the store now
+    tz = session.home.timezone
+    return plain("\n".join([
+        f"hearth> Plan {plan_id} approved by {approver}; its runs are now part of your active plan.",
+        diff_markdown(result.diff, session.home.label, tz, battery_ids=result.battery_ids),
+        next_steps(result.commitments, session.now, tz),
+    ]))

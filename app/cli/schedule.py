@@ -22,12 +22,21 @@ if TYPE_CHECKING:
 
 
 def load_home_arg(args: argparse.Namespace) -> Home:
-    """The home file of ``--home`` (or ``$HEARTH_HOME``), validated."""
+    """``--home`` (or ``$HEARTH_HOME``), else the file ``hearth init`` wrote; validated."""
+    from app.paths import default_home_path
     from tools.home import load_home
 
-    if not args.home or not str(args.home).strip():
-        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
-    return load_home(args.home)
+    if args.home is not None:
+        if not str(args.home).strip():
+            raise InputError("--home", "is empty; give a home file")
+        return load_home(args.home)
+    written = default_home_path()
+    if not written.is_file():
+        raise InputError(
+            "--home", "give a home file with --home, set HEARTH_HOME, or describe your home "
+            "with `hearth init`"
+        )
+    return load_home(written)
 
 
 def now_arg(args: argparse.Namespace, home: Home) -> datetime:
@@ -73,7 +82,11 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
         "'start=17:00,end=19:00,cap=2,incentive=0.5' (or reduce=KW instead of cap; "
         "reference=KW, id=NAME); the plan says what it costs and earns",
     )
-    parser.add_argument("--active-plan", type=Path, help="JSON of the currently active plan")
+    parser.add_argument(
+        "--active-plan", type=Path,
+        help="JSON of an approved plan: its runs of devices not requested now are held as "
+        "already approved (fixed loads)",
+    )
     parser.add_argument("--json", action="store_true", help="print the machine interface JSON")
     parser.set_defaults(run=run_schedule)
 
@@ -96,7 +109,9 @@ def run_schedule(args: argparse.Namespace) -> int:
         if getattr(args, flag) is not None:
             check_file_arg(getattr(args, flag), "--" + flag.replace("_", "-"))
 
-    from tools.inputs import build_inputs, horizon_axis
+    from app.providers import inputs_builder_for
+    from tools.commitments import plan_commitments
+    from tools.inputs import horizon_axis
     from tools.planning import schedule
     from tools.scheduler import ScheduleOptions
     from tools.solar import (
@@ -106,7 +121,8 @@ def run_schedule(args: argparse.Namespace) -> int:
     )
 
     axis = horizon_axis(home, now, step_minutes=args.step, horizon_hours=args.horizon)
-    inputs = build_inputs(
+    builder = inputs_builder_for(home)
+    inputs = builder(
         home,
         axis,
         cloud_cover_pct=cloud_cover_pct_on_axis(args.cloud_cover, axis)
@@ -118,12 +134,13 @@ def run_schedule(args: argparse.Namespace) -> int:
         wind_speed_m_s=wind_speed_m_s_on_axis(args.wind_speed, axis) if args.wind_speed else None,
     )
     active = _read_active_plan(args.active_plan) if args.active_plan else None
+    committed = [*plan_commitments(active), *active.committed] if active is not None else []
     outcome = schedule(
         home,
         now,
         requests,
         inputs=inputs,
-        active_plan=active,
+        committed=[c for c in committed if c.pending_at(now)],
         options=ScheduleOptions(solver=args.solver, time_limit_s=args.time_limit),
         events=events,
     )
@@ -199,9 +216,11 @@ def heat_lines(plan: Plan) -> list[str]:
 
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
     """A plain-text plan: the cost table (its rows add up to the total), the cost against the
-    naive baseline with the saving's two parts, and the conflicts (or the diagnosis)."""
-    from app.render import battery_lines, cost_rows, saving_parts, status_note
+    naive baseline with the saving's two parts, notes on its inputs and the conflicts (or the
+    diagnosis)."""
+    from app.figures import battery_lines, cost_rows, saving_text, status_note
     from tools import formatting
+    from tools.inputs import input_notes
 
     lines: list[str] = []
     plan = outcome.plan
@@ -217,36 +236,25 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             lines.append(f"Note: {note}.")
         lines.append("")
         lines.append(
-            f"{'item':<24}{'start':<11}{'end':<11}{'energy':>10}{'from grid':>11}{'cost':>10}"
+            f"{'item':<28}{'start':<11}{'end':<11}{'energy':>10}{'from grid':>11}{'cost':>10}"
         )
         for item, start, end, energy, grid, cost in cost_rows(plan, home.timezone):
             if item == "Total":
-                lines.append("-" * 77)
-            start, end = (_short(start), _short(end))
+                lines.append("-" * 81)
             energy = f"{energy} kWh" if energy not in ("", "—") else energy
             grid = f"{grid} kWh" if grid not in ("", "—") else grid
-            lines.append(f"{item:<24}{start:<11}{end:<11}{energy:>10}{grid:>11}{cost:>7} {cur}")
-        name = home.battery.name if home.battery else "battery"
+            lines.append(f"{item:<28}{start:<11}{end:<11}{energy:>10}{grid:>11}{cost:>7} {cur}")
+        name = home.label(home.battery.id) if home.battery else "battery"
         battery = battery_lines(plan, name, home.timezone)
         if battery:
             lines.append("")
             lines.extend(battery)
         lines.append("")
-        saving = plan.baseline_cost - plan.cost
-        timing, battery_pv = saving_parts(plan)
-        share = (formatting.share_of(saving, plan.baseline_cost)
-                 if formatting.round_money(saving) > 0 else None)
-        of = f" ({formatting.pct(share)} of the baseline)" if share is not None else ""
         lines.append(
-            f"cost {formatting.money(plan.cost, cur)} · naive baseline "
-            f"{formatting.money(plan.baseline_cost, cur)} · saving {formatting.money(saving, cur)}"
-            f"{of}"
-        )
-        lines.append(
-            f"  of which the requests' timing {formatting.money(timing, cur)}, the battery and "
-            f"PV plan {formatting.money(battery_pv, cur)} (for the whole home)"
+            f"cost {formatting.money(plan.cost, cur)}; {saving_text(plan)}"
         )
         lines += heat_lines(plan)
+        lines.extend(f"Note: {note}" for note in input_notes(plan.inputs))
     else:
         lines.append(f"No plan: {outcome.message}")
         if outcome.diagnosis is not None:
@@ -260,9 +268,3 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             lines.append(f"  [{conflict.severity}] {conflict.message}")
             lines.extend(f"      → {r}" for r in conflict.resolutions)
     return "\n".join(lines)
-
-
-def _short(cell: str) -> str:
-    """``"Tue 24 Nov 23:15"`` → ``"Tue 23:15"`` (the table's day-and-time columns)."""
-    parts = cell.split()
-    return f"{parts[0]} {parts[-1]}" if len(parts) == 4 else cell

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.cli.args import aware_time, host_name, tcp_port
 from app.cli.plans import add_db_arg
+from app.paths import default_home_path
 from tools.errors import InputError
 
 #: The project folder: holds chainlit.md and .chainlit/config.toml (Chainlit's APP_ROOT).
@@ -42,7 +43,8 @@ def add_ui_parser(subparsers: argparse._SubParsersAction) -> None:
                     help="address to bind (default 127.0.0.1; any other needs a HEARTH_PASSWORD "
                          f"of at least {MIN_PASSWORD_CHARS} characters)")
     ui.add_argument("--home", default=os.environ.get("HEARTH_HOME"),
-                    help="home file (default: $HEARTH_HOME)")
+                    help="home file (default: $HEARTH_HOME, else the one `hearth init` writes; "
+                         "without any, the UI starts by asking about your home)")
     ui.add_argument("--now", type=aware_time,
                     help="fixed planning time, ISO 8601 with offset (demos, tests); "
                          "default: the current time at each request")
@@ -56,16 +58,21 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     Raises
     ------
     tools.errors.InputError
-        Missing or invalid home file (:class:`~tools.errors.HomeFileError`), a blank password, a
+        An invalid home file (:class:`~tools.errors.HomeFileError`), a blank password, a
         non-loopback host without a password of at least 12 characters, or a password without
-        ``CHAINLIT_AUTH_SECRET``.
+        ``CHAINLIT_AUTH_SECRET``. Without any home file the environment has no ``HEARTH_HOME``
+        and the UI starts with its first run.
     """
     from tools.home import load_home
 
-    if not args.home or not str(args.home).strip():
-        raise InputError("--home", "give a home file with --home or set HEARTH_HOME")
-    home = Path(args.home).expanduser().resolve()
-    load_home(home)  # a bad home file fails here, with every defect, not in the first chat
+    if args.home is not None and not str(args.home).strip():
+        raise InputError("--home", "is empty; give a home file, or leave it out to describe "
+                         "your home in the chat")
+    home: Path | None = Path(args.home).expanduser().resolve() if args.home is not None else None
+    if home is None and default_home_path().is_file():
+        home = default_home_path()
+    if home is not None:
+        load_home(home)  # a bad home file fails here, with every defect, not in the first chat
     password = os.environ.get("HEARTH_PASSWORD", "")
     if password and not password.strip():
         raise InputError("HEARTH_PASSWORD", "is blank; unset it, or set a real password")
@@ -89,7 +96,10 @@ def ui_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
             "logins: run `chainlit create-secret` and export the value it prints"
         )
     env = dict(os.environ)
-    env["HEARTH_HOME"] = str(home)
+    if home is not None:
+        env["HEARTH_HOME"] = str(home)
+    else:  # the first run: every chat asks about the home and writes default_home_path()
+        env.pop("HEARTH_HOME", None)
     env["CHAINLIT_APP_ROOT"] = str(PROJECT_ROOT)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
@@ -116,6 +126,9 @@ def run_ui(args: argparse.Namespace) -> int:
         print(f"hearth: error: {err}", file=sys.stderr)
         return 2
     print(f"Hearth UI on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    if "HEARTH_HOME" not in env:
+        print(f"No home file yet: the chat asks about your home first and writes "
+              f"{default_home_path()}.", file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
     if os.name == "posix":

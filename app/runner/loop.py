@@ -194,7 +194,9 @@ class Runner:
             return
         if self.record is not None and active_id == self.record.id:
             return
-        record = self.store.get(active_id)
+        record = self.store.active_record()  # the head with the runs it held: the whole plan
+        if record is None:
+            return
         self.record = record
         applied = self.journal.applied(record.id)
         live = live_home(self.home, self.journal.readings(), now)

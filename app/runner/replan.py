@@ -15,12 +15,13 @@ from datetime import datetime
 import numpy as np
 
 from app.drivers.base import Readings
+from app.providers import inputs_builder_for
 from app.runner.commitments import Decision, OpenCommitments, decide, open_commitments
 from app.runner.live import LiveHome, live_home
 from tools.devices import cycle_kw_per_step
 from tools.errors import InputError
 from tools.home import Home
-from tools.inputs import PlanningInputs, build_inputs
+from tools.inputs import PlanningInputs
 from tools.planning import schedule
 from tools.requests import DeviceRequest
 from tools.results import Plan, ScheduleOutcome
@@ -116,7 +117,7 @@ def run_replan(
     live = live_home(home, readings, now)
     open_ = open_commitments(live.home, commitments, now, readings, set(started), live.stale)
     plan_home = planning_home(live.home, approved, open_, progress)
-    base = build_inputs(plan_home, axis)
+    base = inputs_builder_for(plan_home)(plan_home, axis)
     inputs: PlanningInputs = replace(
         base, base_load_kw=base.base_load_kw + fixed_load_kw(plan_home, axis, started)
     )

@@ -1,15 +1,25 @@
-"""The plan as a Plotly figure (pure function of the plan; no Chainlit import).
+"""The plan as a Plotly figure that tells the day's story (pure function; no Chainlit import).
 
-Top panel: the home's consumption stacked per step — base load, each EV and appliance, battery
-charging — with the PV power available as a line and the import price on a second y axis.
-Bottom panel (when the home has a battery): battery state of charge at the step boundaries.
-A vertical line marks "now".
+Rows, top to bottom, sharing one time axis (rows without data are left out):
 
-Every per-step value holds for the whole step, so the traces are step-shaped (``hv``) and get
-one extra point at the horizon end: ``x = [t_0, …, t_{n-1}, t_end]``, ``y = [v_0, …, v_{n-1},
-v_{n-1}]``. Plotly has no time zones, so times are passed as wall-clock times of the home
-(naive, after conversion to ``tz_name``); on the night a DST change repeats an hour, that hour's
-steps are drawn on top of each other.
+1. **Power use [kW]** — the home's consumption stacked per step: the household base load, each
+   run already approved (hatched, "… (approved)"), each device of this plan, by name.
+2. **Solar [kW]** (with PV) — the PV power used at home (the battery included) and the PV sent to
+   the grid, stacked; what was available but curtailed is left out.
+3. **Battery [kW]** (with a battery) — its own band: charging above zero, discharging below.
+4. **Price [currency/kWh]** — the import price as a step line on an axis that starts at 0.
+
+The legend names what rows 1 and 2 stack; rows 3 and 4 are named by their axis titles.
+
+Dotted vertical lines mark each request's deadline (named after its device); a dashed red line
+marks "now". Every per-step value holds for the whole step, so the traces are step-shaped
+(``hv``) with one extra point at the horizon end: ``x = [t_0, …, t_{n-1}, t_end]``, ``y = [v_0,
+…, v_{n-1}, v_{n-1}]`` — a run at constant power is one continuous block. Plotly has no time
+zones, so times are passed as wall-clock times of the home (naive, after conversion); on the
+night a DST change repeats an hour, that hour's steps are drawn on top of each other.
+
+Phone widths: no figure title (the card above names the plan), short axis titles, a horizontal
+legend under the time axis with room reserved for it, and no mode bar (:data:`CHART_CONFIG`).
 """
 
 from __future__ import annotations
@@ -17,23 +27,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.render import local_time, money
+from app.render import local_time
 from tools import formatting
 from tools.errors import SeriesError
+from tools.home import Home
 from tools.results import Plan
 
 BASE_LOAD_COLOR = "#9e9e9e"
-PV_COLOR = "#f9a825"
+SOLAR_USED_COLOR = "#f9a825"
+SOLAR_EXPORT_COLOR = "#ffe082"
+CHARGE_COLOR = "#43a047"
+DISCHARGE_COLOR = "#1b5e20"
 PRICE_COLOR = "#6a1b9a"
-SOC_COLOR = "#2e7d32"
-BATTERY_CHARGE_COLOR = "#66bb6a"
 NOW_COLOR = "#d32f2f"
-#: Colours for EVs and appliances, in the order they appear in the plan.
+DEADLINE_COLOR = "#455a64"
+#: Colours for EVs and appliances, by their position in the home file (stable across plans).
 DEVICE_COLORS = ("#1e88e5", "#fb8c00", "#8e24aa", "#00897b", "#c0ca33", "#6d4c41", "#3949ab",
                  "#e53935")
+#: Plotly config the UI sends with the figure: no mode bar over the plot on a phone.
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Heights [px] of the rows, in order: power use, solar, battery, price.
+ROW_PX = {"power": 260, "solar": 110, "battery": 110, "price": 110}
+#: Room for the time axis labels and the legend under them [px].
+BOTTOM_PX = 120
+#: Where the legend starts under the plot area [px]: below the two-line time axis labels.
+LEGEND_GAP_PX = 40
 
 
 def _wall_clock(moments: Sequence[datetime], tz_name: str | None) -> list[datetime]:
@@ -46,115 +68,131 @@ def _stepped(values: Sequence[float], field: str, n_steps: int) -> list[float]:
     return [*values, values[-1]] if values else []
 
 
-def _has_battery(plan: Plan) -> bool:
-    return len(plan.series.battery_soc_pct) > 0
+def _device_color(home: Home, device: str) -> str:
+    ids = [d.id for d in home.devices()]
+    index = ids.index(device) if device in ids else len(ids)
+    return DEVICE_COLORS[index % len(DEVICE_COLORS)]
 
 
-def plan_figure(plan: Plan, *, tz_name: str | None = None, now: datetime | None = None,
-                title: str | None = None) -> go.Figure:
-    """Build the proposal chart.
+def plan_figure(plan: Plan, home: Home, *, now: datetime | None = None) -> go.Figure:
+    """Build the plan's chart.
 
     Parameters
     ----------
     plan:
-        The plan; its ``series`` are drawn.
-    tz_name:
-        IANA time zone of the home; times are shown on its wall clock. ``None`` keeps the UTC
-        offsets the plan was written with.
+        The plan; its ``series`` and requests are drawn.
+    home:
+        The home: device names, colours, time zone.
     now:
         Where to draw the now-line; ``None`` means the plan's own ``now``.
-    title:
-        Figure title; ``None`` gives the plan's cost, baseline and saving.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces, in order: ``base load``, one per device in ``series.device_kw``, ``battery
-        charging`` (when the plan has a battery), ``PV available``, ``import price``, and
-        ``battery SoC`` (when the plan has a battery).
+        Traces, in order: ``Household``, one per approved run (``<name> (approved)``), one per
+        device of the plan (``<name>``), then ``Solar used`` and ``Solar to grid`` (with PV),
+        ``Battery charging`` and ``Battery discharging`` (with a battery), and ``Price``.
 
     Raises
     ------
     tools.errors.SeriesError
-        A series does not have one value per step (``battery_soc_pct``: per boundary, n + 1).
+        A series does not have one value per step.
     """
     series = plan.series
+    tz_name = home.timezone
     n = len(series.times)
     if n == 0:
         raise SeriesError("plan.series.times", "is empty: the plan has no steps to draw")
     x = _wall_clock([*series.times, plan.horizon_end], tz_name)
-    battery = _has_battery(plan)
-    if battery and len(series.battery_soc_pct) != n + 1:
-        raise SeriesError(
-            "plan.series.battery_soc_pct",
-            f"has {len(series.battery_soc_pct)} values; a SoC per step boundary needs {n + 1}",
-        )
+    pv = np.asarray(_stepped(series.pv_kw, "pv_kw", n))
+    has_solar = bool(np.any(pv > 0))
+    has_battery = bool(series.battery_soc_pct)
+    rows = ["power", *(["solar"] if has_solar else []), *(["battery"] if has_battery else []),
+            "price"]
+    heights = [ROW_PX[r] for r in rows]
+    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        row_heights=[h / sum(heights) for h in heights])
+    row = {name: i + 1 for i, name in enumerate(rows)}
 
-    rows = 2 if battery else 1
-    fig = make_subplots(
-        rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.07,
-        row_heights=[0.72, 0.28] if battery else [1.0],
-        specs=[[{"secondary_y": True}]] + ([[{}]] if battery else []),
-    )
-
-    def area(name: str, values: Sequence[float], field: str, color: str) -> None:
-        stepped = _stepped(values, field, n)
+    def area(name: str, values: list[float], color: str, where: str, group: str,
+             pattern: bool = False) -> None:
         fig.add_trace(go.Scatter(
-            x=x, y=stepped, name=name, mode="lines", line_shape="hv",
-            stackgroup="consumption", line={"width": 0.5, "color": color}, fillcolor=color,
-            customdata=[formatting.power(v) for v in stepped],
+            x=x, y=values, name=name, mode="lines", line_shape="hv", stackgroup=group,
+            line={"width": 0.5, "color": color}, fillcolor=color,
+            fillpattern={"shape": "/", "fgcolor": "white", "size": 6} if pattern else None,
+            customdata=[formatting.power(v) for v in values],
             hovertemplate="%{customdata}<extra>" + name + "</extra>",
-        ), row=1, col=1, secondary_y=False)
+        ), row=row[where], col=1)
 
-    area("base load", series.base_load_kw, "base_load_kw", BASE_LOAD_COLOR)
-    for index, (device, power_kw) in enumerate(series.device_kw.items()):
-        area(device, power_kw, f"device_kw.{device}", DEVICE_COLORS[index % len(DEVICE_COLORS)])
-    if battery:
-        area("battery charging", series.battery_charge_kw, "battery_charge_kw",
-             BATTERY_CHARGE_COLOR)
+    area("Household", _stepped(series.base_load_kw, "base_load_kw", n), BASE_LOAD_COLOR, "power",
+         "use")
+    for device, power in series.committed_kw.items():
+        area(f"{home.label(device)} (approved)", _stepped(power, f"committed_kw.{device}", n),
+             _device_color(home, device), "power", "use", pattern=True)
+    for device, power in series.device_kw.items():
+        area(home.label(device), _stepped(power, f"device_kw.{device}", n),
+             _device_color(home, device), "power", "use")
 
-    pv = _stepped(series.pv_kw, "pv_kw", n)
-    fig.add_trace(go.Scatter(
-        x=x, y=pv, name="PV available", mode="lines",
-        line_shape="hv", line={"color": PV_COLOR, "width": 2, "dash": "dot"},
-        customdata=[formatting.power(v) for v in pv],
-        hovertemplate="%{customdata}<extra>PV</extra>",
-    ), row=1, col=1, secondary_y=False)
+    if has_solar:
+        curtailed = np.asarray(_stepped(series.pv_curtailed_kw, "pv_curtailed_kw", n))
+        exported = np.asarray(_stepped(series.grid_export_kw, "grid_export_kw", n))
+        to_grid = np.minimum(exported, pv - curtailed)
+        used = np.clip(pv - curtailed - to_grid, 0.0, None)
+        area("Solar used", [round(float(v), 4) for v in used], SOLAR_USED_COLOR, "solar", "pv")
+        area("Solar to grid", [round(float(v), 4) for v in to_grid], SOLAR_EXPORT_COLOR,
+             "solar", "pv")
+    if has_battery:
+        if len(series.battery_soc_pct) != n + 1:
+            raise SeriesError(
+                "plan.series.battery_soc_pct",
+                f"has {len(series.battery_soc_pct)} values; a SoC per step boundary needs {n + 1}",
+            )
+        charge = _stepped(series.battery_charge_kw, "battery_charge_kw", n)
+        discharge = [-v for v in _stepped(series.battery_discharge_kw, "battery_discharge_kw", n)]
+        for name, values, color in (("Battery charging", charge, CHARGE_COLOR),
+                                    ("Battery discharging", discharge, DISCHARGE_COLOR)):
+            fig.add_trace(go.Scatter(
+                x=x, y=values, name=name, mode="lines", line_shape="hv", fill="tozeroy",
+                line={"width": 0.5, "color": color}, fillcolor=color, showlegend=False,
+                customdata=[formatting.power(v) for v in values],
+                hovertemplate="%{customdata}<extra>" + name + "</extra>",
+            ), row=row["battery"], col=1)
+
     price = _stepped(series.import_price_per_kwh, "import_price_per_kwh", n)
     fig.add_trace(go.Scatter(
-        x=x, y=price,
-        name="import price", mode="lines", line_shape="hv",
-        line={"color": PRICE_COLOR, "width": 1.5},
+        x=x, y=price, name="Price",
+        mode="lines", line_shape="hv", line={"color": PRICE_COLOR, "width": 1.5}, showlegend=False,
         customdata=[formatting.price(v, plan.currency) for v in price],
         hovertemplate="%{customdata}<extra>price</extra>",
-    ), row=1, col=1, secondary_y=True)
-    if battery:
-        fig.add_trace(go.Scatter(
-            x=x, y=list(series.battery_soc_pct), name="battery SoC", mode="lines+markers",
-            line={"color": SOC_COLOR, "width": 2}, marker={"size": 3},
-            customdata=[formatting.pct(v) for v in series.battery_soc_pct],
-            hovertemplate="%{customdata}<extra>battery</extra>",
-        ), row=2, col=1)
-        fig.update_yaxes(title_text="battery SoC [%]", range=[0, 100], row=2, col=1)
+    ), row=row["price"], col=1)
 
+    for request in plan.requests:
+        if request.deadline is None or not plan.horizon_start < request.deadline < plan.horizon_end:
+            continue
+        at = local_time(request.deadline, tz_name).replace(tzinfo=None)
+        fig.add_vline(x=at, line={"color": DEADLINE_COLOR, "width": 1, "dash": "dot"})
+        fig.add_annotation(x=at, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"{home.label(request.device)} ready",
+                           font={"size": 10, "color": DEADLINE_COLOR})
     now_x = local_time(now if now is not None else plan.now, tz_name).replace(tzinfo=None)
-    fig.add_shape(type="line", x0=now_x, x1=now_x, xref="x", y0=0, y1=1, yref="paper",
-                  line={"color": NOW_COLOR, "width": 1.5, "dash": "dash"}, name="now")
-    fig.add_annotation(x=now_x, y=1, xref="x", yref="paper", text="now", showarrow=False,
-                       font={"color": NOW_COLOR}, yanchor="bottom")
+    fig.add_vline(x=now_x, line={"color": NOW_COLOR, "width": 1.5, "dash": "dash"})
+    fig.add_annotation(x=now_x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text="now", font={"size": 10, "color": NOW_COLOR})
 
-    fig.update_yaxes(title_text="power [kW]", rangemode="tozero", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text=f"price [{plan.currency}/kWh]", showgrid=False, tickformat=".3f",
-                     row=1, col=1, secondary_y=True)
-    zone = tz_name or "home time"
-    fig.update_xaxes(title_text=f"local time ({zone})", row=rows, col=1)
-    if title is None:
-        title = (f"Plan {plan.id}: {money(plan.cost, plan.currency)} "
-                 f"(without planning {money(plan.baseline_cost, plan.currency)})")
+    fig.update_yaxes(title_text="use kW", rangemode="tozero", row=row["power"], col=1)
+    if has_solar:
+        fig.update_yaxes(title_text="solar kW", rangemode="tozero", row=row["solar"], col=1)
+    if has_battery:
+        fig.update_yaxes(title_text="battery kW<br>+ in, − out", zeroline=True,
+                         row=row["battery"], col=1)
+    fig.update_yaxes(title_text=f"{plan.currency}/kWh", rangemode="tozero", tickformat=".2f",
+                     row=row["price"], col=1)
+    fig.update_xaxes(tickformat="%a<br>%H:%M", nticks=5, tickangle=0, row=len(rows), col=1)
     fig.update_layout(
-        title={"text": title}, hovermode="x unified", height=560 if battery else 460,
-        margin={"l": 60, "r": 60, "t": 60, "b": 110},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2 if battery else -0.25,
-                "xanchor": "left", "x": 0},
+        height=sum(heights) + BOTTOM_PX + 30, hovermode="x unified",
+        margin={"l": 56, "r": 12, "t": 30, "b": BOTTOM_PX},
+        font={"size": 11},
+        legend={"orientation": "h", "yanchor": "top", "y": -LEGEND_GAP_PX / sum(heights),
+                "xanchor": "left", "x": 0, "font": {"size": 10}},
     )
     return fig

@@ -11,7 +11,13 @@ Modules: ``clock`` (the base model, daily windows), ``site`` (location, grid, PV
 (:func:`load_home`), ``integration`` (how the runner reaches the devices). Everything public is importable from ``tools.home``.
 """
 
-from tools.home.base_load import BaseLoadSpec, HourlyBaseLoad, SeriesBaseLoad, StandardBaseLoad
+from tools.home.base_load import (
+    BaseLoadSpec,
+    HourlyBaseLoad,
+    LearnedBaseLoad,
+    SeriesBaseLoad,
+    StandardBaseLoad,
+)
 from tools.home.climate import Climate
 from tools.home.clock import ClockTime, DailyWindow, Frozen, parse_clock_minutes
 from tools.home.daily_loads import DailyRunLoad
@@ -29,11 +35,16 @@ from tools.home.loading import format_validation_errors, load_home, parse_home
 from tools.home.model import AnyDevice, Home
 from tools.home.modes import MODE_NAMES, ModeName, ModePreset, Modes
 from tools.home.priorities import PRIORITY_ORDER, SHED_WEIGHT, Priority
-from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.site import GridConnection, Location, OpenMeteoWeather, PvArray, PvSettings
 from tools.home.tariffs import (
+    AwattarPrice,
     Co2Series,
+    EntsoePrice,
     FlatPrice,
+    MarketPrice,
+    OctopusPrice,
     PriceSpec,
+    ProviderPrice,
     SeriesPrice,
     Tariff,
     TouBand,
@@ -64,6 +75,7 @@ __all__ = [
     "AnyDevice",
     "Appliance",
     "ApplianceCycle",
+    "AwattarPrice",
     "BaseLoadSpec",
     "Battery",
     "Building",
@@ -78,6 +90,7 @@ __all__ = [
     "DeviceId",
     "DeviceLink",
     "DriverName",
+    "EntsoePrice",
     "Ev",
     "FlatPrice",
     "Frozen",
@@ -87,17 +100,22 @@ __all__ = [
     "HotWaterDraw",
     "HourlyBaseLoad",
     "Integration",
+    "LearnedBaseLoad",
     "Legionella",
     "LinearCop",
     "Location",
     "LogShear",
+    "MarketPrice",
     "ModeName",
     "ModePreset",
     "Modes",
     "MqttBroker",
+    "OctopusPrice",
+    "OpenMeteoWeather",
     "PowerLawShear",
     "PriceSpec",
     "Priority",
+    "ProviderPrice",
     "PvArray",
     "PvSettings",
     "Replanning",

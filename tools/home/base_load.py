@@ -1,4 +1,5 @@
-"""The base-load section: hourly profile, standard household profile, or a series."""
+"""The base-load section: hourly profile, standard household profile, a series, or learned from
+the meter."""
 
 from __future__ import annotations
 
@@ -40,6 +41,28 @@ class SeriesBaseLoad(Frozen):
     repeat_daily: bool = False
 
 
+class LearnedBaseLoad(Frozen):
+    """A base load forecast learned from the household's smart-meter history.
+
+    ``file`` holds timestamps and either the energy of each interval [kWh] (``unit: kwh``) or the
+    mean power over it [kW] (``unit: kw``), at any regular or irregular step. The forecast is a
+    same-weekday, same-hour profile with recency weights (:mod:`tools.baseload_learned`); it is
+    checked against the standard profile on the history's last week and the better one is used.
+    """
+
+    type: Literal["learned"]
+    file: str = Field(description="Meter history CSV/JSON, relative to the home file.")
+    unit: Literal["kwh", "kw"] = Field(
+        description="kwh: energy per interval [kWh]; kw: mean power per interval [kW]."
+    )
+    value_column: str | None = None
+    half_life_weeks: float = Field(
+        default=2.0, gt=0, le=52,
+        description="A week this many weeks older than the latest counts half as much [weeks].",
+    )
+
+
 BaseLoadSpec = Annotated[
-    HourlyBaseLoad | StandardBaseLoad | SeriesBaseLoad, Field(discriminator="type")
+    HourlyBaseLoad | StandardBaseLoad | SeriesBaseLoad | LearnedBaseLoad,
+    Field(discriminator="type"),
 ]

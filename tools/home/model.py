@@ -17,7 +17,7 @@ from tools.home.daily_loads import DailyRunLoad
 from tools.home.devices import Appliance, Battery, Ev
 from tools.home.integration import DeviceKind, Integration, check_roles
 from tools.home.modes import Modes
-from tools.home.site import GridConnection, Location, PvArray, PvSettings
+from tools.home.site import GridConnection, Location, OpenMeteoWeather, PvArray, PvSettings
 from tools.home.tariffs import Tariff
 from tools.home.thermal import HeatPump, WaterTank
 from tools.home.wind import WindTurbine
@@ -55,6 +55,9 @@ class Home(Frozen):
     climate: Climate = Climate()
     modes: Modes = Modes()
     base_load: BaseLoadSpec
+    weather: OpenMeteoWeather | None = Field(
+        default=None, description="Weather forecast provider; none = clear sky."
+    )
     integration: Integration = Field(
         default=Integration(), description="How the runner reaches the devices (hearth run)."
     )

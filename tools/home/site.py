@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from tools.home.clock import Frozen
@@ -46,3 +48,18 @@ class PvSettings(Frozen):
         description="Ambient air temperature assumed when no weather series is given [°C].",
     )
     wind_speed_m_s: float = Field(default=1.0, ge=0, le=40, description="Assumed wind speed [m/s].")
+
+
+class OpenMeteoWeather(Frozen):
+    """Hourly weather forecast for the home's location from Open-Meteo, fetched at plan time.
+
+    Cloud cover and air temperature feed the PV model; temperature and wind speed are offered to
+    the thermal models. When the forecast cannot be fetched and nothing cached covers the plan,
+    Hearth plans on clear sky at ``pv_settings.air_temperature_c`` and says so.
+    """
+
+    type: Literal["open_meteo"]
+    model: str | None = Field(
+        default=None, pattern=r"^[a-z0-9_]+$",
+        description="Open-Meteo weather model, e.g. icon_seamless; default: Open-Meteo's best match.",
+    )

@@ -98,7 +98,90 @@ class SeriesPrice(Frozen):
         return self
 
 
-PriceSpec = Annotated[FlatPrice | TouPrice | SeriesPrice, Field(discriminator="type")]
+FallbackPriceSpec = Annotated[FlatPrice | TouPrice | SeriesPrice, Field(discriminator="type")]
+
+
+class MarketPrice(Frozen):
+    """Prices fetched from a provider; retail = (market + markup + grid fees) × vat_factor.
+
+    The market price comes from the provider at plan time (``app/providers/``); the home file
+    says what the household pays on top. ``fallback`` (a flat price, a TOU table or a series)
+    is used when the provider cannot be reached and no cached prices cover the plan; without it
+    such a plan stops with an error that says so.
+    """
+
+    markup_per_kwh: float = Field(
+        default=0.0, ge=-10, le=10, description="Supplier's margin added per kWh [currency/kWh]."
+    )
+    grid_fees_per_kwh: float = Field(
+        default=0.0, ge=0, le=10,
+        description="Network charges, levies and taxes added per kWh before VAT [currency/kWh].",
+    )
+    vat_factor: float = Field(
+        default=1.0, ge=1.0, le=2.0, description="Multiplier, e.g. 1.19 for 19% VAT."
+    )
+    fallback: FallbackPriceSpec | None = Field(
+        default=None, description="Prices used when the provider cannot be reached."
+    )
+
+
+class EntsoePrice(MarketPrice):
+    """Day-ahead prices of one bidding zone from the ENTSO-E transparency platform [EUR/MWh].
+
+    The homeowner's security token is read from the environment variable ``token_env`` at plan
+    time; the home file never holds the token itself.
+    """
+
+    type: Literal["entsoe"]
+    bidding_zone: str = Field(
+        pattern=r"^[A-Z]{2}(_[A-Z0-9]+)*$",
+        description="entsoe-py area code of the bidding zone, e.g. DE_LU, AT, NL, FR.",
+    )
+    token_env: str = Field(
+        default="ENTSOE_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable that holds the ENTSO-E security token.",
+    )
+
+
+class AwattarPrice(MarketPrice):
+    """aWATTar day-ahead market data (Germany or Austria) [EUR/MWh], no token needed."""
+
+    type: Literal["awattar"]
+    country: Literal["de", "at"] = Field(default="de", description="aWATTar market: de or at.")
+
+
+class OctopusPrice(MarketPrice):
+    """Octopus Energy (UK) unit rates of one product and region, in pence/kWh incl. VAT.
+
+    Agile rates already contain network charges and VAT, so ``markup_per_kwh`` and
+    ``grid_fees_per_kwh`` default to 0 and ``vat_factor`` to 1. Export products (e.g.
+    ``AGILE-OUTGOING-19-05-13``) work the same way under ``tariff.export``.
+    """
+
+    type: Literal["octopus"]
+    product_code: str = Field(
+        pattern=r"^[A-Z0-9-]+$", description="Octopus product code, e.g. AGILE-24-10-01."
+    )
+    region: str = Field(
+        pattern=r"^[A-HJ-NP]$",
+        description="Grid supply point group letter A–P (e.g. C for London), without I and O.",
+    )
+
+    @property
+    def tariff_code(self) -> str:
+        """The single-register electricity tariff code, ``E-1R-<product>-<region>``."""
+        return f"E-1R-{self.product_code}-{self.region}"
+
+
+ProviderPrice = EntsoePrice | AwattarPrice | OctopusPrice
+
+PriceSpec = Annotated[
+    FlatPrice | TouPrice | SeriesPrice | EntsoePrice | AwattarPrice | OctopusPrice,
+    Field(discriminator="type"),
+]
+
+#: Currency each provider quotes in; the tariff's currency must match.
+PROVIDER_CURRENCY = {"entsoe": "EUR", "awattar": "EUR", "octopus": "GBP"}
 
 
 class Co2Series(Frozen):
@@ -142,3 +225,14 @@ class Tariff(Frozen):
     model_config = ConfigDict(
         frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
     )
+
+    @model_validator(mode="after")
+    def _provider_currency(self) -> Tariff:
+        for side, spec in (("import", self.import_price), ("export", self.export_price)):
+            expected = PROVIDER_CURRENCY.get(spec.type)
+            if expected is not None and expected != self.currency:
+                raise ValueError(
+                    f"{side}: {spec.type} prices are in {expected}, but the tariff's currency "
+                    f"is {self.currency}"
+                )
+        return self
