@@ -1,17 +1,30 @@
 """A plan's figures as text: the cost table, the saving and its two parts, how sure the plan is
-and what it does for each battery request (pure functions).
+and what it does for each battery request (pure functions, used by the card and the CLI).
 
 Every figure is rounded by :mod:`tools.formatting`. The table's costs are the plan's
 ``cost_lines[].cost_cents``, which add up to the rounded plan cost exactly; the saving's two
 parts are apportioned the same way, so they add up to the rounded saving. Devices are named as
-the home file names them (:meth:`tools.results.Plan.label`).
+the home file names them (:meth:`tools.results.Plan.label`); times are on the home's wall clock.
 """
 
 from __future__ import annotations
 
-from app.render import clock, money
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from tools import formatting
+from tools.formatting import money
 from tools.results import CostLine, Plan
+
+
+def local_time(moment: datetime, tz_name: str | None) -> datetime:
+    """``moment`` on the wall clock of ``tz_name`` (unchanged when ``tz_name`` is None)."""
+    return moment.astimezone(ZoneInfo(tz_name)) if tz_name else moment
+
+
+def clock(moment: datetime, tz_name: str | None) -> str:
+    """``moment`` on the home's wall clock as ``"Tue 23:15"``."""
+    return local_time(moment, tz_name).strftime("%a %H:%M")
 
 ITEM_NAMES = {
     "base_load": "Base load",
@@ -76,37 +89,53 @@ def battery_lines(plan: Plan, name: str, tz_name: str | None = None) -> list[str
     return lines
 
 
-def saving_parts(plan: Plan) -> tuple[float, float]:
-    """The saving's two parts in cents, adding up to the rounded saving: the requests' timing,
-    and the battery and PV plan for the whole home."""
-    timing, battery_pv = formatting.apportion([plan.savings.timing, plan.savings.battery_pv])
-    return timing, battery_pv
+def saving_line(
+    cost: float,
+    baseline_cost: float,
+    currency: str,
+    *,
+    timing: float,
+    battery_pv: float,
+    baseline_valid: bool = True,
+) -> str:
+    """The saving against running everything as soon as possible (Markdown), what its share is
+    of, and its two parts.
 
-
-def saving_text(plan: Plan) -> str:
-    """The saving against running everything as soon as possible, with what its share is of,
-    and its two parts.
-
-    ``you save 1.40 EUR (15.3% of the 9.13 EUR without planning): 0.20 EUR from the requests'
-    timing, 1.20 EUR from the battery and PV plan for the whole home``; a negative saving is an
-    extra cost (and says why when running everything at once does not fit the home's limits).
-    The share is a share of the cost without planning, shown only when that is positive.
+    ``without planning 9.13 EUR · **you save 1.40 EUR** (15.3% of the cost without planning):
+    0.20 EUR from the requests' timing, 1.20 EUR from the battery and PV plan for the whole
+    home``. A negative saving is an extra cost (saying why when running everything at once does
+    not fit the home's limits); a part that costs money reads "… adds 0.10 EUR". The share is a
+    share of the cost without planning, shown only when that is positive; the parts are
+    apportioned so that they add up to the rounded saving.
     """
-    cur = plan.currency
-    saving = plan.baseline_cost - plan.cost
-    without = f"the {money(plan.baseline_cost, cur)} without planning"
+    saving = baseline_cost - cost
+    without = f"without planning {money(baseline_cost, currency)}"
     if formatting.round_money(saving) >= 0:
-        share = (formatting.share_of(saving, plan.baseline_cost)
+        share = (formatting.share_of(saving, baseline_cost)
                  if formatting.round_money(saving) > 0 else None)
-        of = f" ({formatting.pct(share)} of {without})" if share is not None else ""
-        text = f"you save {money(saving, cur)}{of}"
+        of = f" ({formatting.pct(share)} of the cost without planning)" if share is not None else ""
+        text = f"{without} · **you save {money(saving, currency)}**{of}"
     else:
-        why = (", as running everything at once does not fit this home's limits"
-               if not plan.baseline_valid else "")
-        text = f"this costs {money(-saving, cur)} more than {without}{why}"
-    timing, battery_pv = saving_parts(plan)
-    return (f"{text}: {money(timing, cur)} from the requests' timing, {money(battery_pv, cur)} "
-            "from the battery and PV plan for the whole home")
+        why = (" (running everything at once does not fit this home's limits)"
+               if not baseline_valid else "")
+        text = f"{without} · this costs {money(-saving, currency)} more{why}"
+    timing_c, battery_pv_c = formatting.apportion([timing, battery_pv])
+
+    def part(value: float, what: str) -> str:
+        if value < 0:
+            return f"{what} adds {money(-value, currency)}"
+        return f"{money(value, currency)} from {what}"
+
+    parts = [part(timing_c, "the requests' timing"),
+             part(battery_pv_c, "the battery and PV plan for the whole home")]
+    return f"{text}: {', '.join(parts)}"
+
+
+def plan_saving_line(plan: Plan) -> str:
+    """:func:`saving_line` of ``plan``."""
+    return saving_line(plan.cost, plan.baseline_cost, plan.currency,
+                       timing=plan.savings.timing, battery_pv=plan.savings.battery_pv,
+                       baseline_valid=plan.baseline_valid)
 
 
 def status_note(plan: Plan) -> str:
@@ -125,5 +154,5 @@ def status_note(plan: Plan) -> str:
         notes.append(f"within {money(plan.solve_gap, plan.currency)} of the best possible cost "
                      "(the search stopped at its time limit)")
     elif plan.solve_status != "optimal" and plan.basis == "optimised":
-        notes.append(f"solver status {plan.solve_status}: valid, but not proven optimal")
+        notes.append("a good plan, but the optimiser stopped before proving it the cheapest")
     return "; ".join(notes)

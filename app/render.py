@@ -14,27 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from app.card import BatteryStory, CardRun, InfeasibleCard, PlanCard
 from app.diff import DeviceChange, PlanDiff
+from app.figures import clock, local_time, saving_line
 from tools import formatting
 from tools.results import Commitment
-
-
-def local_time(moment: datetime, tz_name: str | None) -> datetime:
-    """``moment`` on the wall clock of ``tz_name`` (unchanged when ``tz_name`` is None)."""
-    return moment.astimezone(ZoneInfo(tz_name)) if tz_name else moment
 
 
 def format_time(moment: datetime, tz_name: str | None) -> str:
     """``moment`` on the home's wall clock as ``"Tue 24 Nov 23:15"``."""
     return local_time(moment, tz_name).strftime("%a %d %b %H:%M")
-
-
-def clock(moment: datetime, tz_name: str | None) -> str:
-    """``moment`` on the home's wall clock as ``"Tue 23:15"``."""
-    return local_time(moment, tz_name).strftime("%a %H:%M")
 
 
 def span(start: datetime, end: datetime, tz_name: str | None) -> str:
@@ -93,16 +83,6 @@ def _battery_line(story: BatteryStory, tz_name: str | None) -> str:
     return line + (" · " + ", ".join(flows) if flows else " · stays idle")
 
 
-def saving_line(cost: float, baseline_cost: float, currency: str) -> str:
-    """``without planning 9.13 EUR · you save 1.40 EUR (15%)``, or an extra cost."""
-    saving = baseline_cost - cost
-    without = f"without planning {money(baseline_cost, currency)}"
-    if round(saving, 2) >= 0:
-        share = f" ({saving / baseline_cost:.0%})" if baseline_cost > 0 else ""
-        return f"{without} · **you save {money(saving, currency)}**{share}"
-    return f"{without} · this costs {money(-saving, currency)} more"
-
-
 def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     """The card as one chat message.
 
@@ -114,6 +94,7 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     lines = [_run_line(run, card.currency, tz_name) for run in card.runs]
     if card.battery is not None:
         lines.append(_battery_line(card.battery, tz_name))
+    lines += [_escape(line) for line in card.battery_requests]
     lines += [_escape(line) for line in card.heat_lines]
     if not lines:
         lines.append("Nothing new to run.")
@@ -129,7 +110,8 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     parts.append(
         f"**Total {money(card.cost, card.currency)}** for "
         f"{span(card.horizon_start, card.horizon_end, tz_name)} · "
-        + saving_line(card.cost, card.baseline_cost, card.currency)
+        + saving_line(card.cost, card.baseline_cost, card.currency, timing=card.saving_timing,
+                      battery_pv=card.saving_battery_pv, baseline_valid=card.baseline_valid)
     )
     if card.notes:
         notes = []
@@ -140,8 +122,8 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
             notes.append(f"- and {card.more_notes} more "
                          f"{'note' if card.more_notes == 1 else 'notes'} of less weight.")
         parts.append("\n".join(notes))
-    if not card.proven_optimal:
-        parts.append("_A good plan, but the optimiser stopped before proving it the cheapest._")
+    if card.status_note:
+        parts.append(f"_{card.status_note[0].upper()}{card.status_note[1:]}._")
     return "\n\n".join(parts)
 
 

@@ -17,7 +17,7 @@ from helpers import (
     make_inputs,
 )
 
-from app.figures import cost_rows, saving_text
+from app.figures import cost_rows, plan_saving_line
 from tools import formatting
 from tools.costs import attribute, grid_shares
 from tools.planning import schedule
@@ -125,9 +125,10 @@ def test_moving_the_car_is_credited_to_timing_and_the_battery_to_the_battery() -
     assert plan is not None
     assert (plan.cost, plan.baseline_cost) == pytest.approx((1.20, 3.30), abs=1e-6)
     assert (plan.savings.timing, plan.savings.battery_pv) == pytest.approx((2.10, 0.0), abs=1e-6)
-    assert saving_text(plan) == (
-        "you save 2.10 EUR (63.6% of the 3.30 EUR without planning): 2.10 EUR from the requests' "
-        "timing, 0.00 EUR from the battery and PV plan for the whole home"
+    assert plan_saving_line(plan) == (
+        "without planning 3.30 EUR · **you save 2.10 EUR** (63.6% of the cost without planning): "
+        "2.10 EUR from the requests' timing, 0.00 EUR from the battery and PV plan for the whole "
+        "home"
     )
 
 

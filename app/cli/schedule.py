@@ -60,7 +60,9 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="device:key=value,... e.g. 'ev:target_soc=80,deadline=07:00' or "
         "'dishwasher:deadline=06:00'; keys: target_soc, energy_kwh, deadline, earliest, objective; "
-        "tanks: temp, draw; heat pumps: min_temp, max_temp; 'home:mode=away,until=...'",
+        "tanks: temp, draw; heat pumps: min_temp, max_temp; the battery: target_soc with "
+        "deadline, floor (with earliest, deadline) or no_ev_discharge, one kind per --request; "
+        "'home:mode=away,until=...'",
     )
     add_axis(parser)
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
@@ -218,7 +220,8 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
     """A plain-text plan: the cost table (its rows add up to the total), the cost against the
     naive baseline with the saving's two parts, notes on its inputs and the conflicts (or the
     diagnosis)."""
-    from app.figures import battery_lines, cost_rows, saving_text, status_note
+    from app.figures import battery_lines, cost_rows, plan_saving_line, status_note
+    from app.render import plain
     from tools import formatting
     from tools.inputs import input_notes
 
@@ -251,7 +254,7 @@ def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
             lines.extend(battery)
         lines.append("")
         lines.append(
-            f"cost {formatting.money(plan.cost, cur)}; {saving_text(plan)}"
+            f"Total {formatting.money(plan.cost, cur)} · {plain(plan_saving_line(plan))}"
         )
         lines += heat_lines(plan)
         lines.extend(f"Note: {note}" for note in input_notes(plan.inputs))
