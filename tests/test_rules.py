@@ -3,12 +3,19 @@ the rules at extraction (``conform``), and the audit checks the same rules."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 from helpers import battery_spec, make_home, make_inputs, make_problem, net_cost
 
 from tools.audit import audit_schedule
 from tools.errors import AuditError
+from tools.home import parse_home
+from tools.planning import schedule
+from tools.requests import DeviceRequest
 from tools.scheduler import Schedule
 from tools.scheduler.extract import conform
 
@@ -77,3 +84,30 @@ def test_import_and_export_in_one_step_are_netted() -> None:
     assert (fixed.grid_import_kw[0], fixed.grid_export_kw[0]) == (0.0, 2.0)
     audit_schedule(problem, fixed)
     assert net_cost(found, inputs) - net_cost(fixed, inputs) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("now", ["2026-11-24T18:00:00+01:00", "2026-06-24T06:00:00+02:00"])
+def test_the_issue_export_limit_home_gets_an_audited_plan(now: str) -> None:
+    """Issue 8, defect 2: the example home with a 1.3 kW export limit and one EV request (80 % by
+    07:00 the next morning), 30-minute steps over 48 h, was proven optimal by the solver and then
+    rejected by the audit ("battery charges and discharges at once at step 56"). With one rule
+    the plan is proposed — ``schedule`` audits it before returning — and no step both charges
+    and discharges the battery or both imports and exports at a positive import price."""
+    repo = Path(__file__).resolve().parents[1]
+    data = yaml.safe_load((repo / "examples" / "home.yaml").read_text(encoding="utf-8"))
+    data["grid"]["export_limit_kw"] = 1.3
+    home = parse_home(data, source_dir=repo / "examples")
+    start = datetime.fromisoformat(now)
+    deadline = (start + timedelta(days=1)).replace(hour=7)
+    request = DeviceRequest(device="ev", kind="ev_charge", target_soc_pct=80, deadline=deadline)
+    outcome = schedule(home, start, [request], step_minutes=30, horizon_hours=48)
+    assert outcome.status == "proposed", outcome.message
+    plan = outcome.plan
+    assert plan is not None
+    series = plan.series
+    positive = np.asarray(series.import_price_per_kwh) > 0
+    both_ways = np.minimum(series.battery_charge_kw, series.battery_discharge_kw) > 1e-6
+    assert not np.any(both_ways & positive)
+    assert max(series.grid_export_kw) <= 1.3 + 1e-6
+    netted = np.minimum(series.grid_import_kw, series.grid_export_kw) > 1e-6
+    assert not np.any(netted)
