@@ -17,6 +17,7 @@ import numpy as np
 import pulp
 
 from tools.devices import cycle_steps, earliest_end
+from tools.formatting import energy, power
 from tools.heat_diagnosis import diagnose_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
@@ -115,8 +116,8 @@ def _ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest) -> list[Bind
     else:
         later_text = f"; {target:g}% is not reachable before the horizon ends ({_clock(problem, axis.n_steps)})"
     message = (
-        f"{problem.home.label(ev.id)}: {target:g}% by {_clock(problem, request.end_step)} needs {needed:.1f} kWh; "
-        f"{by} can deliver {possible:.1f} kWh by then: reach {reach_pct:g}% by "
+        f"{problem.home.label(ev.id)}: {target:g}% by {_clock(problem, request.end_step)} needs {energy(needed)}; "
+        f"{by} can deliver {energy(possible)} by then: reach {reach_pct:g}% by "
         f"{_clock(problem, request.end_step)}{later_text}"
     )
     return [BindingConstraint(kind=kind, device=ev.id, message=message, alternatives=alternatives)]
@@ -359,6 +360,6 @@ def _grid(problem: ScheduleProblem) -> list[BindingConstraint]:
     need = limit + float(values[t])
     message = (
         f"the grid connection's import limit of {limit:g} kW binds: together the requests need "
-        f"{need:.1f} kW at {_clock(problem, t)}; give one of them a later deadline"
+        f"{power(need)} at {_clock(problem, t)}; give one of them a later deadline"
     )
     return [BindingConstraint(kind="grid_import_limit", device=None, message=message)]
