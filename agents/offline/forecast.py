@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from agents.offline.render import _num, _t, price, span, when
 from agents.tools import ForecastSummary
+from tools import formatting
 
 _SOURCE_LABELS = {
     "en": {"prices": "Prices", "export_prices": "Export prices", "weather": "Weather",
@@ -59,7 +60,7 @@ def render_forecast(fs: ForecastSummary, lang: str = "en", *, weather: bool = Fa
         if fs.pv_peak_at is not None:
             lines.append(
                 f"Die Solaranlage sollte in den nächsten {_num(fs.horizon_hours)} Stunden "
-                f"{_num(fs.pv_energy_kwh)} kWh liefern, mit bis zu {_num(fs.pv_peak_kw)} kW um "
+                f"{formatting.energy(fs.pv_energy_kwh)} liefern, mit bis zu {formatting.power(fs.pv_peak_kw)} um "
                 f"{when(fs.pv_peak_at, lang)}."
             )
         else:
@@ -69,7 +70,7 @@ def render_forecast(fs: ForecastSummary, lang: str = "en", *, weather: bool = Fa
             f"({when(fs.import_price_min_at, lang)}) und {price(fs.import_price_max_per_kwh, cur)} "
             f"({when(fs.import_price_max_at, lang)}), im Mittel {price(fs.import_price_mean_per_kwh, cur)}."
         )
-        lines.append(f"Der Grundverbrauch des Haushalts liegt bei etwa {_num(fs.base_load_energy_kwh)} kWh.")
+        lines.append(f"Der Grundverbrauch des Haushalts liegt bei etwa {formatting.energy(fs.base_load_energy_kwh)}.")
         if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
             lines.append(f"Am saubersten ist der Strom um {when(fs.co2_min_at, lang)} "
                          f"({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh).")
@@ -82,12 +83,12 @@ def render_forecast(fs: ForecastSummary, lang: str = "en", *, weather: bool = Fa
         )
         if fs.pv_peak_at is not None:
             lines.append(
-                f"The solar panels should produce {_num(fs.pv_energy_kwh)} kWh, peaking at "
-                f"{_num(fs.pv_peak_kw)} kW around {when(fs.pv_peak_at)}."
+                f"The solar panels should produce {formatting.energy(fs.pv_energy_kwh)}, peaking at "
+                f"{formatting.power(fs.pv_peak_kw)} around {when(fs.pv_peak_at)}."
             )
         else:
             lines.append("The solar panels will produce nothing in that time.")
-        lines.append(f"The household's base load uses about {_num(fs.base_load_energy_kwh)} kWh.")
+        lines.append(f"The household's base load uses about {formatting.energy(fs.base_load_energy_kwh)}.")
         if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
             lines.append(
                 f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."

@@ -1,8 +1,8 @@
 """Replies written only from tool results (the offline model's voice, and the fallback reply).
 
-Every number and time in these texts is copied from a tool result, formatted so that
-:mod:`agents.numbers` finds it there: money with 2 decimals, energies and powers as given
-(trailing zeros dropped), prices with up to 4 decimals, times as local ``Tue 23:00``.
+Every number and time in these texts is copied from a tool result and formatted by Hearth's one
+rounding rule (:mod:`tools.formatting`: money 2 decimals, energies and powers 1, prices 4,
+percentages 1), so :mod:`agents.numbers` finds it there; times as local ``Tue 23:00``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from agents.tools import (
     WhatIfResult,
     get_plan,
 )
+from tools import formatting
 from tools.requests import DeviceRequest
 
 T: dict[str, dict[str, str]] = {
@@ -37,7 +38,22 @@ T: dict[str, dict[str, str]] = {
         "proposal": "Here is my proposal", "active": "The active plan", "proposed": "The proposed plan",
         "ready": "ready by", "alongside": "works alongside to lower the cost.",
         "total": "In total it costs {cost}; running everything as soon as possible would cost {base}",
-        "save": ", so you save {saving}{pct}.", "more": ": this plan costs {saving} more, for the objective you chose.",
+        "save": ", so you save {saving}{pct}.", "more": ": this plan costs {saving} more, {why}.",
+        "battery_target": "- Home battery: at least {wish} by {at}, planned {planned}",
+        "battery_floor": "- Home battery: at least {wish} from {start} to {end}, lowest planned {planned}",
+        "battery_no_ev": "- Home battery: supplies only the household, not the car, until {end}",
+        "of_that": " ({pct} of that)",
+        "why_limits": "which is not possible within your home's limits",
+        "why_objective": "for the objective you chose",
+        "timing_saves": "The timing of what you asked for saves {amount}",
+        "timing_nothing": "The timing of what you asked for saves nothing (it runs as soon as allowed)",
+        "timing_costs": "The timing of what you asked for costs {amount} more",
+        "battery_saves": "the battery and solar plan saves {amount} for the whole home",
+        "battery_costs": "the battery and solar plan costs {amount} more",
+        "basis_baseline": " I found nothing cheaper than running everything as soon as possible, so that is the plan.",
+        "basis_asap": " In the time I had I found no better timing than as soon as allowed; the battery is planned around it.",
+        "gap_pct": " It is within {pct} of the best possible cost.",
+        "gap_money": " It costs at most {amount} more than the best possible.",
         "same": " too.", "note": "Note", "approve": "Approve it to make it the active plan.",
         "none": "There is no plan yet. Tell me what to plan, for example charging the car by a time.",
         "cannot": "I cannot meet every request", "prefer": "Choose one of these, or change a request.",
@@ -85,7 +101,22 @@ T: dict[str, dict[str, str]] = {
         "proposal": "Mein Vorschlag", "active": "Der aktive Plan", "proposed": "Der vorgeschlagene Plan",
         "ready": "fertig bis", "alongside": "hilft mit, die Kosten zu senken.",
         "total": "Insgesamt kostet es {cost}; alles sofort laufen zu lassen würde {base} kosten",
-        "save": ", Sie sparen also {saving}{pct}.", "more": ": dieser Plan kostet {saving} mehr, für das gewählte Ziel.",
+        "save": ", Sie sparen also {saving}{pct}.", "more": ": dieser Plan kostet {saving} mehr, {why}.",
+        "battery_target": "- Hausbatterie: mindestens {wish} bis {at}, geplant {planned}",
+        "battery_floor": "- Hausbatterie: mindestens {wish} von {start} bis {end}, geplant mindestens {planned}",
+        "battery_no_ev": "- Hausbatterie: versorgt bis {end} nur den Haushalt, nicht das Auto",
+        "of_that": " ({pct} davon)",
+        "why_limits": "weil es anders mit den Grenzen Ihres Hauses nicht geht",
+        "why_objective": "für das gewählte Ziel",
+        "timing_saves": "Der Zeitpunkt Ihrer Wünsche spart {amount}",
+        "timing_nothing": "Der Zeitpunkt Ihrer Wünsche spart nichts (sie laufen so früh wie erlaubt)",
+        "timing_costs": "Der Zeitpunkt Ihrer Wünsche kostet {amount} mehr",
+        "battery_saves": "der Batterie- und Solarplan spart {amount} für das ganze Haus",
+        "battery_costs": "der Batterie- und Solarplan kostet {amount} mehr",
+        "basis_baseline": " Ich habe nichts Günstigeres gefunden, als alles sofort laufen zu lassen, deshalb ist das der Plan.",
+        "basis_asap": " In der verfügbaren Zeit habe ich keinen besseren Zeitpunkt als so früh wie erlaubt gefunden; die Batterie ist darum herum geplant.",
+        "gap_pct": " Er liegt höchstens {pct} über den bestmöglichen Kosten.",
+        "gap_money": " Er kostet höchstens {amount} mehr als bestmöglich.",
         "same": " ebenfalls.", "note": "Hinweis", "approve": "Genehmigen Sie ihn, um ihn zum aktiven Plan zu machen.",
         "none": "Es gibt noch keinen Plan. Sagen Sie mir, was ich planen soll, zum Beispiel das Auto bis zu einer Uhrzeit laden.",
         "cannot": "Ich kann nicht alle Wünsche erfüllen", "prefer": "Wählen Sie eine Möglichkeit, oder ändern Sie einen Wunsch.",
@@ -163,11 +194,11 @@ def _num(value: float, decimals: int = 2) -> str:
 
 
 def money(value: float, currency: str) -> str:
-    return f"{abs(value):.2f} {currency}"
+    return formatting.money(abs(value), currency)
 
 
 def price(value: float, currency: str) -> str:
-    return f"{_num(value, 4)} {currency}/kWh"
+    return formatting.price(value, currency)
 
 
 def when(moment: datetime, lang: str = "en") -> str:
@@ -185,34 +216,66 @@ def _request_for(requests: Sequence[DeviceRequest], device: str) -> DeviceReques
 
 
 def _runs(view: PlanView, lang: str = "en") -> list[str]:
-    """One line per requested device's run; devices that only help (the battery) in one line."""
+    """One line per requested device's run, then one per battery request."""
     t = _t(lang)
     lines = []
-    helpers = [run.name for run in view.runs if _request_for(view.requests, run.device) is None]
     for run in view.runs:
         request = _request_for(view.requests, run.device)
         if request is None:
             continue
         ready = f" ({t['ready']} {when(request.deadline, lang)})" if request and request.deadline else ""
         lines.append(
-            f"- {run.name}: {span(run.start, run.end, lang)}{ready}, {_num(run.energy_kwh)} kWh, "
+            f"- {run.name}: {span(run.start, run.end, lang)}{ready}, {formatting.energy(run.energy_kwh)}, "
             f"{money(run.cost, view.currency)}"
         )
-    if helpers:
-        lines.append(f"- {', '.join(helpers)}: {t['alongside']}")
+    for b in view.battery_requests:
+        wish, planned = formatting.pct(b.requested_soc_pct or 0), formatting.pct(b.planned_soc_pct or 0)
+        if b.kind == "battery_target":
+            lines.append(t["battery_target"].format(wish=wish, at=when(b.end, lang), planned=planned))
+        elif b.kind == "battery_floor":
+            lines.append(t["battery_floor"].format(wish=wish, start=when(b.start, lang),
+                                                   end=when(b.end, lang), planned=planned))
+        else:
+            lines.append(t["battery_no_ev"].format(end=when(b.end, lang)))
     return lines
 
 
 def _totals(view: PlanView, lang: str = "en") -> str:
+    """Cost, baseline and saving, the saving's two parts (the requests' timing; the battery and
+    PV plan for the whole home), and how sure the plan is."""
     assert view.cost is not None and view.baseline_cost is not None and view.saving is not None
     t, cur = _t(lang), view.currency
     text = t["total"].format(cost=money(view.cost, cur), base=money(view.baseline_cost, cur))
     if view.saving >= 0.005:
-        pct = f" ({view.saving_pct:.0f}%)" if view.saving_pct is not None and view.saving_pct >= 1 else ""
-        return text + t["save"].format(saving=money(view.saving, cur), pct=pct)
-    if view.saving <= -0.005:
-        return text + t["more"].format(saving=money(view.saving, cur))
-    return text + t["same"]
+        share = view.saving_pct_of_baseline
+        of = t["of_that"].format(pct=formatting.pct(share)) if share is not None and share >= 1 else ""
+        text += t["save"].format(saving=money(view.saving, cur), pct=of)
+    elif view.saving <= -0.005:
+        why = t["why_limits"] if view.baseline_valid is False else t["why_objective"]
+        text += t["more"].format(saving=money(view.saving, cur), why=why)
+    else:
+        text += t["same"]
+    timing, battery_pv = view.timing_saving, view.battery_pv_saving
+    if timing is not None and battery_pv is not None and abs(view.saving) >= 0.005:
+        when_part = (
+            t["timing_saves"].format(amount=money(timing, cur)) if timing >= 0.005
+            else t["timing_nothing"] if timing > -0.005
+            else t["timing_costs"].format(amount=money(timing, cur))
+        )
+        battery_part = (
+            t["battery_saves"].format(amount=money(battery_pv, cur)) if battery_pv >= 0
+            else t["battery_costs"].format(amount=money(battery_pv, cur))
+        )
+        text += f" {when_part}; {battery_part}." if view.runs else f" {battery_part[0].upper()}{battery_part[1:]}."
+    if view.basis == "baseline":
+        text += t["basis_baseline"]
+    elif view.basis == "as_soon_as_allowed":
+        text += t["basis_asap"]
+    if view.solve_gap_pct is not None:
+        text += t["gap_pct"].format(pct=formatting.pct(view.solve_gap_pct))
+    elif view.solve_gap is not None:
+        text += t["gap_money"].format(amount=money(view.solve_gap, cur))
+    return text
 
 
 def _name_of(view: PlanView, device: str, names: dict[str, str] | None = None) -> str:
@@ -283,7 +346,7 @@ def _binding_de(view: PlanView, binding: BindingView, names: dict[str, str] | No
     wish = ""
     if request is not None and request.deadline is not None:
         amount = f"{_num(request.target_soc_pct, 1)}% " if request.target_soc_pct is not None else (
-            f"{_num(request.energy_kwh)} kWh " if request.energy_kwh is not None else "")
+            f"{formatting.energy(request.energy_kwh)} " if request.energy_kwh is not None else "")
         wish = f"{amount}bis {when(request.deadline, 'de')}"
     template = BINDING_DE.get(binding.kind, "{name}: das geht so nicht")
     text = template.format(name=name, wish=wish or "das")
@@ -335,7 +398,7 @@ def render_explanation(exp: Explanation, lang: str = "en") -> str:
             f"{money(exp.cost, cur)} (im Mittel {price(exp.mean_price_per_kwh, cur)})."
         ]
         if exp.pv_energy_kwh_during_run > 0:
-            lines.append(f"Die Solaranlage liefert während des Laufs {_num(exp.pv_energy_kwh_during_run)} kWh.")
+            lines.append(f"Die Solaranlage liefert während des Laufs {formatting.energy(exp.pv_energy_kwh_during_run)}.")
         lines.append(
             f"Es darf von {when(exp.window_start, lang)} bis {when(exp.window_end, lang)} laufen; die Preise "
             f"liegen in dieser Zeit zwischen {price(exp.window_price_min_per_kwh, cur)} "
@@ -352,17 +415,17 @@ def render_explanation(exp: Explanation, lang: str = "en") -> str:
             f"The {name} runs {runs} because electricity is cheaper "
             f"then: {price(exp.mean_price_per_kwh, cur)} on average, against "
             f"{price(exp.asap_mean_price_per_kwh, cur)} if it started as soon as allowed "
-            f"({when(exp.asap_start)}). That costs {money(exp.cost, cur)} instead of "
-            f"{money(exp.asap_cost, cur)}."
+            f"({when(exp.asap_start)}). At the grid price its energy costs "
+            f"{money(exp.cost_at_grid_price, cur)} instead of {money(exp.asap_cost_at_grid_price, cur)}."
         )
     else:
         lines.append(
             f"The {name} runs {runs}, as early as it may: later "
-            f"would not be cheaper. It costs {money(exp.cost, cur)} "
+            f"would not be cheaper. At the grid price its energy costs {money(exp.cost_at_grid_price, cur)} "
             f"({price(exp.mean_price_per_kwh, cur)} on average)."
         )
     if exp.pv_energy_kwh_during_run > 0:
-        lines.append(f"The solar panels produce {_num(exp.pv_energy_kwh_during_run)} kWh during the run.")
+        lines.append(f"The solar panels produce {formatting.energy(exp.pv_energy_kwh_during_run)} during the run.")
     lines.append(
         f"It may run from {when(exp.window_start)} to {when(exp.window_end)}; prices in that time "
         f"range from {price(exp.window_price_min_per_kwh, cur)} ({when(exp.window_price_min_at)}) to "

@@ -51,6 +51,9 @@ class ToolSpec:
     result_type: type[BaseModel]
     description: str
     blocking: bool = False
+    #: Field descriptions the model has already read in another tool's schema (what_if takes
+    #: update_requests' arguments): only the fields are sent, not their descriptions again.
+    described_elsewhere: bool = False
 
 
 SPECS: dict[str, ToolSpec] = {
@@ -72,7 +75,8 @@ SPECS: dict[str, ToolSpec] = {
                  "as soon as allowed, and the cheapest and dearest prices in its window."),
         ToolSpec("what_if", what_if, WhatIfArgs, WhatIfResult,
                  "Plan a changed draft (same arguments as update_requests) and compare its cost "
-                 "with the proposal, without replacing it unless adopt is true.", blocking=True),
+                 "with the proposal, without replacing it unless adopt is true.", blocking=True,
+                 described_elsewhere=True),
         ToolSpec("get_forecast", get_forecast, NoArgs, ForecastSummary,
                  "Import and export prices, PV production and base load over the horizon.",
                  blocking=True),
@@ -127,6 +131,8 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
         parameters = without_fields(
             compact_schema(dict(schema["parameters"])), unused_fields(self._session.home)
         )
+        if self._spec.described_elsewhere:
+            parameters = without_nested_descriptions(parameters)
         return ToolSchema(
             name=schema["name"], description=schema.get("description", ""),
             parameters=parameters,  # type: ignore[typeddict-item]
@@ -179,9 +185,20 @@ def without_fields(node: Any, names: frozenset[str]) -> Any:
     return out
 
 
+def without_nested_descriptions(node: Any, *, depth: int = 0) -> Any:
+    """``node`` (a JSON schema) without ``description`` keys below its top-level properties."""
+    if isinstance(node, list):
+        return [without_nested_descriptions(item, depth=depth + 1) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: without_nested_descriptions(v, depth=depth + 1) for k, v in node.items()
+            if not (k == "description" and depth > 2)}
+
+
 def compact_schema(node: Any, *, top: bool = True) -> Any:
     """Drop ``title`` keys, empty or false defaults, ``anyOf: [X, null]`` wrappers and, below the
-    top level, ``additionalProperties: false``, recursively.
+    top level, ``additionalProperties: false`` and the descriptions of nested objects (a model's
+    docstring; the coordinator prompt says how requests are filled), recursively.
 
     Optional fields stay optional (they are not in ``required``) and unknown fields are still
     refused (pydantic validates every call); the model just reads less.
@@ -197,6 +214,8 @@ def compact_schema(node: Any, *, top: bool = True) -> Any:
         del out["default"]
     if not top and out.get("additionalProperties") is False:
         del out["additionalProperties"]
+    if not top and isinstance(out.get("properties"), dict):
+        out.pop("description", None)
     options = out.get("anyOf")
     if isinstance(options, list):
         kept = [o for o in options if o != {"type": "null"}]
