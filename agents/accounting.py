@@ -24,6 +24,7 @@ from autogen_core.models import (
     ModelCapabilities,  # type: ignore[attr-defined]
     ModelInfo,
     RequestUsage,
+    UserMessage,
 )
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel, ConfigDict, Field
@@ -89,7 +90,10 @@ class LlmLedger:
 
 
 class MeteredClient(ChatCompletionClient):
-    """A model client that records each call's usage under ``role``; otherwise transparent."""
+    """A model client that records each call's usage under ``role``; otherwise transparent,
+    except that a turn answering a message from one of ``text_only_after``'s sources (the
+    coordinator's reply to the scheduler's or forecaster's result) is sent without tool schemas:
+    that turn writes the reply, and the schemas would be most of its prompt."""
 
     def __init__(
         self,
@@ -100,13 +104,21 @@ class MeteredClient(ChatCompletionClient):
         error_types: tuple[type[BaseException], ...] = (),
         translate: ErrorTranslator | None = None,
         policy: CallPolicy | None = None,
+        text_only_after: tuple[str, ...] = (),
     ) -> None:
         self.inner = inner
+        self._text_only_after = text_only_after
         self.role = role
         self._ledger = ledger
         self._error_types = error_types if translate is not None else ()
         self._translate = translate
         self._policy = policy
+
+    def _tools(self, messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema]) -> Sequence[Tool | ToolSchema]:
+        last = messages[-1] if messages else None
+        if isinstance(last, UserMessage) and last.source in self._text_only_after:
+            return []
+        return tools
 
     def _fail(self, err: BaseException) -> HearthError:
         assert self._translate is not None
@@ -126,7 +138,7 @@ class MeteredClient(ChatCompletionClient):
     ) -> CreateResult:
         def call() -> Awaitable[CreateResult]:
             return self.inner.create(
-                messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
+                messages, tools=self._tools(messages, tools), tool_choice=tool_choice, json_output=json_output,
                 extra_create_args=extra_create_args, cancellation_token=cancellation_token,
             )
 
@@ -149,7 +161,7 @@ class MeteredClient(ChatCompletionClient):
     ) -> AsyncGenerator[str | CreateResult, None]:
         def open_stream() -> AsyncGenerator[str | CreateResult, None]:
             return self.inner.create_stream(
-                messages, tools=tools, tool_choice=tool_choice, json_output=json_output,
+                messages, tools=self._tools(messages, tools), tool_choice=tool_choice, json_output=json_output,
                 extra_create_args=extra_create_args, cancellation_token=cancellation_token,
             )
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.errors import InputError
-from tools.home import Appliance, Battery, Ev, Home
+from tools.home import Appliance, Battery, Ev, HeatPump, Home, WaterTank
 from tools.requests import kind_for
 
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -146,7 +146,21 @@ def prompt_values(home: Home) -> dict[str, str]:
         "currency": home.tariff.currency,
         "devices": device_table(home),
         "co2_data": "yes" if home.tariff.co2 is not None else "none (plan greenest requests for cost, and say so)",
+        "heat_fields": heat_fields(home),
     }
+
+
+def heat_fields(home: Home) -> str:
+    """The request fields of the home's heat devices, for the coordinator prompt ("" without any)."""
+    devices = home.devices()
+    parts = []
+    if any(isinstance(d, WaterTank) for d in devices):
+        parts.append("target_temp_c and draw_litres for a water tank")
+    if any(isinstance(d, HeatPump) for d in devices):
+        parts.append("min_temp_c and max_temp_c for a heat pump")
+    if parts:
+        parts.append('device "home" with mode eco, comfort or away for a period')
+    return "".join(f"; {part}" for part in parts)
 
 
 def load_template(role: str, prompt_dir: Path = PROMPT_DIR) -> str:

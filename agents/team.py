@@ -58,6 +58,8 @@ CONTEXT_MESSAGES = {"coordinator": 30, "forecaster": 8, "scheduler": 8, "auditor
 #: Sources of which the coordinator sees only the latest message (older ones are superseded).
 LATEST_ONLY = ("clock", "scheduler", "forecaster", "auditor")
 DRAFT_TOOLS = {"update_requests"}
+#: The coordinator's turn after these results writes the reply (:func:`route`): no tools offered.
+REPLY_TURN_SOURCES = ("scheduler", "forecaster")
 
 DESCRIPTIONS = {
     "coordinator": "Talks with the homeowner: turns requests into device requests, asks one "
@@ -263,7 +265,7 @@ def build_team(
     def client(role: str) -> MeteredClient:
         return MeteredClient(
             model_client_factory(role), role, ledger, error_types=error_types, translate=translate,
-            policy=policy,
+            policy=policy, text_only_after=REPLY_TURN_SOURCES if role == "coordinator" else (),
         )
 
     agents = []

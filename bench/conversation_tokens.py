@@ -4,6 +4,8 @@ request under 6k), measured with the token ledger on the offline model.
 Run: ``.venv/bin/python bench/conversation_tokens.py [--json]``. The offline model counts the
 tokens of exactly the messages and tool schemas a real model would be sent, so the figures are
 what a hosted model would bill for the same conversation (the replies may differ in length).
+Sessions have a standing-order store, as in the chat UI and ``hearth plan``/``chat`` (its tool is
+then offered to the coordinator and counts).
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from agents.models import make_client_factory
 from agents.run import Conversation
 from agents.session import PlanningSession
+from app.standing import StandingOrders
 from tools.home import load_home
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +45,15 @@ PLANNING_LIMIT = 6000
 TURN_LIMIT = 8000
 
 
+def _session() -> PlanningSession:
+    """A session on the example home with an (empty) standing-order store, as the product has."""
+    store = Path(tempfile.mkdtemp(prefix="hearth-tokens-")) / "plans.db"
+    return PlanningSession(home=load_home(ROOT / "examples" / "home.yaml"), now=NOW,
+                           standing=StandingOrders(store))
+
+
 async def measure() -> list[dict[str, object]]:
-    session = PlanningSession(home=load_home(ROOT / "examples" / "home.yaml"), now=NOW)
+    session = _session()
     conversation = Conversation(session, make_client_factory())
     rows = []
     try:
@@ -76,7 +87,7 @@ async def single_requests() -> list[tuple[str, int, int]]:
     """Planning requests each in a fresh conversation (the issue's "planning request")."""
     out = []
     for text in PLANNING:
-        session = PlanningSession(home=load_home(ROOT / "examples" / "home.yaml"), now=NOW)
+        session = _session()
         conversation = Conversation(session, make_client_factory())
         try:
             result = await conversation.ask(text)

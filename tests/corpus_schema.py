@@ -40,6 +40,7 @@ class ExpectedRequest(_Strict):
     deadline: AwareDatetime | None = None
     earliest_start: AwareDatetime | None = None
     target_soc_pct: float | None = Field(default=None, gt=0, le=100)
+    floor_soc_pct: float | None = Field(default=None, gt=0, le=100)  # battery_floor only
     energy_kwh: float | None = Field(default=None, gt=0)
     objective: Literal["cost", "co2", "asap"] | None = None
 

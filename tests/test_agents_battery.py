@@ -110,14 +110,14 @@ async def test_replay_battery_floor_tonight(session: PlanningSession) -> None:
 
 @pytest.mark.asyncio
 async def test_replay_battery_not_into_the_car(session: PlanningSession) -> None:
-    """"Charge the car by 7, but don't discharge the battery into it": in every step the battery
+    """"Charge the car by 7am, but don't discharge the battery into it": in every step the battery
     gives at most the household's own load (base load; nothing else is requested)."""
     script = script_for(
         {"device": "ev", "deadline": "07:00"},
         {"device": "battery", "no_ev_discharge": True},
         reply="Your car charges by 07:00 from the grid, not from the battery.",
     )
-    result = await run_request(session, "charge the car by 7 but not from the battery", script)
+    result = await run_request(session, "charge the car by 7am but not from the battery", script)
     assert result.status == "proposed", result.message
     plan = result.plan
     discharge = np.asarray(plan.series.battery_discharge_kw)
@@ -131,7 +131,7 @@ async def test_the_battery_reserve_hint_leads_to_a_working_plan(session: Plannin
     conversation = Conversation(session, script_for(
         {"device": "ev", "deadline": "07:00"}, reply="Your car charges overnight."
     ))
-    first = await conversation.ask("charge my car by 7")
+    first = await conversation.ask("charge my car by 7am")
     await conversation.close()
     assert first.status == "proposed"
     hint = next(c for c in first.conflicts if c.kind == "battery_reserve")

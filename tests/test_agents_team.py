@@ -79,6 +79,12 @@ async def test_replay_standard_path_end_to_end(session: PlanningSession):
     assert isinstance(seen[-1], UserMessage) and seen[-1].source == "scheduler"
     assert '"status":"proposed"' in seen[-1].content
     assert script.used("forecaster") == 0 and script.used("selector") == 0
+    # the request turn is offered the coordinator's tools; the reply turn writes text and is sent
+    # none (their schemas would be most of its prompt)
+    offered = [{t["name"] if isinstance(t, dict) else t.name for t in c["tools"]}
+               for c in script.client("coordinator").create_calls]
+    assert {"update_requests", "ask_homeowner", "what_if"} <= offered[0]
+    assert offered[1] == set()
     await conversation.close()
 
 

@@ -392,10 +392,10 @@ def render_explanation(exp: Explanation, lang: str = "en") -> str:
         lines = [
             f"{name} läuft {runs}, weil Strom dann günstiger ist: im Mittel "
             f"{price(exp.mean_price_per_kwh, cur)} statt {price(exp.asap_mean_price_per_kwh, cur)} bei "
-            f"Start so früh wie möglich ({when(exp.asap_start, lang)}). Das kostet {money(exp.cost, cur)} "
-            f"statt {money(exp.asap_cost, cur)}." if cheap else
-            f"{name} läuft {runs}, so früh wie erlaubt: später wäre es nicht günstiger. Es kostet "
-            f"{money(exp.cost, cur)} (im Mittel {price(exp.mean_price_per_kwh, cur)})."
+            f"Start so früh wie möglich ({when(exp.asap_start, lang)}). Zum Netzpreis kostet seine Energie "
+            f"{money(exp.cost_at_grid_price, cur)} statt {money(exp.asap_cost_at_grid_price, cur)}." if cheap else
+            f"{name} läuft {runs}, so früh wie erlaubt: später wäre es nicht günstiger. Zum Netzpreis "
+            f"kostet seine Energie {money(exp.cost_at_grid_price, cur)} (im Mittel {price(exp.mean_price_per_kwh, cur)})."
         ]
         if exp.pv_energy_kwh_during_run > 0:
             lines.append(f"Die Solaranlage liefert während des Laufs {formatting.energy(exp.pv_energy_kwh_during_run)}.")

@@ -143,7 +143,7 @@ class SessionTool(BaseTool[StrictModel, BaseModel]):
         """JSON of the result (datetimes as ISO 8601), which is what the model reads; fields
         without a value are left out (fewer tokens, nothing lost)."""
         if isinstance(value, BaseModel):
-            return value.model_dump_json(exclude_none=True)
+            return result_json(value)
         return str(value)
 
     def call(self, args: StrictModel) -> BaseModel:
@@ -266,5 +266,10 @@ def workbench_for(role: str, session: PlanningSession) -> SessionWorkbench:
 
 
 def result_json(result: BaseModel) -> str:
-    """A result as the model sees it (what AutoGen's BaseTool sends)."""
-    return json.dumps(result.model_dump(mode="json", exclude_none=True))
+    """A result as the model sees it: JSON without fields that are ``None``, and without optional
+    fields that are empty (``[]``, ``{}``), so the text still validates as the result."""
+    data = result.model_dump(mode="json", exclude_none=True)
+    empty = {name for name, field in type(result).model_fields.items()
+             if not field.is_required() and data.get(name) in ([], {})}
+    return json.dumps({k: v for k, v in data.items() if k not in empty}, ensure_ascii=False,
+                      separators=(",", ":"))

@@ -165,7 +165,8 @@ def _clause(
         r.open_end = True
         r.objective = r.objective or "asap"
     if (m := search(words.evening_peak)):
-        r.battery = "floor"
+        if r.amounts.target_soc_pct is None:  # "save the battery for the evening peak"; "to 90%
+            r.battery = "floor"  # before the evening peak" is a target by the peak
         reading.used.append((offset + m.start(), offset + m.end()))
     if r.action == "set" and not (r.times.has_time() or r.amounts.has_amount() or r.objective) and (
         m := search(words.not_verb)

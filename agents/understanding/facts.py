@@ -50,7 +50,7 @@ def message_facts(text: str, home: Any, now: datetime, memory: dict[str, Any] | 
     energies: set[float] = set()
     for r in reading.requests:
         for moment in (r.times.deadline, r.times.earliest):
-            if moment is not None:
+            if moment is not None and not r.times.day_part:
                 minutes.add(_minute(moment, tz))
         if r.times.ambiguous is not None:
             quote, morning, evening = r.times.ambiguous

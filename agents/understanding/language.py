@@ -208,7 +208,7 @@ EN = Words(
     energy=r"(?P<n>\d+(?:\.\d+)?)\s*(?:kwh\b|kilowatt[ -]?hours?\b|kw h\b)",
     add_energy=r"(?:add|another|extra|plus|an additional|put in|give it|more)",
     power=r"(?P<n>\d+(?:\.\d+)?)\s*(?:kw\b|kilowatts?\b)(?![ -]?h)",
-    full=r"(?:full(?:y)?|completely|fill (?:it|her|the car) up|fill up|to the max(?:imum)?|"
+    full=r"(?:full(?:y)?|completely|fill (?:[a-z]+ ){0,3}up|to the max(?:imum)?|"
     r"top(?:ped)? (?:it |her )?up completely|all the way|max(?:imum)? charge|100 ?% full)",
     half=r"(?:half full|half charged|to half|halfway|half way|half(?! past)(?! an hour)(?! hour))",
     distance=r"(?:(?:enough (?:charge |range |juice )?(?:in [a-z ]+? )?for (?:a |an |about |around )?)?"

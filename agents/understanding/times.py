@@ -57,6 +57,7 @@ class TimeReading:
     beyond: datetime | None = None
     beyond_span: Span | None = None  # the words of a time beyond the longest horizon
     earliest_said: bool = False  # an earliest start at a clock time ("after 10pm")
+    day_part: bool = False  # the times come from a day part ("tonight", "overnight"), not a clock
     used: list[Span] = field(default_factory=list)
 
     def has_time(self) -> bool:
@@ -371,6 +372,7 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
             return  # "by half past six tomorrow morning": the day part only settles the clock
         if r.deadline is None and not (r.start_at and r.earliest is not None) and r.ambiguous is None:
             r.deadline = deadline
+            r.day_part = not clocks
         if earliest is not None and r.earliest is None and earliest > now:
             r.earliest = earliest
 

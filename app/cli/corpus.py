@@ -224,7 +224,7 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
                     value = getattr(r, key)
                     if value is None or (w[key] and value.isoformat(timespec="minutes") != _minute(w[key])):
                         misread.append(f"{w['device']}.{key} {value}, expected {w[key]}")
-            for key in ("target_soc_pct", "energy_kwh"):
+            for key in ("target_soc_pct", "floor_soc_pct", "energy_kwh"):
                 if key in w:
                     value = getattr(r, key)
                     differs = value is None or w[key] is None or abs(value - w[key]) > 0.5
