@@ -3,7 +3,8 @@
 A standing order ("every weekday the car at 80% by 07:00") was approved once by the homeowner
 (:mod:`app.standing`). Each tick the runner looks at the active orders (paused and cancelled ones
 add nothing; an order paused until a date skips the dates up to it) and at each one's next
-occurrence within a day from now (:func:`tools.standing.occurrence`). An occurrence is *covered*
+occurrence within a day from now (:func:`tools.standing.occurrence`), once its window has opened
+(at once for an order without a start time). An occurrence is *covered*
 when the store already holds a pending commitment for its device — the occurrence committed on
 an earlier tick or before a restart, or a request the homeowner approved for that device, which
 takes the order's place as it does in the chat. An uncovered occurrence is planned with the other
@@ -66,7 +67,8 @@ class Occurrence:
 def due_occurrences(
     orders: list[StandingOrder], home: Home, now: datetime, commitments: list[Commitment]
 ) -> list[Occurrence]:
-    """The next occurrence of every active order whose device has no pending commitment.
+    """The next occurrence of every active order whose device has no pending commitment and
+    whose window has opened (an order "from 18:00" is planned at 18:00, from the charge then).
 
     Parameters
     ----------
@@ -91,6 +93,7 @@ def due_occurrences(
         Occurrence(by_device[request.device], request)
         for request in standing_requests(orders, home, now, axis)
         if request.device not in committed
+        and (request.earliest_start is None or request.earliest_start <= now)
     ]
 
 
