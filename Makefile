@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench fuzz
 
 $(BIN)/hearth: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ test: lint
 bench: install
 	$(BIN)/python bench/run.py --repeat 5
 	$(BIN)/python bench/providers.py --repeat 7
+
+# 300 generated homes through the planner: status counts and the counts that must be 0
+fuzz: install
+	$(BIN)/python tests/fuzz.py --count 300

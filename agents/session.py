@@ -232,11 +232,12 @@ class PlanningSession:
             return []
         return self.store.active_commitments(at=self.now)
 
-    def committed_request(self, device: str) -> DeviceRequest | None:
-        """The approved request for ``device`` (an id), the start of a revision; ``None`` if none."""
+    def committed_request(self, device: str, kind: str) -> DeviceRequest | None:
+        """The approved request of ``kind`` for ``device`` (an id), the start of a revision;
+        ``None`` if none (the battery may have one approved request of each kind)."""
         for commitment in self.commitments():
             if commitment.device == device:
-                return next((r for r in commitment.requests if r.device == device), None)
+                return next((r for r in commitment.requests if r.kind == kind), None)
         return None
 
     def approved(self, devices: Iterable[str]) -> None:

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.figures import battery_lines, status_note
+from tools.formatting import pct
 from tools.home import Appliance, Home
 from tools.requests import HOME_DEVICE, DeviceRequest
 from tools.results import Alternative, Conflict, Diagnosis, Plan
@@ -97,6 +99,9 @@ class PlanCard(Frozen):
     readings: list[str] = Field(description="How each request was read, one line each.")
     runs: list[CardRun] = Field(description="The plan's own runs, by start time.")
     battery: BatteryStory | None
+    battery_requests: list[str] = Field(
+        default=[], description="What the plan does for each battery request, one line each."
+    )
     heat_lines: list[str] = Field(
         default=[], description="Tanks and rooms, the weather used, a demand-response event."
     )
@@ -105,11 +110,26 @@ class PlanCard(Frozen):
     cost: float = Field(description="Net cost of the whole plan [currency].")
     baseline_cost: float = Field(description="Net cost without planning [currency].")
     saving: float = Field(description="baseline_cost − cost [currency].")
+    saving_timing: float = Field(
+        default=0.0, description="The part of the saving the requests' timing earns [currency]."
+    )
+    saving_battery_pv: float = Field(
+        default=0.0,
+        description="The part the battery and PV plan earns for the whole home [currency].",
+    )
+    baseline_valid: bool = Field(
+        default=True, description="Whether running everything at once fits the home's limits."
+    )
     horizon_start: AwareDatetime
     horizon_end: AwareDatetime
     notes: list[CardNote]
     more_notes: int = Field(description="Notes left out to keep the card short.")
     proven_optimal: bool
+    status_note: str = Field(
+        default="",
+        description="How sure the plan is when not proven optimal: its gap to the best possible "
+        "cost, or that it is the plan of running everything as soon as possible.",
+    )
     devices_planned: int = Field(description="Devices with a request in the plan.")
 
 
@@ -131,15 +151,24 @@ def request_line(request: DeviceRequest, home: Home, now: datetime) -> str:
 
     ``Family car → 80% by Wed 07:00, cheapest``; an energy request reads ``+20 kWh``, an
     appliance ``one run``, a water tank ``55 °C`` (and ``150 l drawn``), a room ``19–22 °C``, the
-    home's mode ``eco mode``; a start later than ``now`` adds ``not before Tue 22:00``. Times
-    are local to the home, as a weekday and a 24-hour clock.
+    home's mode ``eco mode``; a start later than ``now`` adds ``not before Tue 22:00``. The
+    battery's floor reads ``at least 30% from Tue 22:00 until Wed 06:00``, "not into the car"
+    ``not into the cars until Wed 18:00``. Times are local to the home, as a weekday and a
+    24-hour clock.
     """
     tz = ZoneInfo(home.timezone)
     parts = []
+    period = request.kind in ("battery_floor", "battery_no_ev_discharge")
+    if request.kind == "battery_floor" and request.floor_soc_pct is not None:
+        parts.append(f"at least {pct(request.floor_soc_pct)}")
+    if request.kind == "battery_no_ev_discharge":
+        parts.append("not into the cars")
+    if period and request.earliest_start is not None and request.earliest_start > now:
+        parts.append(f"from {request.earliest_start.astimezone(tz):%a %H:%M}")
     if request.mode is not None:
         parts.append(f"{request.mode} mode")
     if request.target_soc_pct is not None:
-        parts.append(f"{request.target_soc_pct:.0f}%")
+        parts.append(pct(request.target_soc_pct))
     elif request.energy_kwh is not None:
         parts.append(f"+{request.energy_kwh:g} kWh")
     elif request.target_temp_c is not None:
@@ -153,9 +182,9 @@ def request_line(request: DeviceRequest, home: Home, now: datetime) -> str:
         high = f"{request.max_temp_c:g}" if request.max_temp_c is not None else "…"
         parts.append(f"{low}–{high} °C")
     if request.deadline is not None:
-        word = "until" if request.mode is not None else "by"
+        word = "until" if request.mode is not None or period else "by"
         parts.append(f"{word} {request.deadline.astimezone(tz):%a %H:%M}")
-    if request.earliest_start is not None and request.earliest_start > now:
+    if not period and request.earliest_start is not None and request.earliest_start > now:
         parts.append(f"not before {request.earliest_start.astimezone(tz):%a %H:%M}")
     words = " ".join(parts) or "as asked"
     name = "Whole home" if request.device == HOME_DEVICE else home.label(request.device)
@@ -219,11 +248,17 @@ def plan_card(
         number=number, currency=plan.currency, readings=list(readings),
         runs=sorted(runs, key=lambda r: (r.start, r.name)),
         battery=battery_story(plan, home), heat_lines=heat_lines,
+        battery_requests=battery_lines(
+            plan, home.label(battery_id) if battery_id else "", home.timezone
+        ),
         committed=committed, released=released,
         cost=plan.cost, baseline_cost=plan.baseline_cost, saving=plan.baseline_cost - plan.cost,
+        saving_timing=plan.savings.timing, saving_battery_pv=plan.savings.battery_pv,
+        baseline_valid=plan.baseline_valid,
         horizon_start=plan.horizon_start, horizon_end=plan.horizon_end,
         notes=notes[:MAX_NOTES], more_notes=max(0, len(notes) - MAX_NOTES),
         proven_optimal=plan.solve_status == "optimal",
+        status_note=status_note(plan),
         devices_planned=len({r.device for r in plan.requests}),
     )
 

@@ -4,7 +4,9 @@ Pure functions. Times are shown on the home's wall clock as ``Tue 23:00`` (a spa
 ``Tue 23:00–01:00`` only when it ends the same day: ``Wed 01:00–03:00``; across midnight
 ``Tue 23:00–Wed 03:00``); money with two decimals and the ISO 4217 code; energies with one
 decimal. Every device is named as the home file names it, every plan by the store's number
-("plan 3"). :func:`plain` turns the Markdown into terminal text.
+("plan 3"). :func:`plain` turns the Markdown into terminal text. Every figure is rounded by
+:mod:`tools.formatting` (money 2 decimals, energies 1, percentages 1 with ".0" cut), the rule the
+CLI's cost table, the chart and the agents' views follow too.
 """
 
 from __future__ import annotations
@@ -12,26 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from app.card import BatteryStory, CardRun, InfeasibleCard, PlanCard
 from app.diff import DeviceChange, PlanDiff
+from app.figures import clock, local_time, saving_line
+from tools import formatting
 from tools.results import Commitment
-
-
-def local_time(moment: datetime, tz_name: str | None) -> datetime:
-    """``moment`` on the wall clock of ``tz_name`` (unchanged when ``tz_name`` is None)."""
-    return moment.astimezone(ZoneInfo(tz_name)) if tz_name else moment
 
 
 def format_time(moment: datetime, tz_name: str | None) -> str:
     """``moment`` on the home's wall clock as ``"Tue 24 Nov 23:15"``."""
     return local_time(moment, tz_name).strftime("%a %d %b %H:%M")
-
-
-def clock(moment: datetime, tz_name: str | None) -> str:
-    """``moment`` on the home's wall clock as ``"Tue 23:15"``."""
-    return local_time(moment, tz_name).strftime("%a %H:%M")
 
 
 def span(start: datetime, end: datetime, tz_name: str | None) -> str:
@@ -44,14 +37,12 @@ def span(start: datetime, end: datetime, tz_name: str | None) -> str:
 
 def money(amount: float, currency: str) -> str:
     """``1.2345, "EUR"`` → ``"1.23 EUR"``; ``-0.004`` → ``"0.00 EUR"`` (no negative zero)."""
-    rounded = round(amount, 2)
-    if rounded == 0:
-        rounded = 0.0
-    return f"{rounded:.2f} {currency}"
+    return formatting.money(amount, currency)
 
 
 def kwh(energy: float) -> str:
-    return f"{energy:.1f} kWh"
+    """``14.849`` → ``"14.8 kWh"``."""
+    return formatting.energy(energy)
 
 
 def plain(markdown: str) -> str:
@@ -76,10 +67,11 @@ def _run_line(run: CardRun, currency: str, tz_name: str | None) -> str:
 
 
 def _battery_line(story: BatteryStory, tz_name: str | None) -> str:
-    parts = [f"{story.soc_start_pct:.0f}% now"]
+    pct = formatting.pct
+    parts = [f"{pct(story.soc_start_pct)} now"]
     if story.soc_min_pct < story.soc_start_pct - 0.5:
-        parts.append(f"lowest {story.soc_min_pct:.0f}% at {clock(story.soc_min_at, tz_name)}")
-    parts.append(f"{story.soc_end_pct:.0f}% at the end")
+        parts.append(f"lowest {pct(story.soc_min_pct)} at {clock(story.soc_min_at, tz_name)}")
+    parts.append(f"{pct(story.soc_end_pct)} at the end")
     flows = []
     if story.stored_kwh >= 0.05:
         solar = (f" ({kwh(story.stored_from_solar_kwh)} from solar)"
@@ -89,16 +81,6 @@ def _battery_line(story: BatteryStory, tz_name: str | None) -> str:
         flows.append(f"gives back {kwh(story.given_kwh)}")
     line = f"**{_escape(story.name)}** · " + ", ".join(parts)
     return line + (" · " + ", ".join(flows) if flows else " · stays idle")
-
-
-def saving_line(cost: float, baseline_cost: float, currency: str) -> str:
-    """``without planning 9.13 EUR · you save 1.40 EUR (15%)``, or an extra cost."""
-    saving = baseline_cost - cost
-    without = f"without planning {money(baseline_cost, currency)}"
-    if round(saving, 2) >= 0:
-        share = f" ({saving / baseline_cost:.0%})" if baseline_cost > 0 else ""
-        return f"{without} · **you save {money(saving, currency)}**{share}"
-    return f"{without} · this costs {money(-saving, currency)} more"
 
 
 def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
@@ -112,6 +94,7 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     lines = [_run_line(run, card.currency, tz_name) for run in card.runs]
     if card.battery is not None:
         lines.append(_battery_line(card.battery, tz_name))
+    lines += [_escape(line) for line in card.battery_requests]
     lines += [_escape(line) for line in card.heat_lines]
     if not lines:
         lines.append("Nothing new to run.")
@@ -127,7 +110,8 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
     parts.append(
         f"**Total {money(card.cost, card.currency)}** for "
         f"{span(card.horizon_start, card.horizon_end, tz_name)} · "
-        + saving_line(card.cost, card.baseline_cost, card.currency)
+        + saving_line(card.cost, card.baseline_cost, card.currency, timing=card.saving_timing,
+                      battery_pv=card.saving_battery_pv, baseline_valid=card.baseline_valid)
     )
     if card.notes:
         notes = []
@@ -138,8 +122,8 @@ def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
             notes.append(f"- and {card.more_notes} more "
                          f"{'note' if card.more_notes == 1 else 'notes'} of less weight.")
         parts.append("\n".join(notes))
-    if not card.proven_optimal:
-        parts.append("_A good plan, but the optimiser stopped before proving it the cheapest._")
+    if card.status_note:
+        parts.append(f"_{card.status_note[0].upper()}{card.status_note[1:]}._")
     return "\n\n".join(parts)
 
 
@@ -171,7 +155,7 @@ Label = Callable[[str], str]
 def _change_line(change: DeviceChange, label: Label, currency: str, tz_name: str | None,
                  battery: bool) -> str:
     name = f"**{_escape(label(change.device))}**"
-    cost = f"{change.cost_change:+.2f} {currency}"
+    cost = f"{formatting.round_money(change.cost_change):+.2f} {currency}"
     if change.kind == "added":
         assert change.new_start is not None and change.new_end is not None
         return (f"- {name} added: {span(change.new_start, change.new_end, tz_name)}, "

@@ -10,6 +10,9 @@ Run ``python bench/run.py`` (``--help`` for the options). Two parts:
 2. **Scaling**: synthetic homes, generated here without any random number, over
    24/48/72 h × 60/15/5 min × a number of requested devices (EVs and appliances, taken in a
    fixed order from :data:`DEVICE_ORDER`; the home battery is always present).
+3. **Hard cases** (``bench/hard.py``): the example home with five requests, ten devices on one
+   day at 5 minutes, and ten devices with windows over the whole 72 h — the gap after 2 s and
+   10 s and the time to the proof of optimality.
 
 Every returned schedule is checked by :func:`tools.audit.audit_schedule` (untimed); a rejected
 one is reported with the status ``audit_failed``. Inputs (prices, pvlib PV, base load) are built once per case and are not part of the time: the
@@ -34,13 +37,14 @@ from pathlib import Path
 from typing import Any
 
 import pulp
+from hard import format_hard, measure_hard
 from heat_cases import HEAT_CASES, format_heat, heat_rows, heat_targets
 
 from tools.audit import audit_schedule
 from tools.errors import AuditError, SolverUnavailableError
 from tools.home import Home, load_home, parse_home
 from tools.inputs import PlanningInputs, build_inputs
-from tools.requests import DeviceRequest, resolve_requests
+from tools.requests import DeviceRequest, parse_request_spec, resolve_requests
 from tools.scheduler import (
     Schedule,
     ScheduleOptions,
@@ -442,6 +446,34 @@ def scaling_problem(
     return ScheduleProblem(home, inputs, tuple(resolved), options)
 
 
+#: Clock of the example-home hard case (Tue 2026-11-24 18:00 in Berlin, as in the README).
+EXAMPLE_NOW = datetime.fromisoformat("2026-11-24T18:00:00+01:00")
+#: Its five requests, as ``hearth schedule --request`` specs.
+EXAMPLE_REQUESTS = (
+    "ev:target_soc=80,deadline=07:00",
+    "dishwasher:deadline=06:00",
+    "washer:deadline=18:00",
+    "dryer",
+    "water_heater",
+)
+
+
+def hard_problems(options: ScheduleOptions) -> list[tuple[str, ScheduleProblem]]:
+    """The hard cases: the example home with five requests (15 min, 24 h), the ten synthetic
+    devices on one day (5 min, 24 h), and the ten with windows over the whole 72 h (5 min)."""
+    home = load_home(EXAMPLES_DIR / "home.yaml")
+    axis = TimeAxis.from_now(EXAMPLE_NOW, tz_name=home.timezone, step_minutes=15,
+                             horizon_hours=24)
+    requests = [parse_request_spec(spec, home, EXAMPLE_NOW) for spec in EXAMPLE_REQUESTS]
+    resolved = resolve_requests(home, axis, EXAMPLE_NOW, requests)
+    example = ScheduleProblem(home, build_inputs(home, axis), tuple(resolved), options)
+    return [
+        ("example home, 5 requests (24 h × 15 min)", example),
+        ("10 devices on one day (24 h × 5 min)", scaling_problem(24, 5, 10, "day", options)),
+        ("10 devices, windows over 72 h (72 h × 5 min)", scaling_problem(72, 5, 10, "open", options)),
+    ]
+
+
 # ----------------------------------------------------------------------------- tables
 
 
@@ -680,9 +712,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="override a ScheduleOptions field for every case, e.g. time_limit_s=60 "
         f"(fields: {', '.join(f.name for f in fields(ScheduleOptions) if f.name != 'solver')})",
     )
-    add("--skip-reference", action="store_true", help="only the scaling table")
-    add("--skip-scaling", action="store_true", help="only the reference day")
+    add("--skip-reference", action="store_true", help="leave out the reference day")
+    add("--skip-scaling", action="store_true", help="leave out the scaling table")
     add("--skip-heat", action="store_true", help="leave out the rows with a heat pump and tank")
+    add("--skip-hard", action="store_true", help="leave out the hard cases (--quick does)")
+    add(
+        "--proof-limit",
+        type=float,
+        default=120.0,
+        help="time limit [s] of the hard cases' proof run (default 120)",
+    )
     add("--progress", action="store_true", help="name each case on stderr as it starts")
     args = parser.parse_args(argv)
     if args.repeat is None:
@@ -744,6 +783,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 device_order=DEVICE_ORDER,
             )
         )
+        hard = []
+        if not (quick or args.skip_hard):
+            for name, problem in hard_problems(options):
+                progress(f"hard case: {name}")
+                hard.append(measure_hard(name, problem, args.proof_limit))
     except SolverUnavailableError as err:
         sys.stderr.write(f"bench/run.py: {err}\n")
         return 2
@@ -780,6 +824,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "+devices = the first N requested devices above)",
             *format_heat(heat),
         ]
+    if hard:
+        out += [
+            "",
+            f"Hard cases ({args.solver}): gap = cost above the best bound proved, in % of the "
+            f"cost (and in EUR), after a 2 s and a 10 s limit; proof s = time to proven optimal "
+            f"(limit {args.proof_limit:g} s)",
+            *format_hard(hard),
+        ]
     targets = target_lines(reference, scaling) + heat_targets(heat)
     if targets:
         out += ["", *targets]
@@ -798,6 +850,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rows": scaling,
             },
             "heat": heat,
+            "hard_cases": hard,
             "targets": targets,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

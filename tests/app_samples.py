@@ -12,9 +12,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tools.formatting import apportion
 from tools.home import Home, parse_home
 from tools.requests import DeviceRequest
-from tools.results import Commitment, CostBreakdown, DeviceRun, Plan, Segment, StepSeries
+from tools.results import (
+    Commitment,
+    CostBreakdown,
+    CostItem,
+    CostLine,
+    DeviceRun,
+    Plan,
+    SavingsSplit,
+    Segment,
+    StepSeries,
+)
 
 TZ = "Europe/Berlin"
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=ZoneInfo(TZ))
@@ -33,6 +44,22 @@ def _segments(times: list[datetime], step: timedelta, power: list[float]) -> lis
         else:
             segments.append(Segment(start=t, end=t + step, power_kw=p))
     return segments
+
+
+def _cost_lines(
+    devices: dict[str, list[float]], base: list[float], price: list[float]
+) -> list[CostLine]:
+    """Everything comes from the grid (no PV, no battery): each row is its energy × price."""
+    by_start = sorted(devices.items(), key=lambda item: [p > 0 for p in item[1]].index(True)
+                      if any(p > 0 for p in item[1]) else len(item[1]))
+    rows: list[tuple[str, CostItem, list[float]]] = [(d, "device", p) for d, p in by_start]
+    rows.append(("base_load", "base_load", base))
+    costs = [sum(kw * c for kw, c in zip(p, price, strict=True)) for _, _, p in rows]
+    return [
+        CostLine(item=item, kind=kind, energy_kwh=sum(p), grid_energy_kwh=sum(p), cost=cost,
+                 cost_cents=cents)
+        for (item, kind, p), cost, cents in zip(rows, costs, apportion(costs), strict=True)
+    ]
 
 
 def make_plan(
@@ -71,7 +98,8 @@ def make_plan(
         runs.append(DeviceRun(
             device=device, kind="ev_charge" if device == "ev" else "appliance_run",
             start=times[on[0]], end=times[on[-1]] + step,
-            energy_kwh=sum(power[i] for i in on), cost=sum(power[i] * price[i] for i in on),
+            energy_kwh=sum(power[i] for i in on), grid_energy_kwh=sum(power[i] for i in on),
+            cost=sum(power[i] * price[i] for i in on),
         ))
     requests = [DeviceRequest(device="ev", kind="ev_charge", deadline=NOW + 13 * step,
                               target_soc_pct=80)]
@@ -84,6 +112,7 @@ def make_plan(
         id=plan_id, home="Test home", now=NOW, horizon_start=times[0],
         horizon_end=times[-1] + step, step_minutes=60, currency="EUR",
         cost=energy_cost, baseline_cost=baseline_cost, saving=baseline_cost - energy_cost,
+        savings=SavingsSplit(timing=baseline_cost - energy_cost, battery_pv=0.0),
         breakdown=breakdown,
         baseline_breakdown=CostBreakdown(energy_cost=baseline_cost, export_revenue=0.0,
                                          demand_charge=0.0, peak_import_kw=max(grid)),
@@ -91,6 +120,7 @@ def make_plan(
         requests=requests,
         devices={device: _segments(times, step, power) for device, power in devices.items()},
         runs=runs,
+        cost_lines=_cost_lines(devices, base, price),
         series=StepSeries(
             step_minutes=60, times=times, import_price_per_kwh=price,
             export_price_per_kwh=zeros, pv_kw=zeros, pv_curtailed_kw=zeros, base_load_kw=base,

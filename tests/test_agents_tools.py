@@ -220,15 +220,18 @@ def tou_session_with_dishwasher() -> PlanningSession:
 def test_proposal_and_explanation_on_a_two_price_tariff():
     """0.10 EUR/kWh 00:00–06:00, else 0.30. Base load: 0.5 kW × 6 h × 0.10 + 0.5 kW × 18 h × 0.30
     = 0.30 + 2.70 = 3.00 EUR. The 1 kWh dishwasher run costs 0.10 at night, 0.30 at 18:00
-    (as soon as possible): plan 3.10 EUR, baseline 3.30 EUR, saving 0.20 EUR."""
+    (as soon as possible): plan 3.10 EUR, baseline 3.30 EUR, saving 0.20 EUR, all of it from the
+    dishwasher's timing (no battery, no PV)."""
     session = tou_session_with_dishwasher()
     view = get_plan(session, NoArgs())
     assert (view.status, view.cost, view.baseline_cost, view.saving) == ("proposed", 3.10, 3.30, 0.20)
+    assert (view.timing_saving, view.battery_pv_saving, view.saving_pct_of_baseline) == (0.20, 0.0, 6.1)
     (run,) = view.runs
     assert iso("2026-11-25T00:00:00+01:00") <= run.start <= iso("2026-11-25T05:00:00+01:00")
-    assert (run.energy_kwh, run.cost) == (1.0, 0.10)
+    assert (run.energy_kwh, run.grid_energy_kwh, run.cost) == (1.0, 1.0, 0.10)
     why = explain(session, ExplainArgs(device="Dishwasher"))
-    assert (why.mean_price_per_kwh, why.cost, why.asap_cost, why.saving_vs_asap) == (0.10, 0.10, 0.30, 0.20)
+    assert (why.mean_price_per_kwh, why.cost_at_grid_price, why.asap_cost_at_grid_price,
+            why.saving_vs_asap) == (0.10, 0.10, 0.30, 0.20)
     assert why.asap_start == why.window_start == iso("2026-11-24T18:00:00+01:00")
     assert why.window_end == iso("2026-11-25T07:00:00+01:00")
     assert (why.window_price_min_per_kwh, why.window_price_max_per_kwh) == (0.10, 0.30)

@@ -83,8 +83,9 @@ def test_several_runs_of_a_device_merge_into_one_span() -> None:
     hour = timedelta(hours=1)
     runs = [
         DeviceRun(device="ev", kind="ev_charge", start=t + 2 * hour, end=t + 3 * hour,
-                  energy_kwh=7.0, cost=0.70),
-        DeviceRun(device="ev", kind="ev_charge", start=t, end=t + hour, energy_kwh=7.0, cost=0.70),
+                  energy_kwh=7.0, grid_energy_kwh=7.0, cost=0.70),
+        DeviceRun(device="ev", kind="ev_charge", start=t, end=t + hour, energy_kwh=7.0,
+                  grid_energy_kwh=7.0, cost=0.70),
     ]
     span = device_spans(runs)["ev"]
     assert (span.start, span.end) == (t, t + 3 * hour)

@@ -33,7 +33,13 @@ from app.render import (
 )
 from tools.commitments import plan_commitments
 from tools.requests import DeviceRequest
-from tools.results import Alternative, BindingConstraint, Conflict, Diagnosis
+from tools.results import (
+    Alternative,
+    BatteryRequestResult,
+    BindingConstraint,
+    Conflict,
+    Diagnosis,
+)
 
 IDS = ("ev", "dishwasher")
 
@@ -55,7 +61,8 @@ def test_card_lines_name_each_run_with_local_times_energy_and_cost() -> None:
     assert "- **Family car** · Wed 00:00–03:00 · 21.0 kWh · 2.10 EUR" in text
     assert text.index("Dishwasher") < text.index("Family car")  # by start time
     assert ("**Total 3.96 EUR** for Tue 18:00–Wed 06:00 · without planning 9.00 EUR · "
-            "**you save 5.04 EUR** (56%)") in text
+            "**you save 5.04 EUR** (56% of the cost without planning): 5.04 EUR from the "
+            "requests' timing, 0.00 EUR from the battery and PV plan for the whole home") in text
     assert not has_an_id(text)
     assert "plan-" not in text  # the plan's internal id never shows
 
@@ -128,11 +135,71 @@ def test_planned_summary_and_solver_note() -> None:
     assert "stopped before proving it the cheapest" in card_markdown(card, TZ, heading="x")
 
 
-def test_saving_line_and_money() -> None:
-    assert saving_line(3.96, 9.0, "EUR") == ("without planning 9.00 EUR · **you save 5.04 EUR** "
-                                             "(56%)")
-    assert saving_line(3.96, 3.0, "EUR") == "without planning 3.00 EUR · this costs 0.96 EUR more"
+def test_saving_line_names_both_parts_and_what_the_share_is_of() -> None:
+    """Contract 5 on the card. Sample: 9.00 − 3.96 = 5.04 saved, 5.04 / 9.00 = 56.0 % of the cost
+    without planning, all of it from the requests' timing. "Run the washer right now": 1.10 −
+    0.68 = 0.42 saved (0.42 / 1.10 = 38.18… → 38.2 %), none of it by the washer's timing."""
+    assert saving_line(3.96, 9.0, "EUR", timing=5.04, battery_pv=0.0) == (
+        "without planning 9.00 EUR · **you save 5.04 EUR** (56% of the cost without planning): "
+        "5.04 EUR from the requests' timing, 0.00 EUR from the battery and PV plan for the whole "
+        "home")
+    assert saving_line(0.68, 1.10, "EUR", timing=0.0, battery_pv=0.42) == (
+        "without planning 1.10 EUR · **you save 0.42 EUR** (38.2% of the cost without planning): "
+        "0.00 EUR from the requests' timing, 0.42 EUR from the battery and PV plan for the whole "
+        "home")
+
+
+def test_saving_parts_add_up_to_the_rounded_saving() -> None:
+    """0.333 + 0.333 = 0.666 → 0.67 saved; rounding each part alone shows 0.33 + 0.33 = 0.66, so
+    the missing cent goes to the first part (equal remainders: the earlier one): 0.34 + 0.33."""
+    line = saving_line(0.334, 1.0, "EUR", timing=0.333, battery_pv=0.333)
+    assert "**you save 0.67 EUR** (66.6% of the cost without planning)" in line
+    assert line.endswith("0.34 EUR from the requests' timing, 0.33 EUR from the battery and PV "
+                         "plan for the whole home")
+
+
+def test_an_extra_cost_says_so_and_why() -> None:
+    """3.96 against 3.00 without planning is 0.96 more; here the timing adds 1.20 and the battery
+    earns 0.24 back (−1.20 + 0.24 = −0.96). Running everything at once did not fit the home."""
+    line = saving_line(3.96, 3.0, "EUR", timing=-1.20, battery_pv=0.24, baseline_valid=False)
+    assert line == (
+        "without planning 3.00 EUR · this costs 0.96 EUR more (running everything at once does "
+        "not fit this home's limits): the requests' timing adds 1.20 EUR, 0.24 EUR from the "
+        "battery and PV plan for the whole home")
     assert money(-0.004, "EUR") == "0.00 EUR"
+
+
+def test_the_card_says_how_sure_a_time_limited_plan_is() -> None:
+    """A plan stopped at its time limit within 0.3 % of the best bound says so; the plan of
+    running everything as soon as possible says that is what it is."""
+    gap = make_plan().model_copy(update={"solve_status": "feasible", "solve_gap_pct": 0.3,
+                                         "solve_gap": 0.012})
+    text = card_markdown(plan_card(gap, sample_home()), TZ, heading="x")
+    assert ("_Within 0.3% of the best possible cost (the search stopped at its time limit)._"
+            in text)
+    naive = make_plan().model_copy(update={"solve_status": "feasible", "basis": "baseline"})
+    text = card_markdown(plan_card(naive, sample_home()), TZ, heading="x")
+    assert "_The optimiser found nothing cheaper than running everything as soon as possible" in text
+
+
+def test_battery_requests_read_back_and_their_outcome_on_the_card() -> None:
+    """A floor of 30 % from 22:00 to Wed 06:00 and "not into the car" until the horizon's end
+    read back in words; the plan's lowest SoC in the floor's period is a line of its own."""
+    home = sample_home()
+    floor = DeviceRequest(device="battery", kind="battery_floor", floor_soc_pct=30,
+                          earliest_start=NOW + timedelta(hours=4),
+                          deadline=NOW + timedelta(hours=12))
+    assert request_line(floor, home, NOW) == (
+        "Home battery → at least 30% from Tue 22:00 until Wed 06:00, cheapest")
+    no_ev = DeviceRequest(device="battery", kind="battery_no_ev_discharge",
+                          deadline=NOW + timedelta(hours=12))
+    assert request_line(no_ev, home, NOW) == "Home battery → not into the cars until Wed 06:00, cheapest"
+    result = BatteryRequestResult(kind="battery_floor", start=floor.earliest_start,
+                                  end=floor.deadline, requested_soc_pct=30, planned_soc_pct=31.25)
+    plan = make_plan().model_copy(update={"battery_requests": [result]})
+    text = card_markdown(plan_card(plan, home), TZ, heading="x")
+    assert ("- Home battery: at least 30% from Tue 22:00 to Wed 06:00 — lowest planned 31.3%"
+            in text)
 
 
 def test_spans_on_one_day_and_across_midnight() -> None:

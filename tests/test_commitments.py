@@ -84,6 +84,20 @@ def test_a_committed_run_is_a_fixed_load_in_balance_limit_and_cost() -> None:
     assert "car" not in plan.series.device_kw and "car" not in plan.devices
 
 
+def test_the_cost_table_lists_the_approved_run_and_adds_up() -> None:
+    """The cost table of the module docstring's plan: Oven 3 kWh for 0.90, Family car (approved)
+    21 kWh for 2.10, base load 3 kWh for 0.60 (without the car's 21 kWh) — 3.60 in all, to the
+    cent; everything comes from the grid (no PV, no battery)."""
+    outcome = schedule(home(), START, [appliance_request("oven", deadline=at(6))],
+                       inputs=inputs(), committed=[car_run()])
+    assert outcome.plan is not None
+    rows = {(line.item, line.kind): line for line in outcome.plan.cost_lines}
+    assert list(rows) == [("oven", "device"), ("car", "committed"), ("base_load", "base_load")]
+    assert [(r.energy_kwh, r.grid_energy_kwh, r.cost_cents) for r in rows.values()] == [
+        (3.0, 3.0, 0.90), (21.0, 21.0, 2.10), (3.0, 3.0, 0.60)]
+    assert sum(r.cost_cents for r in rows.values()) == pytest.approx(3.60)
+
+
 def test_without_the_commitment_the_appliance_takes_the_cheap_hour() -> None:
     """The control: no approved car run, so the oven runs in step 0 at 0.10 EUR/kWh."""
     outcome = schedule(home(), START, [appliance_request("oven", deadline=at(6))],

@@ -23,6 +23,7 @@ from tools.results import (
     ConflictKind,
     CostBreakdown,
     Plan,
+    SavingsSplit,
     Segment,
     StepSeries,
 )
@@ -114,8 +115,10 @@ def make_plan(
     return Plan(
         id=plan_id, home="Home", now=now, horizon_start=now, horizon_end=now + n * step,
         step_minutes=step_minutes, currency="EUR", cost=0.0, baseline_cost=0.0, saving=0.0,
+        savings=SavingsSplit(timing=0.0, battery_pv=0.0),
         breakdown=breakdown, baseline_breakdown=breakdown, solve_status="optimal",
         solve_seconds=0.0, solver="test", requests=requests or [], devices=devices, runs=[],
+        cost_lines=[],
         series=StepSeries(
             step_minutes=step_minutes, times=times, import_price_per_kwh=[0.3] * n,
             export_price_per_kwh=zeros, pv_kw=zeros, pv_curtailed_kw=zeros,

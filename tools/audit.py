@@ -4,6 +4,8 @@ Nothing here reads the MILP; it re-checks what any schedule must satisfy — bal
 recursion, targets and deadlines, windows and quiet hours, whole uninterrupted cycles and
 dependencies, and (:mod:`tools.heat_audit`) tank and room temperatures, daily loads and
 demand-response limits — and raises :class:`AuditError` listing every violation (residual > 1e-6).
+The limits, directions and battery rules are those of :mod:`tools.rules`, which the optimiser
+builds from too.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from tools.errors import AuditError
 from tools.heat_audit import audit_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
+from tools.rules import (
+    TOLERANCE,
+    SocLimits,
+    battery_both_ways_steps,
+    battery_soc_limits,
+    is_household_load,
+    no_ev_discharge_steps,
+)
 from tools.scheduler.problem import Schedule, ScheduleProblem
-
-TOLERANCE = 1e-6
 
 
 def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
@@ -27,7 +35,7 @@ def audit_schedule(problem: ScheduleProblem, schedule: Schedule) -> None:
     violations += _check_balance(problem, schedule)
     violations += _check_battery(problem, schedule)
     spans: dict[str, tuple[int, int]] = {}
-    for request in problem.device_requests:
+    for request in problem.load_requests():
         device = problem.home.device(request.device)
         power = schedule.device_kw.get(request.device)
         if power is None:
@@ -62,6 +70,9 @@ def _check_grid(problem: ScheduleProblem, s: Schedule) -> list[str]:
         if np.any(values > limit + TOLERANCE):
             t = _first_bad(values > limit + TOLERANCE)
             out.append(f"{name} {values[t]:.3f} kW exceeds the {limit:g} kW limit at step {t}")
+    both = (s.grid_import_kw > TOLERANCE) & (s.grid_export_kw > TOLERANCE)
+    if np.any(both):
+        out.append(f"grid import and export at once at step {_first_bad(both)}")
     pv = problem.inputs.generation_kw
     if np.any(s.pv_curtailed_kw < -TOLERANCE) or np.any(s.pv_curtailed_kw > pv + TOLERANCE):
         out.append("PV curtailment outside [0, available PV]")
@@ -89,11 +100,10 @@ def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
         return []
     out = []
     dt = problem.step_hours
-    cap = battery.capacity_kwh
-    soc0 = cap * battery.initial_soc_pct / 100
+    limits = battery_soc_limits(problem, battery)
     c, d, soc = s.battery_charge_kw, s.battery_discharge_kw, s.battery_soc_kwh
-    if abs(soc[0] - soc0) > TOLERANCE:
-        out.append(f"battery starts at {soc[0]:.3f} kWh, not {soc0:.3f} kWh")
+    if abs(soc[0] - limits.initial_kwh) > TOLERANCE:
+        out.append(f"battery starts at {soc[0]:.3f} kWh, not {limits.initial_kwh:.3f} kWh")
     expected = soc[:-1] + dt * (battery.charge_efficiency * c - d / battery.discharge_efficiency)
     residual = np.abs(soc[1:] - expected)
     if residual.max(initial=0.0) > TOLERANCE:
@@ -104,30 +114,52 @@ def _check_battery(problem: ScheduleProblem, s: Schedule) -> list[str]:
         out.append("battery charge power outside [0, max_charge_kw]")
     if np.any(d < -TOLERANCE) or np.any(d > battery.max_discharge_kw + TOLERANCE):
         out.append("battery discharge power outside [0, max_discharge_kw]")
-    floor, ceiling = cap * battery.floor_soc_pct / 100, cap * battery.max_soc_pct / 100
-    n = len(c)
-    reach_up = battery.max_charge_kw * battery.charge_efficiency * dt * np.arange(1, n + 1)
-    reach_down = battery.max_discharge_kw / battery.discharge_efficiency * dt * np.arange(1, n + 1)
-    low = np.minimum(floor, soc0 + reach_up)
-    high = np.maximum(ceiling, soc0 - reach_down)
-    if np.any(soc[1:] < low - TOLERANCE) or np.any(soc[1:] > high + TOLERANCE):
-        out.append("battery SoC leaves its allowed band")
-    both = (c > TOLERANCE) & (d > TOLERANCE) & (problem.inputs.import_price_per_kwh >= 0)
+    out += _soc_limit_violations(limits, soc)
+    both = (c > TOLERANCE) & (d > TOLERANCE) & ~battery_both_ways_steps(problem)
     if np.any(both):
         out.append(f"battery charges and discharges at once at step {_first_bad(both)}")
-    final_pct = (
-        battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
-    )
-    final = min(cap * final_pct / 100, soc0 + reach_up[-1], ceiling)
-    if soc[-1] < final - TOLERANCE:
-        out.append(f"battery ends at {soc[-1]:.3f} kWh, below the required {final:.3f} kWh")
-    request = problem.request_for(battery.id)
-    if request is not None and request.target_soc_pct is not None:
-        target = cap * request.target_soc_pct / 100
-        if soc[request.end_step] < target - TOLERANCE:
+    household = problem.inputs.base_load_kw.copy()
+    for device_id, power in s.device_kw.items():
+        if is_household_load(problem, device_id):
+            household = household + power
+    beyond = no_ev_discharge_steps(problem) & (d > household + TOLERANCE)
+    if np.any(beyond):
+        t = _first_bad(beyond)
+        out.append(
+            f"battery discharges {d[t]:.3f} kW at step {t}, more than the household's "
+            f"{household[t]:.3f} kW, while it may not supply the EVs"
+        )
+    return out
+
+
+def _soc_limit_violations(limits: SocLimits, soc: np.ndarray) -> list[str]:
+    """Each SoC limit the trajectory breaks, named by the rule that sets it."""
+    out = []
+    if limits.target_boundary is not None and limits.target_kwh is not None:
+        b = limits.target_boundary
+        if soc[b] < limits.target_kwh - TOLERANCE:
             out.append(
-                f"battery holds {soc[request.end_step]:.3f} kWh at its deadline, target {target:.3f}"
+                f"battery holds {soc[b]:.3f} kWh at its deadline (boundary {b}), "
+                f"target {limits.target_kwh:.3f} kWh"
             )
+    if limits.request_floor_boundaries is not None and limits.request_floor_kwh is not None:
+        first, last = limits.request_floor_boundaries
+        period = soc[first : last + 1]
+        if np.any(period < limits.request_floor_kwh - TOLERANCE):
+            b = first + _first_bad(period < limits.request_floor_kwh - TOLERANCE)
+            out.append(
+                f"battery holds {soc[b]:.3f} kWh at boundary {b}, below the requested floor "
+                f"of {limits.request_floor_kwh:.3f} kWh"
+            )
+    if soc[-1] < limits.final_kwh - TOLERANCE:
+        out.append(
+            f"battery ends at {soc[-1]:.3f} kWh, below the required {limits.final_kwh:.3f} kWh"
+        )
+    outside = (soc[1:] < limits.device_floor[1:] - TOLERANCE) | (
+        soc[1:] > limits.high[1:] + TOLERANCE
+    )
+    if np.any(outside):
+        out.append(f"battery SoC leaves its allowed band at boundary {_first_bad(outside) + 1}")
     return out
 
 

@@ -48,6 +48,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from tools.devices import allowed_steps, cycle_steps, earliest_end, latest_start
+from tools.formatting import energy, pct, power
 from tools.home import Appliance, Battery, DailyWindow, Ev, Home
 from tools.requests import ResolvedRequest
 from tools.results import Conflict, ConflictKind, Plan, Severity
@@ -321,14 +322,14 @@ def _device_power_conflict(home: Home, device: Ev | Appliance) -> Conflict | Non
         return None
     name = home.label(device.id)
     message = (
-        f"{_cap(name)} {what} {need_kw:.1f} kW, more than the {limit_kw:.1f} kW grid import limit"
+        f"{_cap(name)} {what} {power(need_kw)}, more than the {power(limit_kw)} grid import limit"
     )
     severity: Severity
     if _has_local_supply(home):
         severity = "warning"
         message += (
             f"; it can {verb} only while the home battery or PV supply the other "
-            f"{need_kw - limit_kw:.1f} kW."
+            f"{power(need_kw - limit_kw)}."
         )
     else:
         severity = "error"
@@ -338,7 +339,7 @@ def _device_power_conflict(home: Home, device: Ev | Appliance) -> Conflict | Non
         severity=severity,
         message=message,
         devices=[device.id],
-        resolutions=[f"raise the grid import limit to at least {need_kw:.1f} kW"],
+        resolutions=[f"raise the grid import limit to at least {power(need_kw)}"],
     )
 
 
@@ -380,9 +381,9 @@ def _ev_energy_conflict(
         severity="error",
         devices=[ev.id],
         message=(
-            f"{_cap(name)} to {target}% by {deadline} needs {energy_kwh:.1f} kWh in the battery; "
-            f"charging at {power_kw:.1f} kW ({why}) from "
-            f"{clock.at(axis.time_at(r.first_step))} stores at most {deliverable_kwh:.1f} kWh "
+            f"{_cap(name)} to {target}% by {deadline} needs {energy(energy_kwh)} in the battery; "
+            f"charging at {power(power_kw)} ({why}) from "
+            f"{clock.at(axis.time_at(r.first_step))} stores at most {energy(deliverable_kwh)} "
             "by then."
         ),
         resolutions=[f"reach {reachable_pct}% by {deadline}", later],
@@ -470,14 +471,14 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
     peak_at = clock.at(times.boundary(peak_step))
     if severity == "error":
         message = (
-            f"Grid import exceeds the {limit_kw:.1f} kW import limit {when}, peaking at "
-            f"{peak_kw:.1f} kW at {peak_at} ({peak_kw - limit_kw:.1f} kW over)."
+            f"Grid import exceeds the {power(limit_kw)} import limit {when}, peaking at "
+            f"{power(peak_kw)} at {peak_at} ({power(peak_kw - limit_kw)} over)."
         )
     else:
         message = (
             f"Grid import comes within {round(100 * GRID_HEADROOM_FRACTION)}% of the "
-            f"{limit_kw:.1f} kW import limit {when}, peaking at {peak_kw:.1f} kW at {peak_at} "
-            f"({limit_kw - peak_kw:.1f} kW headroom)."
+            f"{power(limit_kw)} import limit {when}, peaking at {power(peak_kw)} at {peak_at} "
+            f"({power(limit_kw - peak_kw)} headroom)."
         )
     others = int(mask.sum()) - (hi - lo)
     if others:
@@ -486,7 +487,7 @@ def _plan_grid_conflict(home: Home, plan: Plan, clock: _Clock) -> Conflict | Non
         )
     loads = _flexible_loads_at(home, plan, peak_step)
     resolutions = [
-        f"move {name} ({power_kw:.1f} kW at {peak_at}) to a time with more headroom"
+        f"move {name} ({power(power_kw)} at {peak_at}) to a time with more headroom"
         for name, power_kw, _ in loads
         if power_kw >= 0.05  # a load that rounds to 0.0 kW frees no headroom worth naming
     ]
@@ -632,7 +633,7 @@ def _plan_overlap_conflicts(home: Home, plan: Plan, clock: _Clock) -> list[Confl
             if severity == "warning":
                 message += (
                     f", while grid import is within {round(100 * GRID_HEADROOM_FRACTION)}% of "
-                    f"the {home.grid.import_limit_kw:.1f} kW limit"
+                    f"the {power(home.grid.import_limit_kw)} limit"
                 )
             conflicts.append(
                 Conflict(
@@ -812,9 +813,9 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _pct(value: float) -> int:
-    """A percentage as a whole number, halves rounded up."""
-    return math.floor(value + 0.5)
+def _pct(value: float) -> str:
+    """A percentage's number as :mod:`tools.formatting` shows it (``59.7``, ``80``), no sign."""
+    return pct(value).removesuffix("%")
 
 
 def _optional(conflict: Conflict | None) -> list[Conflict]:

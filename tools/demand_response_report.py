@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tools import formatting
 from tools.heat_results import DemandResponseSummary, EventResult, ShedItem
 from tools.home import PRIORITY_ORDER, Appliance, DailyRunLoad, Ev, HeatPump, WaterTank
 from tools.results import Plan
@@ -53,15 +54,17 @@ def demand_response_summary(
     net_gain = reference.cost - (plan.cost - earned)
     currency = plan.currency
     parts = [
-        f"Taking part ({'; '.join(e.ask for e in events)}) earns {earned:.2f} {currency} for "
-        f"{sum(e.reduced_kwh for e in events):.1f} kWh less import; energy costs "
-        f"{plan.cost - reference.cost:+.2f} {currency}, so you come out {net_gain:+.2f} {currency}"
+        f"Taking part ({'; '.join(e.ask for e in events)}) earns "
+        f"{formatting.money(earned, currency)} for "
+        f"{formatting.energy(sum(e.reduced_kwh for e in events))} less import; energy costs "
+        f"{formatting.round_money(plan.cost - reference.cost):+.2f} {currency}, so you come out "
+        f"{formatting.round_money(net_gain):+.2f} {currency}"
     ]
     for event, result in zip(problem.events, events, strict=True):
         hours = (event.end - event.start).total_seconds() / 3600
         if event.reduction_kw is not None and result.reduced_kwh < event.reduction_kw * hours - 1e-6:
             parts.append(
-                f"without taking part the home would import only {result.reference_kwh:.1f} kWh "
+                f"without taking part the home would import only {formatting.energy(result.reference_kwh)} "
                 f"{event.window_text(axis.tz)}, so it cannot reduce by "
                 f"{event.reduction_kw:g} kW throughout"
             )
@@ -91,7 +94,7 @@ def _shed_items(problem: ScheduleProblem, schedule: Schedule) -> list[ShedItem]:
         name = home.label(device_id)
         assert isinstance(device, Ev | Appliance | WaterTank | HeatPump | DailyRunLoad)
         if isinstance(device, Ev):
-            text = f"{name} gets {kwh:.1f} kWh less charge"
+            text = f"{name} gets {formatting.energy(kwh)} less charge"
         elif isinstance(device, Appliance):
             text = f"{name} does not run"
         elif isinstance(device, DailyRunLoad):

@@ -2,22 +2,27 @@
 
 Each request is first checked on its own against the limit that can bind it (charger power and
 grid connection for an EV, windows and quiet hours for an appliance, charge power for the
-battery), then dependencies between requests, then the shared grid limit with a relaxed solve
-that prices extra import instead of forbidding it.
+battery: charge power for a target or a floor, the SoC now for a floor from now), then
+dependencies between requests, then "the battery may not supply the cars" (a re-solve without
+it), then the shared grid limit with a relaxed solve that prices extra import instead of
+forbidding it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pulp
 
 from tools.devices import cycle_steps, earliest_end
+from tools.formatting import energy, power
 from tools.heat_diagnosis import diagnose_heat
 from tools.home import Appliance, Battery, Ev
 from tools.requests import ResolvedRequest
 from tools.results import Alternative, BindingConstraint, Diagnosis
+from tools.rules import reach_kwh
 from tools.scheduler.build import build_model
 from tools.scheduler.problem import ScheduleProblem
 from tools.scheduler.solve import solve_model
@@ -37,6 +42,8 @@ def diagnose(problem: ScheduleProblem) -> Diagnosis:
     binding += diagnose_heat(problem)
     if not binding:
         binding += _dependencies(problem)
+    if not binding:
+        binding += _no_ev_discharge(problem)
     if not binding:
         binding += _grid(problem)
     if not binding:
@@ -109,8 +116,8 @@ def _ev(problem: ScheduleProblem, ev: Ev, request: ResolvedRequest) -> list[Bind
     else:
         later_text = f"; {target:g}% is not reachable before the horizon ends ({_clock(problem, axis.n_steps)})"
     message = (
-        f"{problem.home.label(ev.id)}: {target:g}% by {_clock(problem, request.end_step)} needs {needed:.1f} kWh; "
-        f"{by} can deliver {possible:.1f} kWh by then: reach {reach_pct:g}% by "
+        f"{problem.home.label(ev.id)}: {target:g}% by {_clock(problem, request.end_step)} needs {energy(needed)}; "
+        f"{by} can deliver {energy(possible)} by then: reach {reach_pct:g}% by "
         f"{_clock(problem, request.end_step)}{later_text}"
     )
     return [BindingConstraint(kind=kind, device=ev.id, message=message, alternatives=alternatives)]
@@ -178,38 +185,115 @@ def _fits(appliance: Appliance, problem: ScheduleProblem, first: int, end: int) 
 def _battery(
     problem: ScheduleProblem, battery: Battery, request: ResolvedRequest
 ) -> list[BindingConstraint]:
-    if request.target_soc_pct is None:
-        return []
+    """A target or a floor the battery cannot reach in time at its charge power (kind
+    ``battery_power``), or a floor asked from now above today's SoC (``battery_soc_now``)."""
     cap = battery.capacity_kwh
-    steps = request.end_step
-    reachable_kwh = min(
-        cap * battery.max_soc_pct / 100,
-        cap * battery.initial_soc_pct / 100
-        + battery.max_charge_kw * battery.charge_efficiency * problem.step_hours * steps,
-    )
-    reachable_pct = math.floor(100 * reachable_kwh / cap * 10) / 10
-    if reachable_pct >= request.target_soc_pct - 1e-6:
-        return []
+    soc0_pct = battery.initial_soc_pct
+    reach_up, _ = reach_kwh(battery, problem.step_hours, problem.n_steps)
+    ceiling_pct = battery.max_soc_pct
+
+    def reachable_pct(boundary: int) -> float:
+        kwh = min(cap * ceiling_pct / 100, cap * soc0_pct / 100 + float(reach_up[boundary]))
+        return math.floor(100 * kwh / cap * 10) / 10
+
+    def first_boundary_at(level_pct: float) -> int | None:
+        enough = np.flatnonzero(cap * soc0_pct / 100 + reach_up >= cap * level_pct / 100 - 1e-9)
+        return int(enough[0]) if len(enough) else None
+
     axis = problem.inputs.axis
-    message = (
-        f"{problem.home.label(battery.id)}: {request.target_soc_pct:g}% by {_clock(problem, steps)} is beyond its "
-        f"{battery.max_charge_kw:g} kW charge power; it can reach {reachable_pct:g}% by then"
-    )
-    return [
-        BindingConstraint(
-            kind="battery_power",
-            device=battery.id,
-            message=message,
-            alternatives=[
+    name = problem.home.label(battery.id)
+    kind = request.request.kind
+    if kind == "battery_target" and request.target_soc_pct is not None:
+        target, steps = request.target_soc_pct, request.end_step
+        reach = reachable_pct(steps)
+        if reach >= target - 1e-6:
+            return []
+        later = first_boundary_at(target)
+        alternatives = [
+            Alternative(
+                description=f"reach {reach:g}% by {_clock(problem, steps)}",
+                device=battery.id,
+                target_soc_pct=reach,
+                deadline=axis.time_at(steps),
+            )
+        ]
+        later_text = ""
+        if later is not None:
+            later_text = f", or {target:g}% by {_clock(problem, later)}"
+            alternatives.append(
                 Alternative(
-                    description=f"reach {reachable_pct:g}% by {_clock(problem, steps)}",
+                    description=f"{target:g}% by {_clock(problem, later)}",
                     device=battery.id,
-                    target_soc_pct=reachable_pct,
-                    deadline=axis.time_at(steps),
+                    target_soc_pct=target,
+                    deadline=axis.time_at(later),
                 )
-            ],
+            )
+        message = (
+            f"{name}: {target:g}% by {_clock(problem, steps)} needs more than its "
+            f"{battery.max_charge_kw:g} kW charge power can store from {soc0_pct:g}% now; it "
+            f"can reach {reach:g}% by then{later_text}"
         )
-    ]
+        return [_binding("battery_power", battery.id, message, alternatives)]
+    if kind == "battery_floor" and request.floor_soc_pct is not None:
+        floor, first = request.floor_soc_pct, request.first_step
+        if reachable_pct(first) >= floor - 1e-6:
+            return []
+        later = first_boundary_at(floor)
+        alternatives = []
+        if later is not None and later < problem.n_steps:
+            alternatives.append(
+                Alternative(
+                    description=f"keep {floor:g}% from {_clock(problem, later)}",
+                    device=battery.id,
+                    floor_soc_pct=floor,
+                    earliest_start=axis.time_at(later),
+                )
+            )
+        lowest = math.floor(soc0_pct * 10) / 10 if first == 0 else reachable_pct(first)
+        alternatives.append(
+            Alternative(
+                description=f"keep {lowest:g}% from {_clock(problem, first)}",
+                device=battery.id,
+                floor_soc_pct=lowest,
+            )
+        )
+        start = "now" if first == 0 else f"by {_clock(problem, first)}"
+        can = (
+            f"it is at {soc0_pct:g}% now"
+            if first == 0
+            else f"its {battery.max_charge_kw:g} kW charge power reaches {lowest:g}% by then"
+        )
+        message = f"{name}: a floor of {floor:g}% from {_clock(problem, first)} needs {floor:g}% {start}; {can}"
+        if later is not None and later < problem.n_steps:
+            message += f"; it can hold {floor:g}% from {_clock(problem, later)}"
+        kind_slug = "battery_soc_now" if first == 0 else "battery_power"
+        return [_binding(kind_slug, battery.id, message, alternatives)]
+    return []
+
+
+def _binding(
+    kind: str, device: str | None, message: str, alternatives: list[Alternative]
+) -> BindingConstraint:
+    return BindingConstraint(kind=kind, device=device, message=message, alternatives=alternatives)
+
+
+def _no_ev_discharge(problem: ScheduleProblem) -> list[BindingConstraint]:
+    """The requests can be met only if the battery may help the EVs: re-solve without the
+    "not into the car" request and report it as binding if that solves."""
+    battery = problem.home.battery
+    keep = [r for r in problem.requests if r.request.kind != "battery_no_ev_discharge"]
+    if battery is None or len(keep) == len(problem.requests):
+        return []
+    relaxed = dataclasses.replace(problem, requests=tuple(keep))
+    if solve_model(build_model(relaxed)).status not in ("optimal", "feasible"):
+        return []
+    name = problem.home.label(battery.id)
+    message = (
+        f"{name} may not supply the cars, and without it the grid connection and PV cannot "
+        "deliver every request in time; let the battery help the cars, or give a car a later "
+        "deadline"
+    )
+    return [_binding("battery_no_ev_discharge", battery.id, message, [])]
 
 
 def _dependencies(problem: ScheduleProblem) -> list[BindingConstraint]:
@@ -276,6 +360,6 @@ def _grid(problem: ScheduleProblem) -> list[BindingConstraint]:
     need = limit + float(values[t])
     message = (
         f"the grid connection's import limit of {limit:g} kW binds: together the requests need "
-        f"{need:.1f} kW at {_clock(problem, t)}; give one of them a later deadline"
+        f"{power(need)} at {_clock(problem, t)}; give one of them a later deadline"
     )
     return [BindingConstraint(kind="grid_import_limit", device=None, message=message)]

@@ -6,6 +6,7 @@ from typing import Literal
 
 import numpy as np
 
+from tools import formatting
 from tools.heat_results import Band, HeatSummary, ModeSpan, ThermalLine
 from tools.home import HeatPump, WaterTank
 from tools.scheduler.problem import Schedule, ScheduleProblem
@@ -49,14 +50,14 @@ def heat_summary(problem: ScheduleProblem, schedule: Schedule) -> HeatSummary | 
         if isinstance(device, WaterTank):
             kind: Literal["water_tank", "heat_pump"] = "water_tank"
             text = (
-                f"{name}: {energy:.1f} kWh, {temps.min():.1f}–{temps.max():.1f} °C "
+                f"{name}: {formatting.energy(energy)}, {temps.min():.1f}–{temps.max():.1f} °C "
                 f"(keeps ≥ {problem.tank_plans[device.id].min_temp_c[1:].min():g} °C)"
             )
         else:
             kind = "heat_pump"
             plan = problem.heat_pump_plans[device.id]
             text = (
-                f"{name}: {energy:.1f} kWh, indoors {temps.min():.1f}–{temps.max():.1f} °C "
+                f"{name}: {formatting.energy(energy)}, indoors {temps.min():.1f}–{temps.max():.1f} °C "
                 f"(band {plan.min_temp_c[1:].min():g}–{plan.max_temp_c[1:].max():g} °C)"
             )
         if below > 1e-3:

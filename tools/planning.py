@@ -1,7 +1,9 @@
 """The planning facade: requests in, an audited plan (or a diagnosis) out.
 
 ``schedule`` composes the pieces in order — axis, inputs, requests, conflicts, build, solve,
-extract, audit, baseline — and is what the CLI, the agents and the UI call.
+extract, audit, baseline, the plan (:mod:`tools.plan_assembly`) — and is what the CLI, the agents
+and the UI call. It also decides what the plan rests on: the optimiser's plan with the gap it
+proved, or the naive schedule when that is valid and the optimiser found nothing cheaper.
 
 Already approved runs of other devices (``committed``, see :mod:`tools.commitments`) are fixed
 loads: their per-step power is added to the household base load the model, the audit and the
@@ -13,8 +15,6 @@ lists them separately as already approved.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -24,21 +24,22 @@ from tools.audit import audit_schedule
 from tools.baseline import baseline_schedule
 from tools.commitments import CARRIED, carried_requests, committed_load_kw
 from tools.conflicts import plan_conflicts, request_conflicts
+from tools.costs import cost_breakdown
 from tools.demand_response import DemandResponseEvent, check_event
 from tools.demand_response_report import demand_response_summary
 from tools.diagnosis import diagnose
-from tools.heat_report import heat_summary, temperature_series
+from tools.errors import AuditError
+from tools.formatting import apportion, money, round_money, share_of
+from tools.formatting import pct as fmt_pct
 from tools.home import Home
 from tools.inputs import PlanningInputs, build_inputs, horizon_axis, input_notes
+from tools.plan_assembly import make_plan, with_commitments
 from tools.requests import DeviceRequest, resolve_requests
 from tools.results import (
     Commitment,
-    CostBreakdown,
-    DeviceRun,
     Plan,
+    PlanBasis,
     ScheduleOutcome,
-    Segment,
-    StepSeries,
 )
 from tools.scheduler import (
     ScheduleOptions,
@@ -48,8 +49,9 @@ from tools.scheduler import (
     solve_model,
 )
 from tools.scheduler.problem import Schedule
-from tools.tariff import demand_charge, energy_cost
 from tools.timeaxis import TimeAxis, require_aware
+
+__all__ = ["cost_breakdown", "forecast", "make_plan", "plan_message", "schedule"]
 
 
 def forecast(
@@ -143,8 +145,9 @@ def schedule(
     conflicts = request_conflicts(home, axis, resolved)
     filled = [r.filled(now, axis) for r in resolved]
 
+    naive = baseline_schedule(problem)
     model = build_model(problem)
-    report = solve_model(model)
+    report = solve_model(model, naive)
     if report.status == "infeasible":
         diagnosis = diagnose(problem)
         return ScheduleOutcome(
@@ -170,22 +173,29 @@ def schedule(
         )
     found = extract_schedule(model)
     audit_schedule(problem, found)
-    naive = baseline_schedule(problem)
+    basis: PlanBasis = "optimised"
+    if report.kept_start:
+        basis = "baseline" if report.start_kind == "naive" else "as_soon_as_allowed"
+    status = report.status
+    gap = _gap(report.objective, report.bound, money_only=_money_only(problem))
+    naive_valid = _is_valid(problem, naive)
+    if naive_valid and _costs_more_than_naive(problem, found, naive):
+        found, basis, status, gap = naive, "baseline", "feasible", (None, None)
     plan = make_plan(
         problem,
         now,
         found,
         naive,
-        solve_status=report.status,
+        solve_status=status,
         solve_seconds=report.seconds,
         solver=report.solver,
+        solve_gap=gap,
+        basis=basis,
+        baseline_valid=naive_valid,
     )
-    plan = _with_commitments(plan, problem, now, held, committed_kw, released)
+    plan = with_commitments(plan, problem, found, now, held, committed_kw, released)
     conflicts = _sorted(conflicts + plan_conflicts(home, plan))
-    message = (
-        f"proposed plan costs {plan.cost:.2f} {plan.currency}, {plan.saving:.2f} "
-        f"{plan.currency} less than running everything as soon as possible"
-    )
+    message = plan_message(plan, problem.options.time_limit_s)
     if reference is not None:
         summary = demand_response_summary(problem, found, plan, reference)
         plan = plan.model_copy(update={"demand_response": summary})
@@ -199,8 +209,98 @@ def schedule(
         message=message,
         plan=plan,
         conflicts=conflicts,
-        solve_status=report.status,
+        solve_status=status,
     )
+
+
+def _money_only(problem: ScheduleProblem) -> bool:
+    """Whether the objective counts money only (no CO2 price, no demand-response event, every
+    request "cost")."""
+    inputs = problem.inputs
+    return (
+        (inputs.co2_g_per_kwh is None or inputs.co2_price_per_kg == 0)
+        and not problem.events
+        and all(r.request.objective == "cost" for r in problem.requests)
+    )
+
+
+def _gap(
+    objective: float | None, bound: float | None, *, money_only: bool
+) -> tuple[float | None, float | None]:
+    """How far the plan may be from the best possible, from the bound the solver proved: in
+    money [currency] (objective − bound, when the objective is money) and in % of the objective
+    (when that is positive and the gap at most 100 %)."""
+    if objective is None or bound is None:
+        return None, None
+    absolute = max(0.0, objective - bound)
+    pct = 100 * absolute / objective if objective > 0 and absolute <= objective else None
+    return (absolute if money_only else None), pct
+
+
+def _is_valid(problem: ScheduleProblem, naive: Schedule) -> bool:
+    """Whether the naive schedule keeps every rule (the audit's verdict)."""
+    try:
+        audit_schedule(problem, naive)
+    except AuditError:
+        return False
+    return True
+
+
+def _costs_more_than_naive(problem: ScheduleProblem, found: Schedule, naive: Schedule) -> bool:
+    """Whether the optimiser's plan costs more money than the (valid) naive schedule while money
+    is all the objective counts, so that proposing the naive schedule instead is better."""
+    inputs = problem.inputs
+    if not _money_only(problem):
+        return False
+    plan_cost = cost_breakdown(found, inputs).total
+    naive_cost = cost_breakdown(naive, inputs).total
+    return plan_cost > naive_cost + 1e-6 * (1 + abs(naive_cost))
+
+
+def plan_message(plan: Plan, time_limit_s: float) -> str:
+    """One sentence on the plan: its cost, the saving and its two parts, and how sure it is.
+
+    The saving's share is a share of the cost without planning; the parts are rounded so they
+    add up to the rounded saving (``tools.formatting``).
+    """
+    cur = plan.currency
+    timing, battery_pv = apportion([plan.savings.timing, plan.savings.battery_pv])
+    if round_money(plan.saving) >= 0:
+        share = share_of(plan.saving, plan.baseline_cost) if round_money(plan.saving) > 0 else None
+        of = f" ({fmt_pct(share)} of {money(plan.baseline_cost, cur)})" if share is not None else ""
+        text = (
+            f"proposed plan costs {money(plan.cost, cur)}, {money(plan.saving, cur)}{of} less than "
+            "running everything as soon as possible"
+        )
+    else:
+        why = (
+            "which is not possible within this home's limits"
+            if not plan.baseline_valid
+            else "for the objective chosen"
+        )
+        text = (
+            f"proposed plan costs {money(plan.cost, cur)}, {money(-plan.saving, cur)} more than "
+            f"running everything as soon as possible ({money(plan.baseline_cost, cur)}), {why}"
+        )
+    text += (
+        f": {money(timing, cur)} from the requests' timing, {money(battery_pv, cur)} from the "
+        "battery and PV plan"
+    )
+    if plan.basis == "baseline":
+        text += (
+            "; this is the plan of running everything as soon as possible, as the optimiser "
+            f"found nothing cheaper within {time_limit_s:g} s"
+        )
+    elif plan.basis == "as_soon_as_allowed":
+        text += (
+            f"; within {time_limit_s:g} s the optimiser found no better timing than as soon as "
+            "allowed, and planned the battery for it"
+        )
+    if plan.solve_gap_pct is not None:
+        text += f"; within {fmt_pct(plan.solve_gap_pct)} of the best possible cost"
+    elif plan.solve_gap is not None:
+        text += f"; within {money(plan.solve_gap, cur)} of the best possible cost"
+    return text
 
 
 def _after_committed(
@@ -230,231 +330,8 @@ def _after_committed(
     return adjusted
 
 
-def _with_commitments(
-    plan: Plan,
-    problem: ScheduleProblem,
-    now: datetime,
-    held: Sequence[Commitment],
-    committed_kw: dict[str, np.ndarray],
-    released: Sequence[Commitment],
-) -> Plan:
-    """The plan with the committed runs split out of its base load and listed as approved."""
-    if not held and not released:
-        return plan
-    inputs = problem.inputs
-    axis = inputs.axis
-    fixed_kw = sum(committed_kw.values(), np.zeros(axis.n_steps))
-    runs = [_run(problem, device, power) for device, power in committed_kw.items()]
-    series = plan.series.model_copy(update={
-        "base_load_kw": _round(inputs.base_load_kw - fixed_kw),
-        "committed_kw": {d: _round(p) for d, p in committed_kw.items()},
-    })
-    return plan.model_copy(update={
-        "id": _plan_id(problem, now, held, released),
-        "series": series,
-        "committed": list(held),
-        "committed_runs": sorted(runs, key=lambda r: (r.start, r.device)),
-        "released": list(released),
-    })
-
-
 def _sorted(conflicts: list) -> list:
     rank = {"error": 0, "warning": 1, "info": 2}
     return sorted(conflicts, key=lambda c: (rank[c.severity], c.kind))
 
 
-def cost_breakdown(
-    schedule: Schedule,
-    inputs: PlanningInputs,
-    *,
-    stored_kwh_short: float = 0.0,
-    charge_efficiency: float = 1.0,
-) -> CostBreakdown:
-    """Import cost, export revenue, demand charge and CO2 of a schedule.
-
-    ``stored_kwh_short`` [kWh] is battery energy this schedule ends with less than the plan it is
-    compared with. It is valued at the least that refilling it can cost — the horizon's cheapest
-    import price divided by the charge efficiency — so a naive baseline that drains the battery
-    does not look cheaper than it is, and the saving claimed is never overstated. Energy left
-    *above* the plan's is not credited: the optimiser gives stored energy at the horizon end no
-    value either.
-    """
-    import_cost, export_revenue = energy_cost(
-        schedule.grid_import_kw,
-        schedule.grid_export_kw,
-        inputs.import_price_per_kwh,
-        inputs.export_price_per_kwh,
-        inputs.axis.step_hours,
-    )
-    refill_price_per_kwh = float(np.min(inputs.import_price_per_kwh)) / charge_efficiency
-    co2_kg = None
-    if inputs.co2_g_per_kwh is not None:
-        co2_kg = float(
-            np.sum(schedule.grid_import_kw * inputs.co2_g_per_kwh) * inputs.axis.step_hours / 1000
-        )
-    return CostBreakdown(
-        energy_cost=import_cost,
-        export_revenue=export_revenue,
-        demand_charge=demand_charge(schedule.grid_import_kw, inputs.demand_charge_per_kw),
-        peak_import_kw=float(np.max(schedule.grid_import_kw, initial=0.0)),
-        co2_kg=co2_kg,
-        stored_energy_adjustment=stored_kwh_short * refill_price_per_kwh,
-    )
-
-
-def make_plan(
-    problem: ScheduleProblem,
-    now: datetime,
-    found: Schedule,
-    naive: Schedule,
-    *,
-    solve_status: str,
-    solve_seconds: float,
-    solver: str,
-) -> Plan:
-    """Assemble the :class:`Plan` a homeowner sees from an audited schedule."""
-    inputs = problem.inputs
-    axis = inputs.axis
-    breakdown = cost_breakdown(found, inputs)
-    baseline = cost_breakdown(
-        naive,
-        inputs,
-        stored_kwh_short=max(0.0, float(found.battery_soc_kwh[-1] - naive.battery_soc_kwh[-1])),
-        charge_efficiency=problem.home.battery.charge_efficiency if problem.home.battery else 1.0,
-    )
-    devices = {d: _segments(axis, p) for d, p in found.device_kw.items()}
-    tank_temp_c, indoor_temp_c, bands = temperature_series(problem, found)
-    battery = problem.home.battery
-    net_battery_kw = found.battery_charge_kw - found.battery_discharge_kw
-    if battery is not None:
-        devices[battery.id] = _segments(axis, net_battery_kw)
-    runs = [_run(problem, d, p) for d, p in found.device_kw.items() if np.any(p > 0)]
-    if battery is not None and np.any(np.abs(net_battery_kw) > 0):
-        runs.append(_run(problem, battery.id, net_battery_kw))
-    runs.sort(key=lambda r: (r.start, r.device))
-    capacity = battery.capacity_kwh if battery else 1.0
-    series = StepSeries(
-        step_minutes=axis.step_minutes,
-        times=list(axis.index.to_pydatetime()),
-        import_price_per_kwh=_round(inputs.import_price_per_kwh),
-        export_price_per_kwh=_round(inputs.export_price_per_kwh),
-        pv_kw=_round(inputs.pv_kw),
-        pv_curtailed_kw=_round(found.pv_curtailed_kw),
-        base_load_kw=_round(inputs.base_load_kw),
-        grid_import_kw=_round(found.grid_import_kw),
-        grid_export_kw=_round(found.grid_export_kw),
-        battery_charge_kw=_round(found.battery_charge_kw),
-        battery_discharge_kw=_round(found.battery_discharge_kw),
-        battery_soc_pct=_round(
-            found.battery_soc_kwh / capacity * 100 if battery else found.battery_soc_kwh
-        ),
-        device_kw={d: _round(p) for d, p in found.device_kw.items()},
-        co2_g_per_kwh=None if inputs.co2_g_per_kwh is None else _round(inputs.co2_g_per_kwh),
-        wind_kw=None if inputs.wind_kw is None else _round(inputs.wind_kw),
-        outdoor_temp_c=None if inputs.outdoor_temp_c is None else _round(inputs.outdoor_temp_c),
-        tank_temp_c=tank_temp_c,
-        indoor_temp_c=indoor_temp_c,
-        comfort_band_c=bands,
-    )
-    requests = [r.filled(now, axis) for r in problem.requests]
-    return Plan(
-        id=_plan_id(problem, now),
-        home=problem.home.name,
-        now=now.astimezone(axis.tz),
-        horizon_start=axis.start,
-        horizon_end=axis.end,
-        step_minutes=axis.step_minutes,
-        currency=inputs.currency,
-        cost=round(breakdown.total, 6),
-        baseline_cost=round(baseline.total, 6),
-        saving=round(baseline.total - breakdown.total, 6),
-        breakdown=breakdown,
-        baseline_breakdown=baseline,
-        solve_status=solve_status,  # type: ignore[arg-type]
-        solve_seconds=round(solve_seconds, 4),
-        solver=solver,
-        requests=requests,
-        devices=devices,
-        runs=runs,
-        series=series,
-        heat=heat_summary(problem, found),
-        device_names={d.id: problem.home.label(d.id) for d in problem.home.devices()},
-        inputs=dict(inputs.sources),
-    )
-
-
-def _round(values: np.ndarray) -> list[float]:
-    return [round(float(v), 6) for v in values]
-
-
-def _segments(axis, power_kw: np.ndarray) -> list[Segment]:
-    """Maximal stretches of equal non-zero power."""
-    segments: list[Segment] = []
-    t, n = 0, len(power_kw)
-    while t < n:
-        if abs(power_kw[t]) <= 1e-9:
-            t += 1
-            continue
-        end = t + 1
-        while end < n and abs(power_kw[end] - power_kw[t]) <= 1e-6:
-            end += 1
-        segments.append(
-            Segment(
-                start=axis.time_at(t), end=axis.time_at(end), power_kw=round(float(power_kw[t]), 4)
-            )
-        )
-        t = end
-    return segments
-
-
-def _run(problem: ScheduleProblem, device_id: str, power_kw: np.ndarray) -> DeviceRun:
-    axis = problem.inputs.axis
-    active = np.flatnonzero(np.abs(power_kw) > 1e-9)
-    energy = power_kw * axis.step_hours
-    device = problem.home.device(device_id)
-    kind = RUN_KINDS.get(type(device).__name__, "appliance_run")
-    return DeviceRun(
-        device=device_id,
-        kind=kind,  # type: ignore[arg-type]
-        start=axis.time_at(int(active[0])),
-        end=axis.time_at(int(active[-1]) + 1),
-        energy_kwh=round(float(energy.sum()), 4),
-        cost=round(float(np.sum(energy * problem.inputs.import_price_per_kwh)), 4),
-    )
-
-
-RUN_KINDS = {
-    "Battery": "battery",
-    "Ev": "ev_charge",
-    "Appliance": "appliance_run",
-    "WaterTank": "water_tank",
-    "HeatPump": "heat_pump",
-    "DailyRunLoad": "daily_load",
-}
-"""The run kind of each type of device (``DeviceRun.kind``)."""
-
-
-def _plan_id(
-    problem: ScheduleProblem,
-    now: datetime,
-    held: Sequence[Commitment] = (),
-    released: Sequence[Commitment] = (),
-) -> str:
-    """Deterministic id from the home, the clock, the axis, the requests and the commitments."""
-    payload: dict[str, object] = {
-        "home": problem.home.model_dump(mode="json"),
-        "now": now.isoformat(),
-        "axis": [
-            problem.inputs.axis.start.isoformat(),
-            problem.inputs.axis.step_minutes,
-            problem.inputs.axis.n_steps,
-        ],
-        "requests": [r.request.model_dump(mode="json") for r in problem.requests],
-    }
-    if problem.events:  # taking part is another plan than not taking part
-        payload["events"] = [e.model_dump(mode="json") for e in problem.events]
-    if held or released:
-        payload["committed"] = [c.model_dump(mode="json") for c in held]
-        payload["released"] = [c.device for c in released]
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    return "plan-" + digest[:12]

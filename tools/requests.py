@@ -43,20 +43,46 @@ if TYPE_CHECKING:  # the axis is only passed through here; importing it would lo
     from tools.timeaxis import TimeAxis
 
 RequestKind = Literal[
-    "ev_charge", "appliance_run", "battery_target", "water_heat", "comfort", "mode"
+    "ev_charge",
+    "appliance_run",
+    "battery_target",
+    "battery_floor",
+    "battery_no_ev_discharge",
+    "water_heat",
+    "comfort",
+    "mode",
 ]
 Objective = Literal["cost", "co2", "asap"]
 HOME_DEVICE = "home"
 """The device id of requests about the whole home (``kind: mode``)."""
+BATTERY_KINDS: tuple[RequestKind, ...] = (
+    "battery_target",
+    "battery_floor",
+    "battery_no_ev_discharge",
+)
+"""The home battery takes up to one request of each of these kinds at once."""
 
 
 class DeviceRequest(BaseModel):
-    """One thing to get done by a deadline."""
+    """One thing to get done by a deadline, or a rule over a period from ``earliest_start`` to
+    ``deadline``.
+
+    Kinds: ``ev_charge`` (``target_soc_pct`` or ``energy_kwh`` by the deadline),
+    ``appliance_run`` (one whole cycle inside ``[earliest_start, deadline]``); for the home
+    battery ``battery_target`` (at least ``target_soc_pct`` at the deadline),
+    ``battery_floor`` (at least ``floor_soc_pct`` all through the period) and
+    ``battery_no_ev_discharge`` (in the period the battery supplies only the household, never an
+    EV); ``water_heat``, ``comfort`` and ``mode`` for tanks, heat pumps and the whole home. An
+    open period runs from now to the horizon end.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     device: str = Field(description="Device id from the home file.")
-    kind: RequestKind = Field(description="ev_charge, appliance_run or battery_target.")
+    kind: RequestKind = Field(
+        description="ev_charge, appliance_run, battery_target, battery_floor, "
+        "battery_no_ev_discharge, water_heat, comfort or mode."
+    )
     earliest_start: AwareDatetime | None = Field(
         default=None, description="Not before this time (ISO 8601 with offset); default: now."
     )
@@ -64,6 +90,9 @@ class DeviceRequest(BaseModel):
         default=None, description="Done by this time (ISO 8601 with offset); default: horizon end."
     )
     target_soc_pct: float | None = Field(default=None, ge=0, le=100, description="Target SoC [%].")
+    floor_soc_pct: float | None = Field(
+        default=None, ge=0, le=100, description="Battery floor over the period [%] (battery_floor)."
+    )
     energy_kwh: float | None = Field(
         default=None, gt=0, le=500, description="Energy to add to the EV battery [kWh]."
     )
@@ -89,10 +118,10 @@ class DeviceRequest(BaseModel):
 
     @model_serializer(mode="wrap")
     def _drop_unused_heat_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave the heat fields out of the JSON of requests that do not use them, so an EV or
-        appliance request reads as it always has."""
+        """Leave the heat fields and the battery floor out of the JSON of requests that do not
+        use them, so an EV or appliance request reads as it always has."""
         data: dict[str, Any] = handler(self)
-        for name in HEAT_FIELDS:
+        for name in (*HEAT_FIELDS, "floor_soc_pct"):
             if data.get(name) is None:
                 data.pop(name, None)
         return data
@@ -103,6 +132,7 @@ HEAT_FIELDS = ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode
 
 
 def kind_for(device: AnyDevice) -> RequestKind:
+    """The usual request kind of a device (the battery's is ``battery_target``)."""
     if isinstance(device, Ev):
         return "ev_charge"
     if isinstance(device, Battery):
@@ -130,6 +160,7 @@ class ResolvedRequest:
     end_step: int
     energy_kwh: float | None = None
     target_soc_pct: float | None = None
+    floor_soc_pct: float | None = None
 
     @property
     def device(self) -> str:
@@ -158,13 +189,22 @@ class ResolvedRequest:
 def resolve_requests(
     home: Home, axis: TimeAxis, now: datetime, requests: list[DeviceRequest]
 ) -> list[ResolvedRequest]:
-    """Check requests against the home and the horizon and put them on the axis."""
+    """Check requests against the home and the horizon and put them on the axis.
+
+    Each device takes one request of each kind it takes: an EV or appliance one, the battery one
+    of each of :data:`BATTERY_KINDS`.
+    """
     seen: set[tuple[str, str]] = set()
     resolved = []
     for number, request in enumerate(requests, start=1):
         label = f"request {number} ({request.device})"
         if (request.device, request.kind) in seen:
-            raise RequestError(label, f"{request.device} is requested twice; combine the requests")
+            what = (
+                f"has two {request.kind} requests"
+                if request.kind in BATTERY_KINDS
+                else "is requested twice"
+            )
+            raise RequestError(label, f"{request.device} {what}; combine the requests")
         seen.add((request.device, request.kind))
         resolved.append(_resolve_one(home, axis, now, request, label))
     return resolved
@@ -188,8 +228,15 @@ def _resolve_one(
             label, f"unknown device {request.device!r} (this home has: {known})"
         ) from None
     expected = kind_for(device)
-    if request.kind != expected:
+    if isinstance(device, Battery):
+        if request.kind not in BATTERY_KINDS:
+            raise RequestError(
+                label, f"{request.device} takes kind {', '.join(BATTERY_KINDS)}, not {request.kind}"
+            )
+    elif request.kind != expected:
         raise RequestError(label, f"{request.device} takes kind {expected}, not {request.kind}")
+    if request.floor_soc_pct is not None and request.kind != "battery_floor":
+        raise RequestError(label, "floor_soc_pct belongs to a battery_floor request")
     _check_fields(device, request, label)
     if isinstance(device, WaterTank | HeatPump):
         first, end = _period(axis, now, request, label)
@@ -236,17 +283,54 @@ def _resolve_one(
         return ResolvedRequest(request, first, end, energy_kwh=energy, target_soc_pct=target)
 
     assert isinstance(device, Battery), "kind_for refuses requests for daily loads"
+    return _resolve_battery(device, request, label, now, axis)
+
+
+def _resolve_battery(
+    battery: Battery, request: DeviceRequest, label: str, now: datetime, axis: TimeAxis
+) -> ResolvedRequest:
+    """A battery request on the axis.
+
+    A target holds at the last boundary ``end`` at or before its deadline. A floor holds at the
+    boundaries ``[first, end]`` and "not into the car" in the steps ``[first, end)``, widened
+    outwards to whole steps (``first`` at or before the period's start, ``end`` at or after its
+    end), so the rule covers all of the time asked for.
+    """
+    earliest = request.earliest_start or now
+    deadline = request.deadline or axis.end
+    first = axis.boundary_at_or_before(earliest)
+    end = axis.boundary_at_or_after(deadline)
     if request.energy_kwh is not None:
-        raise RequestError(label, "a battery target is given as target_soc_pct, not energy_kwh")
-    if request.target_soc_pct is None:
-        raise RequestError(label, "a battery target needs target_soc_pct")
-    if request.target_soc_pct > device.max_soc_pct:
+        raise RequestError(label, "a battery request takes a SoC in %, not energy_kwh")
+    kind = request.kind
+    if kind == "battery_target":
+        if request.target_soc_pct is None:
+            raise RequestError(label, "a battery target needs target_soc_pct")
+        if request.earliest_start is not None and request.earliest_start > now:
+            raise RequestError(
+                label,
+                "a battery target takes no earliest start: the battery may charge any time "
+                f"before the deadline (ask for a floor from {_fmt(request.earliest_start, axis)} "
+                "instead to hold it from then on)",
+            )
+        _check_pct(battery, request.target_soc_pct, "target", label)
+        end = axis.boundary_at_or_before(deadline)
+        return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
+    if request.target_soc_pct is not None:
+        raise RequestError(label, f"a {kind} request takes no target_soc_pct")
+    if kind == "battery_floor":
+        if request.floor_soc_pct is None:
+            raise RequestError(label, "a battery floor needs floor_soc_pct")
+        _check_pct(battery, request.floor_soc_pct, "floor", label)
+        return ResolvedRequest(request, first, end, floor_soc_pct=request.floor_soc_pct)
+    return ResolvedRequest(request, first, end)
+
+
+def _check_pct(battery: Battery, pct: float, what: str, label: str) -> None:
+    if pct > battery.max_soc_pct:
         raise RequestError(
-            label,
-            f"target {request.target_soc_pct:g}% is above the battery's max_soc_pct "
-            f"{device.max_soc_pct:g}%",
+            label, f"{what} {pct:g}% is above the battery's max_soc_pct {battery.max_soc_pct:g}%"
         )
-    return ResolvedRequest(request, first, end, target_soc_pct=request.target_soc_pct)
 
 
 _FIELDS_BY_KIND = {
@@ -357,7 +441,12 @@ _KEYS = {
     "max_temp_c": "max_temp_c",
     "mode": "mode",
     "until": "deadline",
+    "floor": "floor_soc_pct",
+    "floor_soc": "floor_soc_pct",
+    "floor_soc_pct": "floor_soc_pct",
 }
+_FLAGS = {"no_ev_discharge": "battery_no_ev_discharge"}
+"""Keys that stand alone (no ``=value``) and set the request kind."""
 
 
 #: Longest ``--request`` text [characters].
@@ -373,7 +462,10 @@ def parse_request_spec(spec: str, home: Home, now: datetime) -> DeviceRequest:
     """Parse ``'ev:target_soc=80,deadline=07:00'`` into a :class:`DeviceRequest`.
 
     The device may be an id or an alias. Times are ``HH:MM`` (the next such local time after
-    ``now``) or ISO 8601 with offset.
+    ``now``) or ISO 8601 with offset. The battery's kind follows from its keys:
+    ``target_soc`` (+ ``deadline``) is a ``battery_target``, ``floor`` (+ ``earliest``,
+    ``deadline``: the period) a ``battery_floor``, and the flag ``no_ev_discharge`` (+ the
+    period) a ``battery_no_ev_discharge``; one kind per spec.
     """
     field = f"--request {_short(spec)}"
     if len(spec) > MAX_SPEC_CHARS:
@@ -401,14 +493,19 @@ def _spec_fields(
     field: str, rest: str, fields: dict[str, object], home: Home, now: datetime
 ) -> DeviceRequest:
     """The ``key=value`` items of a ``--request`` spec on top of ``fields``."""
+    kinds: set[str] = set()
     for item in filter(None, (part.strip() for part in rest.split(","))):
         key, sep, value = item.partition("=")
         key = key.strip().lower()
+        if key in _FLAGS and (not sep or value.strip().lower() in ("true", "yes", "1")):
+            kinds.add(_FLAGS[key])
+            continue
         if not sep or key not in _KEYS:
             raise RequestError(
                 field,
                 f"cannot read {_short(item)}; use key=value with keys target_soc, energy_kwh, "
-                "deadline, earliest, objective, temp, draw, min_temp, max_temp, mode",
+                "deadline, earliest, objective, temp, draw, min_temp, max_temp, mode (battery: "
+                "also floor, and the flag no_ev_discharge)",
             )
         target = _KEYS[key]
         value = value.strip()
@@ -424,6 +521,18 @@ def _spec_fields(
             if not math.isfinite(number):
                 raise RequestError(field, f"{key} is not a number ({value}); give a finite value")
             fields[target] = number
+    if "floor_soc_pct" in fields:
+        kinds.add("battery_floor")
+    if kinds and fields["kind"] != "battery_target":
+        raise RequestError(
+            field, f"floor and no_ev_discharge are for the battery, not {fields['device']}"
+        )
+    if len(kinds) > 1 or (kinds and "target_soc_pct" in fields):
+        raise RequestError(
+            field, "one battery request per --request: target_soc, floor or no_ev_discharge"
+        )
+    if kinds:
+        fields["kind"] = kinds.pop()
     try:
         return DeviceRequest.model_validate(fields)
     except ValidationError as err:

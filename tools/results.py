@@ -15,11 +15,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from tools.heat_results import Band, DemandResponseSummary, HeatSummary
 from tools.requests import DeviceRequest
 
-RunKind = Literal["ev_charge", "appliance_run", "battery", "water_tank", "heat_pump", "daily_load"]
+RunKind = Literal["ev_charge", "appliance_run", "water_tank", "heat_pump", "daily_load"]
 CommitmentKind = Literal[
     "ev_charge", "appliance_run", "battery", "water_tank", "heat_pump", "daily_load", "mode"
 ]
 SolveStatus = Literal["optimal", "feasible", "infeasible", "timed_out", "error"]
+PlanBasis = Literal["optimised", "as_soon_as_allowed", "baseline"]
 Severity = Literal["info", "warning", "error"]
 ConflictKind = Literal[
     "grid_limit",
@@ -104,15 +105,80 @@ class Commitment(Strict):
 
 
 class DeviceRun(Strict):
-    """One device's part of the plan, for the table: first start to last end."""
+    """One requested device's part of the plan: first start to last end, its energy and what
+    the share of it taken from the grid costs (see :mod:`tools.costs`)."""
 
     device: str
     kind: RunKind
     start: AwareDatetime
     end: AwareDatetime
     energy_kwh: float = Field(description="Energy drawn from the home's supply [kWh].")
+    grid_energy_kwh: float = Field(
+        description="Of that, the energy from the grid (pro rata with the other loads) [kWh]."
+    )
     cost: float = Field(
-        description="That energy priced at the import price of each step [currency]."
+        description="That grid energy at the import price of each step [currency]; PV and "
+        "battery energy are free here (the battery's charging is paid on its own row)."
+    )
+
+
+class BatteryRequestResult(Strict):
+    """How the plan meets one battery request (its line in the plan)."""
+
+    kind: Literal["battery_target", "battery_floor", "battery_no_ev_discharge"]
+    start: AwareDatetime = Field(description="Start of the period (a target: now).")
+    end: AwareDatetime = Field(description="The deadline, or the end of the period.")
+    requested_soc_pct: float | None = Field(
+        default=None, description="The target or the floor asked for [%]."
+    )
+    planned_soc_pct: float | None = Field(
+        default=None,
+        description="Target: the plan's SoC at the deadline; floor: its lowest SoC in the "
+        "period [%].",
+    )
+    largest_discharge_kw: float | None = Field(
+        default=None,
+        description='"Not into the car": the most the battery gives in a step of the period [kW].',
+    )
+
+
+CostItem = Literal[
+    "device", "committed", "base_load", "battery", "pv", "grid_export", "demand_charge"
+]
+
+
+class CostLine(Strict):
+    """One row of the plan's cost table. The rows' ``cost`` add up to the plan's cost exactly,
+    also after rounding to cents (``tools.formatting.apportion``)."""
+
+    item: str = Field(
+        description="Device id (a requested device, or an approved run held: kind committed), "
+        "or base_load, battery, pv, grid_export, demand_charge."
+    )
+    kind: CostItem
+    energy_kwh: float = Field(
+        description="Energy consumed (devices, base load, battery charging), produced (PV) or "
+        "exported [kWh]; 0 for the demand charge."
+    )
+    grid_energy_kwh: float = Field(description="Of that, the energy from the grid [kWh].")
+    cost: float = Field(description="[currency]; negative for export revenue.")
+    cost_cents: float = Field(
+        description="cost rounded so the rows add up to the rounded plan cost [currency]."
+    )
+
+
+class SavingsSplit(Strict):
+    """The saving against the naive baseline in two parts that add up to it exactly.
+
+    ``timing`` = cost of the requested loads as soon as allowed − at their planned times, the
+    battery in self-consumption mode in both; ``battery_pv`` = cost of the planned loads with
+    the battery in self-consumption − the plan (its battery, curtailment and export plan for the
+    whole home). The battery's trading is never credited to a request.
+    """
+
+    timing: float = Field(description="What the requests' timing saves [currency].")
+    battery_pv: float = Field(
+        description="What the battery and PV plan saves for the whole home [currency]."
     )
 
 
@@ -204,15 +270,45 @@ class Plan(Strict):
     currency: str
     cost: float = Field(description="Net cost of the plan [currency].")
     baseline_cost: float = Field(description="Net cost of the naive schedule [currency].")
+    baseline_valid: bool = Field(
+        default=True,
+        description="Whether the naive schedule keeps every rule of the home (grid limits, the "
+        "battery's SoC limits, …); when not, baseline_cost is a comparison, not a plan.",
+    )
     saving: float = Field(description="baseline_cost − cost [currency].")
+    savings: SavingsSplit
     breakdown: CostBreakdown
     baseline_breakdown: CostBreakdown
     solve_status: SolveStatus
     solve_seconds: float
+    solve_gap: float | None = Field(
+        default=None,
+        description="When the time limit stopped the search: how much more than the best "
+        "possible this plan may cost, at most [currency] (None when proven optimal, when the "
+        "solver reports no bound, or when the objective is not money alone).",
+    )
+    solve_gap_pct: float | None = Field(
+        default=None,
+        description="The same gap as a share of the plan's objective [%] (None as above, or "
+        "when the objective is not positive).",
+    )
+    basis: PlanBasis = Field(
+        default="optimised",
+        description="optimised (the optimiser's plan), as_soon_as_allowed (the search found "
+        "nothing better than every load as soon as allowed, with the battery planned) or "
+        "baseline (the naive schedule itself: the optimiser's plan would have cost more).",
+    )
     solver: str
     requests: list[DeviceRequest]
     devices: dict[str, list[Segment]]
     runs: list[DeviceRun]
+    battery_requests: list[BatteryRequestResult] = Field(
+        default=[], description="How the plan meets each battery request."
+    )
+    cost_lines: list[CostLine] = Field(
+        description="The cost table: requested devices, base load, battery, PV, grid export "
+        "(and demand charge); the rows add up to the cost."
+    )
     series: StepSeries
     inputs: dict[str, InputSource] = Field(
         default={},
@@ -255,6 +351,7 @@ class Alternative(Strict):
     description: str
     device: str
     target_soc_pct: float | None = None
+    floor_soc_pct: float | None = None
     energy_kwh: float | None = None
     deadline: AwareDatetime | None = None
     earliest_start: AwareDatetime | None = None

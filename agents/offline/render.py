@@ -1,8 +1,8 @@
 """Replies written only from tool results (the offline model's voice, and the fallback reply).
 
-Every number and time in these texts is copied from a tool result, formatted so that
-:mod:`agents.numbers` finds it there: money with 2 decimals, energies and powers as given
-(trailing zeros dropped), prices with up to 4 decimals, times as local ``Tue 23:00``.
+Every number and time in these texts is copied from a tool result and formatted by Hearth's one
+rounding rule (:mod:`tools.formatting`: money 2 decimals, energies and powers 1, prices 4,
+percentages 1), so :mod:`agents.numbers` finds it there; times as local ``Tue 23:00``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from agents.tools import (
     get_plan,
 )
 from agents.tools.standing import StandingOrderView
+from tools import formatting
 from tools.requests import DeviceRequest
 
 APPROVAL_NOTE = (
@@ -45,11 +46,11 @@ def _num(value: float, decimals: int = 2) -> str:
 
 
 def money(value: float, currency: str) -> str:
-    return f"{abs(value):.2f} {currency}"
+    return formatting.money(abs(value), currency)
 
 
 def price(value: float, currency: str) -> str:
-    return f"{_num(value, 4)} {currency}/kWh"
+    return formatting.price(value, currency)
 
 
 def when(moment: datetime) -> str:
@@ -65,24 +66,33 @@ def _request_for(requests: Sequence[DeviceRequest], device: str) -> DeviceReques
 
 
 def _runs(view: PlanView) -> list[str]:
-    """One line per requested device's run; devices that only help (the battery) in one line."""
+    """One line per requested device's run."""
     lines = []
-    helpers = [run.name for run in view.runs if _request_for(view.requests, run.device) is None]
     for run in view.runs:
         request = _request_for(view.requests, run.device)
         if request is None:
             continue
         ready = f" (ready by {when(request.deadline)})" if request and request.deadline else ""
         lines.append(
-            f"- {run.name}: {span(run.start, run.end)}{ready}, {_num(run.energy_kwh)} kWh, "
+            f"- {run.name}: {span(run.start, run.end)}{ready}, {formatting.energy(run.energy_kwh)}, "
             f"{money(run.cost, view.currency)}"
         )
-    if helpers:
-        lines.append(f"- {', '.join(helpers)}: works alongside to lower the cost.")
+    for b in view.battery_requests:
+        if b.kind == "battery_target":
+            lines.append(f"- Home battery: at least {formatting.pct(b.requested_soc_pct or 0)} by "
+                         f"{when(b.end)}, planned {formatting.pct(b.planned_soc_pct or 0)}")
+        elif b.kind == "battery_floor":
+            lines.append(f"- Home battery: at least {formatting.pct(b.requested_soc_pct or 0)} from "
+                         f"{when(b.start)} to {when(b.end)}, lowest planned "
+                         f"{formatting.pct(b.planned_soc_pct or 0)}")
+        else:
+            lines.append(f"- Home battery: supplies only the household, not the car, until {when(b.end)}")
     return lines
 
 
 def _totals(view: PlanView) -> str:
+    """Cost, baseline and saving, the saving's two parts (the requests' timing; the battery and
+    PV plan for the whole home), and how sure the plan is."""
     assert view.cost is not None and view.baseline_cost is not None and view.saving is not None
     cur = view.currency
     text = (
@@ -90,11 +100,39 @@ def _totals(view: PlanView) -> str:
         f"would cost {money(view.baseline_cost, cur)}"
     )
     if view.saving >= 0.005:
-        pct = f" ({view.saving_pct:.0f}%)" if view.saving_pct is not None and view.saving_pct >= 1 else ""
-        return text + f", so you save {money(view.saving, cur)}{pct}."
-    if view.saving <= -0.005:
-        return text + f": this plan costs {money(view.saving, cur)} more, for the objective you chose."
-    return text + " too."
+        share = view.saving_pct_of_baseline
+        of = f" ({formatting.pct(share)} of that)" if share is not None and share >= 1 else ""
+        text += f", so you save {money(view.saving, cur)}{of}."
+    elif view.saving <= -0.005:
+        why = ("which is not possible within your home's limits" if view.baseline_valid is False
+               else "for the objective you chose")
+        text += f": this plan costs {money(view.saving, cur)} more, {why}."
+    else:
+        text += " too."
+    timing, battery_pv = view.timing_saving, view.battery_pv_saving
+    if timing is not None and battery_pv is not None and abs(view.saving) >= 0.005:
+        when_part = (
+            f"The timing of what you asked for saves {money(timing, cur)}"
+            if timing >= 0.005
+            else "The timing of what you asked for saves nothing (it runs as soon as allowed)"
+            if timing > -0.005
+            else f"The timing of what you asked for costs {money(timing, cur)} more"
+        )
+        battery_part = (
+            f"the battery and solar plan saves {money(battery_pv, cur)} for the whole home"
+            if battery_pv >= 0
+            else f"the battery and solar plan costs {money(battery_pv, cur)} more"
+        )
+        text += f" {when_part}; {battery_part}." if view.runs else f" {battery_part[0].upper()}{battery_part[1:]}."
+    if view.basis == "baseline":
+        text += " I found nothing cheaper than running everything as soon as possible, so that is the plan."
+    elif view.basis == "as_soon_as_allowed":
+        text += " In the time I had I found no better timing than as soon as allowed; the battery is planned around it."
+    if view.solve_gap_pct is not None:
+        text += f" It is within {formatting.pct(view.solve_gap_pct)} of the best possible cost."
+    elif view.solve_gap is not None:
+        text += f" It costs at most {money(view.solve_gap, cur)} more than the best possible."
+    return text
 
 
 def _conflicts(view: PlanView) -> list[str]:
@@ -156,17 +194,17 @@ def render_explanation(exp: Explanation) -> str:
             f"The {exp.name.lower()} runs {span(exp.start, exp.end)} because electricity is cheaper "
             f"then: {price(exp.mean_price_per_kwh, cur)} on average, against "
             f"{price(exp.asap_mean_price_per_kwh, cur)} if it started as soon as allowed "
-            f"({when(exp.asap_start)}). That costs {money(exp.cost, cur)} instead of "
-            f"{money(exp.asap_cost, cur)}."
+            f"({when(exp.asap_start)}). At the grid price its energy costs "
+            f"{money(exp.cost_at_grid_price, cur)} instead of {money(exp.asap_cost_at_grid_price, cur)}."
         )
     else:
         lines.append(
             f"The {exp.name.lower()} runs {span(exp.start, exp.end)}, as early as it may: later "
-            f"would not be cheaper. It costs {money(exp.cost, cur)} "
+            f"would not be cheaper. At the grid price its energy costs {money(exp.cost_at_grid_price, cur)} "
             f"({price(exp.mean_price_per_kwh, cur)} on average)."
         )
     if exp.pv_energy_kwh_during_run > 0:
-        lines.append(f"The solar panels produce {_num(exp.pv_energy_kwh_during_run)} kWh during the run.")
+        lines.append(f"The solar panels produce {formatting.energy(exp.pv_energy_kwh_during_run)} during the run.")
     lines.append(
         f"It may run from {when(exp.window_start)} to {when(exp.window_end)}; prices in that time "
         f"range from {price(exp.window_price_min_per_kwh, cur)} ({when(exp.window_price_min_at)}) to "
@@ -219,12 +257,12 @@ def render_forecast(fs: ForecastSummary) -> str:
     ]
     if fs.pv_peak_at is not None:
         lines.append(
-            f"The solar panels should produce {_num(fs.pv_energy_kwh)} kWh, peaking at "
-            f"{_num(fs.pv_peak_kw)} kW around {when(fs.pv_peak_at)}."
+            f"The solar panels should produce {formatting.energy(fs.pv_energy_kwh)}, peaking at "
+            f"{formatting.power(fs.pv_peak_kw)} around {when(fs.pv_peak_at)}."
         )
     else:
         lines.append("The solar panels will produce nothing in that time.")
-    lines.append(f"The household's base load uses about {_num(fs.base_load_energy_kwh)} kWh.")
+    lines.append(f"The household's base load uses about {formatting.energy(fs.base_load_energy_kwh)}.")
     if fs.co2_min_g_per_kwh is not None and fs.co2_min_at is not None:
         lines.append(
             f"The grid is cleanest at {when(fs.co2_min_at)} ({_num(fs.co2_min_g_per_kwh, 1)} g CO2/kWh)."

@@ -12,8 +12,9 @@ import numpy as np
 from agents.session import PlanningSession
 from agents.tools.models import ExplainArgs, Explanation, ForecastSummary, NoArgs
 from agents.tools.requests import resolve_device, resolve_when
-from agents.tools.views import device_name, round_money, round_price, round_qty
+from agents.tools.views import device_name
 from tools.errors import RequestError
+from tools.formatting import round_energy, round_money, round_power, round_price
 from tools.home import Home
 from tools.results import Plan
 from tools.timeaxis import TimeAxis
@@ -45,10 +46,10 @@ def get_forecast(session: PlanningSession, args: NoArgs) -> ForecastSummary:
         import_price_mean_per_kwh=round_price(price.mean()),
         export_price_min_per_kwh=round_price(inputs.export_price_per_kwh.min()),
         export_price_max_per_kwh=round_price(inputs.export_price_per_kwh.max()),
-        pv_energy_kwh=round_qty(pv.sum() * h), pv_peak_kw=round_qty(pv.max()),
+        pv_energy_kwh=round_energy(pv.sum() * h), pv_peak_kw=round_power(pv.max()),
         pv_peak_at=times[int(np.argmax(pv))] if has_pv else None,
-        base_load_energy_kwh=round_qty(inputs.base_load_kw.sum() * h),
-        base_load_peak_kw=round_qty(inputs.base_load_kw.max()),
+        base_load_energy_kwh=round_energy(inputs.base_load_kw.sum() * h),
+        base_load_peak_kw=round_power(inputs.base_load_kw.max()),
         co2_min_g_per_kwh=None if co2 is None else round(float(co2.min()), 1),
         co2_min_at=None if co2 is None else times[int(np.argmin(co2))],
         co2_max_g_per_kwh=None if co2 is None else round(float(co2.max()), 1),
@@ -120,19 +121,20 @@ def explain(session: PlanningSession, args: ExplainArgs) -> Explanation:
     return Explanation(
         plan_id=plan.id, device=device_id, name=device_name(session.home, device_id),
         currency=plan.currency, start=axis.time_at(int(active[0])), end=axis.time_at(int(active[-1]) + 1),
-        energy_kwh=round_qty(energy), cost=round_money(cost), mean_price_per_kwh=round_price(cost / energy),
-        pv_energy_kwh_during_run=round_qty(pv[active].sum() * h),
+        energy_kwh=round_energy(energy), cost_at_grid_price=round_money(cost),
+        mean_price_per_kwh=round_price(cost / energy),
+        pv_energy_kwh_during_run=round_energy(pv[active].sum() * h),
         window_start=axis.time_at(first), window_end=axis.time_at(end),
         window_price_min_per_kwh=round_price(window.min()),
         window_price_min_at=times[first + int(np.argmin(window))],
         window_price_max_per_kwh=round_price(window.max()),
         window_price_max_at=times[first + int(np.argmax(window))],
-        asap_start=axis.time_at(first), asap_cost=round_money(asap_cost),
+        asap_start=axis.time_at(first), asap_cost_at_grid_price=round_money(asap_cost),
         asap_mean_price_per_kwh=round_price(asap_cost / asap_energy) if asap_energy > 0 else round_price(0.0),
         saving_vs_asap=round_money(asap_cost - cost),
         at=None if at is None else at.astimezone(tz),
         price_at_per_kwh=None if at_step is None else round_price(price[at_step]),
-        pv_kw_at=None if at_step is None else round_qty(pv[at_step]),
+        pv_kw_at=None if at_step is None else round_power(pv[at_step]),
         running_at=[device_name(session.home, d) for d in running_at],
     )
 

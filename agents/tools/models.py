@@ -34,7 +34,13 @@ class ToolFailure(ToolOutput):
 
 
 class RequestChange(StrictModel):
-    """What the homeowner wants of one device. Fields left out keep their draft value."""
+    """What the homeowner wants of one device. Fields left out keep their draft value.
+
+    The home battery takes one request of each kind: a target (``target_soc_pct`` or
+    ``charge_full`` + ``deadline``), a floor (``floor_soc_pct`` from ``earliest_start`` to
+    ``deadline``) and "not into the car" (``no_ev_discharge``); one kind per change. A floor or
+    "not into the car" without times holds from now to the horizon end.
+    """
 
     device: str = Field(description="Device id (or a name the homeowner used).")
     deadline: str | None = Field(
@@ -46,6 +52,15 @@ class RequestChange(StrictModel):
     target_soc_pct: float | None = Field(default=None, ge=0, le=100, description="Target SoC [%].")
     charge_full: bool | None = Field(default=None, description="Charge to the device's limit.")
     energy_kwh: float | None = Field(default=None, gt=0, le=500, description="Energy to add [kWh].")
+    floor_soc_pct: float | None = Field(
+        default=None, ge=0, le=100,
+        description="Battery only: keep at least this SoC [%] from earliest_start to deadline.",
+    )
+    no_ev_discharge: bool | None = Field(
+        default=None,
+        description="Battery only: true = it may not supply the cars from earliest_start to "
+        "deadline; false withdraws that rule.",
+    )
     objective: Literal["cost", "co2", "asap"] | None = Field(
         default=None, description="cost (cheapest), co2 (greenest), asap."
     )
@@ -72,7 +87,9 @@ class RequestChange(StrictModel):
 
 class UpdateRequestsArgs(StrictModel):
     upsert: list[RequestChange] = Field(default_factory=list, description="Add or change.")
-    cancel: list[str] = Field(default_factory=list, description="Device ids to withdraw.")
+    cancel: list[str] = Field(
+        default_factory=list, description="Device ids to withdraw (the battery: all its requests)."
+    )
     clear_all: bool = Field(default=False, description="Withdraw every request first.")
 
 
@@ -98,8 +115,27 @@ class RunView(StrictModel):
     name: str
     start: datetime
     end: datetime
-    energy_kwh: float = Field(description="Energy drawn [kWh] (battery: net charge).")
-    cost: float = Field(description="That energy at the import price [currency].")
+    energy_kwh: float = Field(description="Energy the device draws [kWh].")
+    grid_energy_kwh: float = Field(
+        description="Of that, from the grid (shared pro rata with the home's other loads) [kWh]."
+    )
+    cost: float = Field(description="That grid energy at the import price [currency]; PV and "
+                        "battery energy are free here.")
+
+
+class BatteryRequestView(StrictModel):
+    """How the plan meets one battery request."""
+
+    kind: str = Field(description="battery_target, battery_floor or battery_no_ev_discharge.")
+    start: datetime
+    end: datetime
+    requested_soc_pct: float | None = Field(default=None, description="Target or floor asked [%].")
+    planned_soc_pct: float | None = Field(
+        default=None, description="SoC at the deadline (target) or lowest in the period (floor) [%]."
+    )
+    largest_discharge_kw: float | None = Field(
+        default=None, description="Most the battery gives in a step while kept from the cars [kW]."
+    )
 
 
 class ConflictView(StrictModel):
@@ -133,15 +169,43 @@ class PlanView(ToolOutput):
     plan_id: str | None = None
     solve_status: str | None = None
     currency: str
+    solve_gap: float | None = Field(
+        default=None, description="Not proven optimal: the plan costs at most this much more "
+        "than the best possible [currency]."
+    )
+    solve_gap_pct: float | None = Field(
+        default=None, description="Not proven optimal: at most this far above the best possible "
+        "cost [% of the cost]."
+    )
+    basis: str | None = Field(
+        default=None, description="optimised, as_soon_as_allowed (nothing better found in time) "
+        "or baseline (the naive schedule is proposed: nothing cheaper found)."
+    )
     cost: float | None = None
     baseline_cost: float | None = Field(
-        default=None, description="Cost if every load ran as soon as it may [currency]."
+        default=None, description="Cost if every load ran as soon as it may, the battery in "
+        "self-consumption [currency]."
     )
-    saving: float | None = None
-    saving_pct: float | None = Field(default=None, description="saving / baseline_cost [%].")
+    baseline_valid: bool | None = Field(
+        default=None, description="False: running everything as soon as possible breaks the "
+        "home's limits, so baseline_cost is a comparison, not a plan."
+    )
+    saving: float | None = Field(default=None, description="baseline_cost − cost [currency].")
+    saving_pct_of_baseline: float | None = Field(
+        default=None, description="saving as a share of baseline_cost [%]."
+    )
+    timing_saving: float | None = Field(
+        default=None, description="Part of the saving from the requests' timing: the requested "
+        "loads as soon as allowed vs as planned, the battery in self-consumption in both [currency]."
+    )
+    battery_pv_saving: float | None = Field(
+        default=None, description="Part of the saving from the battery and PV plan for the whole "
+        "home (not from any request) [currency]; timing_saving + battery_pv_saving = saving."
+    )
     horizon_start: datetime | None = None
     horizon_end: datetime | None = None
     runs: list[RunView] = Field(default_factory=list)
+    battery_requests: list[BatteryRequestView] = Field(default_factory=list)
     requests: list[DeviceRequest] = Field(default_factory=list)
     conflicts: list[ConflictView] = Field(default_factory=list)
     diagnosis: DiagnosisView | None = None
@@ -210,7 +274,10 @@ class Explanation(ToolOutput):
     start: datetime
     end: datetime
     energy_kwh: float
-    cost: float
+    cost_at_grid_price: float = Field(
+        description="The run's energy at the import price of its steps, as if all from the grid "
+        "[currency] (the plan's table charges only the grid share)."
+    )
     mean_price_per_kwh: float = Field(description="Energy-weighted import price of the run.")
     pv_energy_kwh_during_run: float = Field(description="PV produced during the run [kWh].")
     window_start: datetime = Field(description="Earliest time the device could start.")
@@ -220,9 +287,13 @@ class Explanation(ToolOutput):
     window_price_max_per_kwh: float
     window_price_max_at: datetime
     asap_start: datetime = Field(description="Start if it ran as soon as allowed.")
-    asap_cost: float = Field(description="The same run started at asap_start [currency].")
+    asap_cost_at_grid_price: float = Field(
+        description="The same run started at asap_start, at the import price [currency]."
+    )
     asap_mean_price_per_kwh: float
-    saving_vs_asap: float = Field(description="asap_cost − cost [currency].")
+    saving_vs_asap: float = Field(
+        description="asap_cost_at_grid_price − cost_at_grid_price [currency]."
+    )
     at: datetime | None = None
     price_at_per_kwh: float | None = None
     pv_kw_at: float | None = None

@@ -21,7 +21,7 @@ from agents.tools.models import (
 from agents.tools.views import device_label
 from tools.errors import RequestError
 from tools.home import Battery, Ev, Home
-from tools.requests import HOME_DEVICE, DeviceRequest, kind_for, resolve_requests
+from tools.requests import HOME_DEVICE, DeviceRequest, RequestKind, kind_for, resolve_requests
 from tools.timeaxis import parse_aware_datetime
 
 _CLOCK = re.compile(r"^(?:(today|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
@@ -126,45 +126,115 @@ def update_requests(session: PlanningSession, args: UpdateRequestsArgs) -> Draft
 def apply_changes(
     session: PlanningSession, draft: list[DeviceRequest], args: UpdateRequestsArgs
 ) -> list[DeviceRequest]:
-    """The draft with ``args`` applied, checked against the home and the horizon."""
+    """The draft with ``args`` applied, checked against the home and the horizon.
+
+    The draft holds one request per EV and appliance and one per battery kind; cancelling the
+    battery withdraws all of its requests.
+    """
     home = session.home
-    by_device = {} if args.clear_all else {r.device: r for r in draft}
+    by_key: dict[tuple[str, str], DeviceRequest] = (
+        {} if args.clear_all else {(r.device, r.kind): r for r in draft}
+    )
+    upserted = {
+        resolve_device(home, c.device, f"upsert[{number}].device")
+        for number, c in enumerate(args.upsert)
+    }
     for name in args.cancel:
         device_id = resolve_device(home, name, "cancel")
-        if by_device.pop(device_id, None) is not None or device_id in (
-            c.device for c in args.upsert
-        ):
+        keys = [key for key in by_key if key[0] == device_id]
+        for key in keys:
+            del by_key[key]
+        if keys or device_id in upserted:
             continue
         if not any(c.device == device_id for c in session.commitments()):
             raise RequestError("cancel", f"there is no request for {device_id} to cancel")
     for number, change in enumerate(args.upsert):
         field = f"upsert[{number}]"
         device_id = resolve_device(home, change.device, f"{field}.device")
-        existing = by_device.get(device_id) or session.committed_request(device_id)
-        by_device[device_id] = _merge(session, existing, device_id, change, field)
-    requests = list(by_device.values())
+        kind = _change_kind(session, by_key, device_id, change, field)
+        if kind is None:
+            by_key.pop((device_id, "battery_no_ev_discharge"), None)
+            continue
+        existing = by_key.get((device_id, kind)) or session.committed_request(device_id, kind)
+        by_key[(device_id, kind)] = _merge(session, existing, device_id, kind, change, field)
+    requests = list(by_key.values())
     resolve_requests(home, session.axis(), session.now, requests)
     return requests
 
 
+def _change_kind(
+    session: PlanningSession,
+    by_key: dict[tuple[str, str], DeviceRequest],
+    device_id: str,
+    change: RequestChange,
+    field: str,
+) -> RequestKind | None:
+    """The request kind a change is about (``None``: withdraw "not into the car")."""
+    battery_fields = {
+        "floor_soc_pct": change.floor_soc_pct is not None,
+        "no_ev_discharge": change.no_ev_discharge is not None,
+    }
+    device = None if device_id == HOME_DEVICE else session.home.device(device_id)
+    if not isinstance(device, Battery):
+        given = [name for name, set_ in battery_fields.items() if set_]
+        if given:
+            raise RequestError(f"{field}.{given[0]}", f"only the home battery takes {given[0]}")
+        return "mode" if device is None else kind_for(device)
+    target = change.target_soc_pct is not None or bool(change.charge_full)
+    kinds: list[RequestKind] = []
+    if target:
+        kinds.append("battery_target")
+    if battery_fields["floor_soc_pct"]:
+        kinds.append("battery_floor")
+    if battery_fields["no_ev_discharge"]:
+        kinds.append("battery_no_ev_discharge")
+    if len(kinds) > 1:
+        raise RequestError(
+            field,
+            "one battery request per change: target_soc_pct (or charge_full), floor_soc_pct or "
+            "no_ev_discharge; send two changes for two",
+        )
+    if change.energy_kwh is not None:
+        raise RequestError(f"{field}.energy_kwh", "the battery takes a SoC in %, not energy_kwh")
+    if kinds == ["battery_no_ev_discharge"] and change.no_ev_discharge is False:
+        return None
+    if kinds:
+        return kinds[0]
+    existing = [r.kind for (dev, _), r in by_key.items() if dev == device_id] or [
+        r.kind for c in session.commitments() if c.device == device_id for r in c.requests
+    ]
+    if len(existing) == 1:
+        return existing[0]
+    if not existing:
+        raise RequestError(
+            field,
+            f"say what {device_id} should do: target_soc_pct (or charge_full) by a deadline, "
+            "floor_soc_pct over a period, or no_ev_discharge",
+        )
+    raise RequestError(
+        field,
+        f"{device_id} has several requests ({', '.join(sorted(existing))}); say which by giving "
+        "target_soc_pct, floor_soc_pct or no_ev_discharge",
+    )
+
+
 def _merge(
-    session: PlanningSession, existing: DeviceRequest | None, device_id: str,
+    session: PlanningSession, existing: DeviceRequest | None, device_id: str, kind: RequestKind,
     change: RequestChange, field: str,
 ) -> DeviceRequest:
     if device_id == HOME_DEVICE:
         return _merge_mode(session, existing, change, field)
     device = session.home.device(device_id)
     fields: dict[str, Any] = (
-        existing.model_dump() if existing is not None
-        else {"device": device_id, "kind": kind_for(device)}
+        existing.model_dump() if existing is not None else {"device": device_id, "kind": kind}
     )
     if change.mode is not None:
         raise RequestError(f"{field}.mode", "a mode is set on device 'home', not on a device")
     if change.deadline is not None:
         fields["deadline"] = resolve_when(change.deadline, session, f"{field}.deadline", allow_end=True)
-    elif existing is None and fields["kind"] == "comfort":
+    elif existing is None and kind == "comfort":
         fields["deadline"] = None  # a comfort band with no end holds to the horizon's end
-    elif existing is None:
+    elif existing is None and kind not in ("battery_floor", "battery_no_ev_discharge"):
         raise RequestError(
             f"{field}.deadline",
             f"a new request for {device_id} needs a deadline; ask the homeowner by when "
@@ -185,6 +255,8 @@ def _merge(
         fields.update(target_soc_pct=change.target_soc_pct, energy_kwh=None)
     if change.energy_kwh is not None:
         fields.update(energy_kwh=change.energy_kwh, target_soc_pct=None)
+    if change.floor_soc_pct is not None:
+        fields["floor_soc_pct"] = change.floor_soc_pct
     if change.objective is not None:
         fields["objective"] = change.objective
     for name in ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c"):

@@ -1,5 +1,7 @@
-"""The agents' view of plans, conflicts and diagnoses, rounded for reading (money 2 decimals, prices 4,
-energies and powers 2, percentages 1); device names as the home file gives them."""
+"""The agents' view of plans, conflicts and diagnoses, rounded by Hearth's one rounding rule
+(:mod:`tools.formatting`: money 2 decimals, prices 4, energies and powers 1, percentages 1), so a
+reply that quotes a view shows every figure as the table and the chart do; device names as the
+home file gives them."""
 
 from __future__ import annotations
 
@@ -9,14 +11,29 @@ from zoneinfo import ZoneInfo
 
 from agents.tools.models import (
     AlternativeView,
+    BatteryRequestView,
     BindingView,
     ConflictView,
     DiagnosisView,
     PlanView,
     RunView,
 )
+from tools.formatting import (
+    apportion,
+    round_energy,
+    round_money,
+    round_pct,
+    round_power,
+    round_price,
+    share_of,
+)
 from tools.home import Appliance, Battery, Ev, Home
 from tools.results import Conflict, Diagnosis, Plan, ScheduleOutcome
+
+__all__ = [
+    "conflict_views", "device_label", "device_name", "diagnosis_view", "plan_view", "round_money",
+    "round_price",
+]
 
 
 def device_label(device: Battery | Ev | Appliance) -> str:
@@ -29,18 +46,6 @@ def device_name(home: Home, device_id: str) -> str:
     except KeyError:
         return device_id
     return device.name or device_id
-
-
-def round_money(value: float) -> float:
-    return round(float(value), 2)
-
-
-def round_price(value: float) -> float:
-    return round(float(value), 4)
-
-
-def round_qty(value: float) -> float:
-    return round(float(value), 2)
 
 
 def conflict_views(conflicts: Sequence[Conflict]) -> list[ConflictView]:
@@ -83,20 +88,34 @@ def plan_view(home: Home, outcome: ScheduleOutcome | None, *, active: Plan | Non
     else:
         view.update(status="active", message="This is the approved (active) plan.")
     if plan is not None:
-        saving_pct = (
-            round(100 * plan.saving / plan.baseline_cost, 1) if plan.baseline_cost > 0 else None
-        )
+        timing, battery_pv = apportion([plan.savings.timing, plan.savings.battery_pv])
         view.update(
             plan_id=plan.id, currency=plan.currency, solve_status=plan.solve_status,
+            solve_gap=None if plan.solve_gap is None else round_money(plan.solve_gap),
+            solve_gap_pct=None if plan.solve_gap_pct is None else round_pct(plan.solve_gap_pct),
+            basis=plan.basis,
             cost=round_money(plan.cost), baseline_cost=round_money(plan.baseline_cost),
-            saving=round_money(plan.saving), saving_pct=saving_pct,
+            saving=round_money(plan.saving), baseline_valid=plan.baseline_valid,
+            saving_pct_of_baseline=share_of(plan.saving, plan.baseline_cost),
+            timing_saving=timing, battery_pv_saving=battery_pv,
             horizon_start=plan.horizon_start.astimezone(tz), horizon_end=plan.horizon_end.astimezone(tz),
             runs=[
                 RunView(
                     device=r.device, name=device_name(home, r.device), start=r.start.astimezone(tz),
-                    end=r.end.astimezone(tz), energy_kwh=round_qty(r.energy_kwh), cost=round_money(r.cost),
+                    end=r.end.astimezone(tz), energy_kwh=round_energy(r.energy_kwh),
+                    grid_energy_kwh=round_energy(r.grid_energy_kwh), cost=round_money(r.cost),
                 )
                 for r in plan.runs
+            ],
+            battery_requests=[
+                BatteryRequestView(
+                    kind=b.kind, start=b.start.astimezone(tz), end=b.end.astimezone(tz),
+                    requested_soc_pct=None if b.requested_soc_pct is None else round_pct(b.requested_soc_pct),
+                    planned_soc_pct=None if b.planned_soc_pct is None else round_pct(b.planned_soc_pct),
+                    largest_discharge_kw=None if b.largest_discharge_kw is None
+                    else round_power(b.largest_discharge_kw),
+                )
+                for b in plan.battery_requests
             ],
             requests=list(plan.requests),
             heat=[line.text for line in plan.heat.lines] if plan.heat is not None else [],

@@ -60,7 +60,9 @@ def add_schedule_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="device:key=value,... e.g. 'ev:target_soc=80,deadline=07:00' or "
         "'dishwasher:deadline=06:00'; keys: target_soc, energy_kwh, deadline, earliest, objective; "
-        "tanks: temp, draw; heat pumps: min_temp, max_temp; 'home:mode=away,until=...'",
+        "tanks: temp, draw; heat pumps: min_temp, max_temp; the battery: target_soc with "
+        "deadline, floor (with earliest, deadline) or no_ev_discharge, one kind per --request; "
+        "'home:mode=away,until=...'",
     )
     add_axis(parser)
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
@@ -215,28 +217,44 @@ def heat_lines(plan: Plan) -> list[str]:
 
 
 def render_outcome(outcome: ScheduleOutcome, home: Home) -> str:
-    """A plain-text plan: runs, costs, notes on its inputs and conflicts (or the diagnosis)."""
+    """A plain-text plan: the cost table (its rows add up to the total), the cost against the
+    naive baseline with the saving's two parts, notes on its inputs and the conflicts (or the
+    diagnosis)."""
+    from app.figures import battery_lines, cost_rows, plan_saving_line, status_note
+    from app.render import plain
+    from tools import formatting
     from tools.inputs import input_notes
 
     lines: list[str] = []
     plan = outcome.plan
     if plan is not None:
+        cur = plan.currency
         lines.append(
             f"Plan {plan.id} for {plan.home}: {_clock(plan.horizon_start, home)} to "
             f"{_clock(plan.horizon_end, home)} in {plan.step_minutes}-minute steps "
             f"({plan.solver}: {plan.solve_status} in {plan.solve_seconds:.2f} s)"
         )
-        lines.append("")
-        lines.append(f"{'device':<18}{'start':<11}{'end':<11}{'energy':>11}{'cost':>12}")
-        for run in plan.runs:
-            lines.append(
-                f"{run.device:<18}{_clock(run.start, home):<11}{_clock(run.end, home):<11}"
-                f"{run.energy_kwh:>7.1f} kWh{run.cost:>8.2f} {plan.currency}"
-            )
+        note = status_note(plan)
+        if note:
+            lines.append(f"Note: {note}.")
         lines.append("")
         lines.append(
-            f"cost {plan.cost:.2f} {plan.currency} · naive baseline {plan.baseline_cost:.2f} "
-            f"{plan.currency} · saving {plan.saving:.2f} {plan.currency}"
+            f"{'item':<28}{'start':<11}{'end':<11}{'energy':>10}{'from grid':>11}{'cost':>10}"
+        )
+        for item, start, end, energy, grid, cost in cost_rows(plan, home.timezone):
+            if item == "Total":
+                lines.append("-" * 81)
+            energy = f"{energy} kWh" if energy not in ("", "—") else energy
+            grid = f"{grid} kWh" if grid not in ("", "—") else grid
+            lines.append(f"{item:<28}{start:<11}{end:<11}{energy:>10}{grid:>11}{cost:>7} {cur}")
+        name = home.label(home.battery.id) if home.battery else "battery"
+        battery = battery_lines(plan, name, home.timezone)
+        if battery:
+            lines.append("")
+            lines.extend(battery)
+        lines.append("")
+        lines.append(
+            f"Total {formatting.money(plan.cost, cur)} · {plain(plan_saving_line(plan))}"
         )
         lines += heat_lines(plan)
         lines.extend(f"Note: {note}" for note in input_notes(plan.inputs))

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.render import local_time
+from tools import formatting
 from tools.errors import SeriesError
 from tools.home import Home
 from tools.results import Plan
@@ -119,7 +120,8 @@ def plan_figure(plan: Plan, home: Home, *, now: datetime | None = None) -> go.Fi
             x=x, y=values, name=name, mode="lines", line_shape="hv", stackgroup=group,
             line={"width": 0.5, "color": color}, fillcolor=color,
             fillpattern={"shape": "/", "fgcolor": "white", "size": 6} if pattern else None,
-            hovertemplate="%{y:.2f} kW<extra>" + name + "</extra>",
+            customdata=[formatting.power(v) for v in values],
+            hovertemplate="%{customdata}<extra>" + name + "</extra>",
         ), row=row[where], col=1)
 
     area("Household", _stepped(series.base_load_kw, "base_load_kw", n), BASE_LOAD_COLOR, "power",
@@ -152,13 +154,16 @@ def plan_figure(plan: Plan, home: Home, *, now: datetime | None = None) -> go.Fi
             fig.add_trace(go.Scatter(
                 x=x, y=values, name=name, mode="lines", line_shape="hv", fill="tozeroy",
                 line={"width": 0.5, "color": color}, fillcolor=color, showlegend=False,
-                hovertemplate="%{y:.2f} kW<extra>" + name + "</extra>",
+                customdata=[formatting.power(v) for v in values],
+                hovertemplate="%{customdata}<extra>" + name + "</extra>",
             ), row=row["battery"], col=1)
 
+    price = _stepped(series.import_price_per_kwh, "import_price_per_kwh", n)
     fig.add_trace(go.Scatter(
-        x=x, y=_stepped(series.import_price_per_kwh, "import_price_per_kwh", n), name="Price",
+        x=x, y=price, name="Price",
         mode="lines", line_shape="hv", line={"color": PRICE_COLOR, "width": 1.5}, showlegend=False,
-        hovertemplate="%{y:.3f} " + plan.currency + "/kWh<extra>price</extra>",
+        customdata=[formatting.price(v, plan.currency) for v in price],
+        hovertemplate="%{customdata}<extra>price</extra>",
     ), row=row["price"], col=1)
 
     for request in plan.requests:

@@ -6,7 +6,13 @@ import numpy as np
 import pulp
 from pulp import LpAffineExpression as Expr
 
-from tools.devices import allowed_steps, cycle_kw_per_step, interruptible_steps, start_candidates
+from tools.devices import (
+    allowed_steps,
+    cycle_kw_per_step,
+    cycle_steps,
+    interruptible_steps,
+    start_candidates,
+)
 from tools.home import Appliance
 from tools.requests import ResolvedRequest
 from tools.scheduler.model import BuiltModel, affine, new_var
@@ -60,9 +66,8 @@ def add_cycle(
     def started_at(t: int) -> Expr:
         if t < first:
             return affine([])
-        if t > last:
-            return affine([], 1.0)
-        return started[t]
+        # after the last start: every start (1, or 0 for a cycle a demand-response event skips)
+        return started[min(t, last)]
 
     steps = np.diff(np.concatenate(([0.0], profile, [0.0])))
     power: list[Expr | None] = [None] * n
@@ -73,6 +78,7 @@ def add_cycle(
         power[t] = terms
     start_step = affine([(v, float(s)) for s, v in start.items()])
     model.appliance_start[appliance.id] = start
+    model.appliance_started[appliance.id] = started_at
     model.step_span[appliance.id] = (start_step, start_step + length)
     return power
 
@@ -82,7 +88,10 @@ def add_interruptible(
 ) -> list[Expr | None]:
     """An interruptible load as run binaries (``appliance_<id>_run_t``) on allowed steps::
 
-    Σ_t run_t (+ short) = L,  p_t = P·run_t,  start ≤ t + n·(1 − run_t),  end ≥ (t + 1)·run_t
+        Σ_t run_t (+ short) = L,  p_t = P·run_t
+
+    (``short`` only while a demand-response event may shed it) and, only where a dependency
+    needs its span, ``start ≤ t + n·(1 − run_t)`` and ``end ≥ (t + 1)·run_t``.
     """
     problem = model.problem
     lp = model.lp
@@ -101,24 +110,63 @@ def add_interruptible(
         count.append((short, 1.0))
         model.shed[appliance.id] = [(short, power_kw * problem.step_hours)]
     lp += affine(count) == length, f"appliance_{appliance.id}_steps"
-    start = new_var(lp, f"appliance_{appliance.id}_first_step", 0.0, n)
-    end = new_var(lp, f"appliance_{appliance.id}_end_step", 0.0, n)
     for t, v in run.items():
         power[t] = affine([(v, power_kw)])
-        lp += affine([(start, 1.0), (v, float(n))]) <= t + n, f"appliance_{appliance.id}_start_{t}"
-        lp += affine([(end, 1.0), (v, -(t + 1.0))]) >= 0, f"appliance_{appliance.id}_end_{t}"
-    model.step_span[appliance.id] = (affine([(start, 1.0)]), affine([(end, 1.0)]))
+    model.appliance_run[appliance.id] = run
+    if _in_dependency(model, appliance.id):
+        start = new_var(lp, f"appliance_{appliance.id}_first_step", 0.0, n)
+        end = new_var(lp, f"appliance_{appliance.id}_end_step", 0.0, n)
+        for t, v in run.items():
+            lp += affine([(start, 1.0), (v, float(n))]) <= t + n, f"appliance_{appliance.id}_start_{t}"
+            lp += affine([(end, 1.0), (v, -(t + 1.0))]) >= 0, f"appliance_{appliance.id}_end_{t}"
+        model.step_span[appliance.id] = (affine([(start, 1.0)]), affine([(end, 1.0)]))
     return power
 
 
+def _in_dependency(model: BuiltModel, appliance_id: str) -> bool:
+    """Whether a requested appliance must run after, or before, another requested one."""
+    problem = model.problem
+    requested = {r.device for r in problem.load_requests()}
+    mine = problem.home.appliance(appliance_id)
+    if any(dep in requested for dep in mine.after):
+        return True
+    return any(
+        appliance_id in other.after for other in problem.home.appliances if other.id in requested
+    )
+
+
 def add_dependencies(model: BuiltModel) -> None:
-    """``start_a ≥ end_b`` for every requested appliance ``a`` that runs after a requested ``b``."""
-    for request in model.problem.device_requests:
-        device = model.problem.home.device(request.device)
+    """Every requested appliance ``a`` that runs after a requested ``b`` starts when ``b`` has
+    ended.
+
+    Two cycles (``appliance_<a>_after_<b>_t``), in the aggregated time-indexed form: ``a`` can
+    have started by step ``t`` only if ``b`` had started by ``t − L_b``::
+
+        started_a(t) ≤ started_b(t − L_b)   for every start step t of a
+
+    which for 0/1 starts says the same as ``start_a ≥ end_b`` but keeps fractional starts of the
+    LP relaxation in order too (the relaxation of the span form lets half a washer run beside
+    half a dryer). With an interruptible load on either side (``appliance_<a>_after_<b>``):
+    ``first step_a ≥ end step_b``.
+    """
+    problem = model.problem
+    for request in problem.load_requests():
+        device = problem.home.device(request.device)
         if not isinstance(device, Appliance):
             continue
         for dep in device.after:
-            if device.id in model.step_span and dep in model.step_span:
-                start_a = model.step_span[device.id][0]
-                end_b = model.step_span[dep][1]
-                model.lp += start_a - end_b >= 0, f"appliance_{device.id}_after_{dep}"
+            if device.id not in model.step_span or dep not in model.step_span:
+                continue
+            if device.id in model.appliance_started and dep in model.appliance_started:
+                started_a = model.appliance_started[device.id]
+                started_b = model.appliance_started[dep]
+                length_b = cycle_steps(problem.home.appliance(dep), problem.inputs.axis.step_minutes)
+                for t in sorted(model.appliance_start[device.id]):
+                    model.lp += (
+                        started_a(t) - started_b(t - length_b) <= 0,
+                        f"appliance_{device.id}_after_{dep}_{t}",
+                    )
+                continue
+            start_a = model.step_span[device.id][0]
+            end_b = model.step_span[dep][1]
+            model.lp += start_a - end_b >= 0, f"appliance_{device.id}_after_{dep}"

@@ -1,8 +1,10 @@
-"""The home battery: SoC recursion with efficiencies, bounds, reserve, final SoC and target."""
+"""The home battery: SoC recursion with efficiencies and the limits of :mod:`tools.rules`
+(floor, reserve, max SoC, final SoC, the homeowner's target and floor), and "not into the car"."""
 
 from __future__ import annotations
 
 from tools.home import Battery
+from tools.rules import battery_soc_limits, is_household_load, no_ev_discharge_steps
 from tools.scheduler.model import BuiltModel, affine, new_var
 
 
@@ -12,32 +14,37 @@ def add_battery(model: BuiltModel, battery: Battery) -> None:
     ::
 
         soc_{t+1} = soc_t + Δt·(η_c·charge_t − discharge_t/η_d)
-        floor ≤ soc_t ≤ ceiling  for t ≥ 1   (floor = max(min SoC, reserve); relaxed to what
-                                              the battery can reach if it starts outside)
-        soc_T ≥ final SoC (default: the initial SoC); soc at a target deadline ≥ target
+        low_t ≤ soc_t ≤ high_t   for t = 1 … n   (tools.rules.battery_soc_limits: the floor and
+                                                  reserve, a floor request over its period, a
+                                                  target at its deadline, the final SoC at n)
+
+    Every SoC limit is a variable bound, so the LP relaxation sees it directly. Limits no SoC
+    path can meet (a floor request from now above today's SoC) make the model infeasible by
+    construction (``model.unplaceable``), and the diagnosis says why.
 
     No binaries: with curtailment available, charging and discharging in the same step only
     pays where the import price is negative (being paid to take energy, which the battery's
-    losses then absorb); the tie-breaker's throughput term rules it out everywhere else.
+    losses then absorb); elsewhere extraction removes any overlap (tools.rules).
     """
     problem = model.problem
     lp = model.lp
     n, dt = problem.n_steps, problem.step_hours
-    cap = battery.capacity_kwh
-    soc0 = cap * battery.initial_soc_pct / 100
-    floor = cap * battery.floor_soc_pct / 100
-    ceiling = cap * battery.max_soc_pct / 100
+    limits = battery_soc_limits(problem, battery)
     charge = [new_var(lp, f"battery_charge_kw_{t}", 0.0, battery.max_charge_kw) for t in range(n)]
     discharge = [
         new_var(lp, f"battery_discharge_kw_{t}", 0.0, battery.max_discharge_kw) for t in range(n)
     ]
-    reach_up = battery.max_charge_kw * battery.charge_efficiency * dt
-    reach_down = battery.max_discharge_kw / battery.discharge_efficiency * dt
-    soc = []
-    for t in range(1, n + 1):
-        low = min(floor, soc0 + t * reach_up)
-        up = max(ceiling, soc0 - t * reach_down)
-        soc.append(new_var(lp, f"battery_soc_kwh_{t}", low, up))
+    if not limits.consistent:
+        model.unplaceable.append(battery.id)
+    soc = [
+        new_var(
+            lp,
+            f"battery_soc_kwh_{t}",
+            float(limits.low[t]),
+            float(max(limits.low[t], limits.high[t])),
+        )
+        for t in range(1, n + 1)
+    ]
     for t in range(n):
         previous = [] if t == 0 else [(soc[t - 1], -1.0)]
         lp += (
@@ -49,22 +56,31 @@ def add_battery(model: BuiltModel, battery: Battery) -> None:
                     (discharge[t], dt / battery.discharge_efficiency),
                 ]
             )
-            == (soc0 if t == 0 else 0.0),
+            == (limits.initial_kwh if t == 0 else 0.0),
             f"battery_soc_balance_{t}",
-        )
-    final_pct = (
-        battery.final_soc_pct if battery.final_soc_pct is not None else battery.initial_soc_pct
-    )
-    final = min(cap * final_pct / 100, soc0 + n * reach_up, ceiling)
-    lp += affine([(soc[n - 1], 1.0)]) >= final, "battery_final_soc"
-    request = problem.request_for(battery.id)
-    if request is not None and request.target_soc_pct is not None and request.end_step > 0:
-        lp += (
-            affine([(soc[request.end_step - 1], 1.0)]) >= cap * request.target_soc_pct / 100,
-            "battery_target_soc",
         )
     model.battery_charge_kw, model.battery_discharge_kw, model.battery_soc_kwh = (
         charge,
         discharge,
         soc,
     )
+
+
+def add_no_ev_discharge(model: BuiltModel) -> None:
+    """In the steps of a ``battery_no_ev_discharge`` request the battery supplies only the
+    household (``battery_household_only_t``)::
+
+        discharge_t − Σ_{requested devices except EVs} p_t ≤ base_t
+
+    Built after every device, whose power terms it needs.
+    """
+    if model.battery_discharge_kw is None:
+        return
+    problem = model.problem
+    base = problem.inputs.base_load_kw
+    for t in map(int, no_ev_discharge_steps(problem).nonzero()[0]):
+        expr = affine([(model.battery_discharge_kw[t], 1.0)])
+        for device_id, power in model.device_kw.items():
+            if power[t] is not None and is_household_load(problem, device_id):
+                expr -= power[t]
+        model.lp += expr <= float(base[t]), f"battery_household_only_{t}"

@@ -35,7 +35,7 @@ import pulp
 
 from tools.home import Appliance, Ev
 from tools.scheduler.appliances import add_cycle, add_dependencies, add_interruptible
-from tools.scheduler.battery import add_battery
+from tools.scheduler.battery import add_battery, add_no_ev_discharge
 from tools.scheduler.daily_run import add_daily_load
 from tools.scheduler.demand_response import add_events, add_shed_prices
 from tools.scheduler.ev import add_ev
@@ -57,7 +57,7 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     add_pv(model)
     if problem.home.battery is not None:
         add_battery(model, problem.home.battery)
-    for request in problem.device_requests:
+    for request in problem.load_requests():
         device = problem.home.device(request.device)
         if isinstance(device, Ev):
             model.device_kw[device.id] = add_ev(model, device, request)
@@ -68,6 +68,7 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
                 model.device_kw[device.id] = add_cycle(model, device, request)
     add_dependencies(model)
     add_heat(model)
+    add_no_ev_discharge(model)
     add_balance(model)
     add_events(model)
     add_shed_prices(model)

@@ -24,13 +24,16 @@ def add_ev(model: BuiltModel, ev: Ev, request: ResolvedRequest) -> list[Expr | N
     if energy <= 0:
         return power
     pairs = []
+    kw, switched = model.ev_kw.setdefault(ev.id, {}), model.ev_on.setdefault(ev.id, {})
     for t in range(request.first_step, request.end_step):
         p = new_var(lp, f"ev_{ev.id}_kw_{t}", 0.0, ev.charger_max_kw)
         if ev.charger_min_kw > 0:
             on = new_var(lp, f"ev_{ev.id}_on_{t}", cat="Binary")
             lp += affine([(p, 1.0), (on, -ev.charger_max_kw)]) <= 0, f"ev_{ev.id}_max_{t}"
             lp += affine([(p, 1.0), (on, -ev.charger_min_kw)]) >= 0, f"ev_{ev.id}_min_{t}"
+            switched[t] = on
         power[t] = affine([(p, 1.0)])
+        kw[t] = p
         pairs.append((p, ev.charging_efficiency * dt))
     if not pairs:
         model.unplaceable.append(ev.id)

@@ -6,6 +6,7 @@ import numpy as np
 import pulp
 
 from tools.home import Appliance, Ev, Home
+from tools.rules import grid_direction_binary_steps
 from tools.scheduler.model import BuiltModel, affine, new_var
 from tools.scheduler.problem import ScheduleProblem
 
@@ -20,11 +21,10 @@ def add_grid(lp: pulp.LpProblem, problem: ScheduleProblem) -> BuiltModel:
     (the convex hull of "import only" ∪ "export only") keeps the LP relaxation tight.
     """
     grid = problem.home.grid
-    inputs = problem.inputs
     n = problem.n_steps
     imports = [new_var(lp, f"grid_import_kw_{t}", 0.0, grid.import_limit_kw) for t in range(n)]
     exports = [new_var(lp, f"grid_export_kw_{t}", 0.0, grid.export_limit_kw) for t in range(n)]
-    could_pay = np.flatnonzero(inputs.export_price_per_kwh > inputs.import_price_per_kwh).tolist()
+    could_pay = grid_direction_binary_steps(problem)
     if could_pay:
         most_in_kw, most_out_kw = grid_big_m(problem)
     for t in could_pay:

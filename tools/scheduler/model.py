@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulp
@@ -24,6 +25,14 @@ class BuiltModel:
     battery_soc_kwh: list[pulp.LpVariable] | None = None
     device_kw: dict[str, list[Expr | None]] = field(default_factory=dict)
     appliance_start: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
+    appliance_started: dict[str, Callable[[int], Expr]] = field(default_factory=dict)
+    """Per cycle appliance: ``t ↦ Σ_{s ≤ t} start_s`` (0 before its first start, 1 after its last)."""
+    appliance_run: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
+    """Per interruptible appliance: its run binary per allowed step."""
+    ev_kw: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
+    """Per EV: its charging power variable per step of its window [kW]."""
+    ev_on: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
+    """Per EV with a charger minimum: its on/off binary per step of its window."""
     step_span: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)
     objective: Expr = field(default_factory=Expr)
     """Primary objective: cost (+ CO2 weight, + terms for "co2"/"asap" requests)."""
@@ -31,6 +40,8 @@ class BuiltModel:
     tie_break: Expr = field(default_factory=Expr)
     """Secondary objective: energy-weighted lateness of every device [kWh·horizon] plus a little
     battery throughput and curtailment, so equal-cost schedules come out early and stable."""
+    last_bound: float | None = None
+    """Best bound on the objective the last MILP solve proved (HiGHS only)."""
     unplaceable: list[str] = field(default_factory=list)
     """Requested appliances with no allowed placement: the model is infeasible by construction."""
     temperature_c: dict[str, list[Expr]] = field(default_factory=dict)

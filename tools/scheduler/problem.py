@@ -33,19 +33,23 @@ class ScheduleOptions:
     solver:
         ``"highs"`` (default, through highspy) or ``"cbc"``.
     time_limit_s:
-        Wall-clock limit for the MILP solve [s].
+        Wall-clock limit for all the solver passes together [s].
     mip_rel_gap:
         Relative optimality gap at which the solver may stop [-]; tiny, so "optimal" means optimal.
     stable:
         After the cost optimum is found, re-solve the continuous part with the cost held at it
         (within ``1e-6 + 1e-7·|cost|``) and the integer decisions kept, to pick among equal-cost
         schedules the one with the earliest device energy and the least battery throughput.
+    warm_start:
+        Start the cost optimisation from a plan of every load as soon as allowed (the naive
+        schedule where it is valid); see :func:`~tools.scheduler.start.find_start`.
     """
 
     solver: str = "highs"
     time_limit_s: float = 10.0
     mip_rel_gap: float = 1e-7
     stable: bool = True
+    warm_start: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class ScheduleProblem:
         return self.inputs.axis.step_hours
 
     def request_for(self, device_id: str) -> ResolvedRequest | None:
+        """The request of an EV or appliance (the battery's: see :meth:`battery_requests`)."""
         return next((r for r in self.requests if r.device == device_id), None)
 
     @property
@@ -106,6 +111,18 @@ class ScheduleProblem:
         (tank targets, comfort bands) or of the whole home (modes), which the heat builders
         read from :attr:`tank_plans`, :attr:`heat_pump_plans` and :attr:`modes`."""
         return tuple(r for r in self.requests if r.request.kind not in HEAT_KINDS)
+
+    def battery_requests(self) -> list[ResolvedRequest]:
+        """The home battery's requests (at most one of each battery kind)."""
+        battery = self.home.battery
+        if battery is None:
+            return []
+        return [r for r in self.device_requests if r.device == battery.id]
+
+    def load_requests(self) -> list[ResolvedRequest]:
+        """The requests of devices that draw power of their own when asked (EVs, appliances)."""
+        battery = self.home.battery
+        return [r for r in self.device_requests if battery is None or r.device != battery.id]
 
 
 @dataclass(frozen=True)
