@@ -319,10 +319,10 @@ async def test_an_infeasible_request_offers_its_alternatives_as_buttons(tmp_path
                                "**This cannot be done as asked.** Family car to 100% by 20:00")
         assert text.count("19.8 kWh") == 1
         labels = {a["id"]: a["label"] for a in actions(emitter)}
-        assert labels["choice-0-0"] == "Reach 68% by 20:00"
+        assert labels["option-1"] == "Reach 68% by 20:00"
         assert store_of(tmp_path).list() == []
-        await click(emitter, "choice-0-0", chainlit_app.on_choose_alternative)
-        assert {"choice-0-0", "choice-0-1"} <= set(removed_actions(emitter))
+        await click(emitter, "option-1", chainlit_app.on_choose_option)
+        assert {"option-1", "option-2"} <= set(removed_actions(emitter))
         assert said(emitter)[-1].startswith("### Plan 1 — proposed")
         assert "approve-1" in {a["id"] for a in actions(emitter)}
     request = store_of(tmp_path).get(1).plan.requests[0]
