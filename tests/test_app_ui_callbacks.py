@@ -201,7 +201,7 @@ async def test_message_shows_named_steps_then_the_card_then_approve(ui_env: list
 
         card = said(emitter)[-1]
         assert card.startswith("### Plan 1 — proposed (planned 1 device, optimal)")
-        assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in card
+        assert "*How I read it:*\n- Family car → 80% (your usual) by Wed 07:00, cheapest" in card
         assert "- **Family car** · Tue 23:00–Wed 03:00 · 30.0 kWh · 7.20 EUR" in card
         assert "**Total 7.46 EUR** for Tue 18:00–Wed 18:00 · without planning" in card
         assert "- **Home battery** · 40% now" in card

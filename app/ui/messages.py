@@ -68,7 +68,8 @@ def option_actions(options: list[Option], lang: str = "en") -> list[cl.Action]:
     return [
         cl.Action(id=f"option-{number}", name="choose_option",
                   payload={"number": number, "label": option.label, "device": option.device},
-                  label=option.label, tooltip=labels(lang).choice_tip)
+                  label=option.label[:1].upper() + option.label[1:],
+                  tooltip=labels(lang).choice_tip)
         for number, option in enumerate(options, start=1)
     ]
 
