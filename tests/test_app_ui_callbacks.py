@@ -601,3 +601,29 @@ async def test_login_checks_user_and_password(monkeypatch: pytest.MonkeyPatch) -
     assert await chainlit_app.check_login("alex", "correct horse") is not None
     monkeypatch.delenv("HEARTH_PASSWORD")
     assert await chainlit_app.check_login("alex", "") is None  # no password configured: no login
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
+async def test_a_german_message_gets_a_german_card(tmp_path: Path) -> None:
+    """"Auto bis 7 Uhr auf 80% laden" at Tue 18:00: the card reads the request back as
+    :func:`tools.reading.reading_line` does in German ("Family car → 80% bis Mi 07:00, möglichst
+    günstig"), its fixed texts and buttons are German (Freigeben / Anpassen / Ablehnen), and no
+    device id of the home file ("ev", "washing_machine", …) appears in its text."""
+    from tools.reading import reading_line
+
+    async with chat("s1") as emitter:
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content="Auto bis 7 Uhr auf 80% laden"))
+        card = said(emitter)[-1]
+        request = store_of(tmp_path).get(1).plan.requests[0]
+        line = reading_line(request, load_home(HOME_FILE), lang="de")
+        assert line == "Family car → 80% bis Mi 07:00, möglichst günstig"
+        assert card.startswith("### Plan 1 — Vorschlag (1 Gerät geplant, optimal)")
+        assert f"*So habe ich es verstanden:*\n- {line}" in card
+        assert "**Gesamt " in card and "How I read it" not in card
+        labels = [a["label"] for a in actions(emitter) if a["id"].endswith("-1")]
+        assert labels == ["Freigeben", "Anpassen", "Ablehnen"]
+        # ids that are not also plain words ("battery" is both, and a conflict's fix says it)
+        ids = {d.id for d in load_home(HOME_FILE).devices()} - {"battery"}
+        assert not set(re.findall(r"[A-Za-z_]+", card)) & ids
