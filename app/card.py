@@ -295,13 +295,3 @@ def _choice_label(alternative: Alternative, name: str | None) -> str:
     text = alternative.description
     text = text[0].upper() + text[1:] if text else text
     return f"{name}: {text[0].lower() + text[1:]}" if name else text
-
-
-def choice_fields(alternative: Alternative) -> dict[str, datetime | float]:
-    """The request fields an alternative sets (only those it gives)."""
-    fields: dict[str, datetime | float] = {}
-    for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start"):
-        value = getattr(alternative, key)
-        if value is not None:
-            fields[key] = value
-    return fields

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 from app_samples import NOW, TZ, make_plan, only_dishwasher, sample_home
 
-from app.card import battery_story, choice_fields, infeasible_card, plan_card
+from app.card import battery_story, infeasible_card, plan_card
 from app.diff import diff_commitments, diff_plans
 from app.render import (
     approver_label,
@@ -231,8 +231,8 @@ def test_infeasible_card_says_why_once_and_offers_the_alternatives() -> None:
     [problem] = card.problems
     assert problem.sentence == exact.message
     assert [c.label for c in problem.choices] == ["Reach 68% by 20:00", "100% by 22:00"]
-    assert choice_fields(problem.choices[0].alternative) == {"target_soc_pct": 68.0,
-                                                             "deadline": deadline}
+    first = problem.choices[0].alternative
+    assert (first.target_soc_pct, first.deadline) == (68.0, deadline)
     text = infeasible_markdown(card)
     assert text.count("39.0 kWh") == 1  # said once
     assert text.startswith("**This cannot be done as asked.** Family car to 100%")
