@@ -16,7 +16,6 @@ file (:meth:`tools.home.Home.label`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
