@@ -16,16 +16,12 @@ file (:meth:`tools.home.Home.label`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.figures import battery_lines, status_note
-from tools.formatting import pct
-from tools.home import Appliance, Home
-from tools.requests import HOME_DEVICE, DeviceRequest
+from tools.home import Home
 from tools.results import Alternative, Conflict, Diagnosis, Plan
 
 #: At most this many notes (conflicts, rules applied) on a card; the rest are counted.
@@ -140,57 +136,6 @@ class InfeasibleCard(Frozen):
     problems: list[Problem]
 
 
-# ============================================================================ readings
-
-#: The objective of a request in the homeowner's words.
-OBJECTIVE_WORDS = {"cost": "cheapest", "co2": "greenest", "asap": "as soon as possible"}
-
-
-def request_line(request: DeviceRequest, home: Home, now: datetime) -> str:
-    """How a request was read, back in the homeowner's terms, from the typed request.
-
-    ``Family car → 80% by Wed 07:00, cheapest``; an energy request reads ``+20 kWh``, an
-    appliance ``one run``, a water tank ``55 °C`` (and ``150 l drawn``), a room ``19–22 °C``, the
-    home's mode ``eco mode``; a start later than ``now`` adds ``not before Tue 22:00``. The
-    battery's floor reads ``at least 30% from Tue 22:00 until Wed 06:00``, "not into the car"
-    ``not into the cars until Wed 18:00``. Times are local to the home, as a weekday and a
-    24-hour clock.
-    """
-    tz = ZoneInfo(home.timezone)
-    parts = []
-    period = request.kind in ("battery_floor", "battery_no_ev_discharge")
-    if request.kind == "battery_floor" and request.floor_soc_pct is not None:
-        parts.append(f"at least {pct(request.floor_soc_pct)}")
-    if request.kind == "battery_no_ev_discharge":
-        parts.append("not into the cars")
-    if period and request.earliest_start is not None and request.earliest_start > now:
-        parts.append(f"from {request.earliest_start.astimezone(tz):%a %H:%M}")
-    if request.mode is not None:
-        parts.append(f"{request.mode} mode")
-    if request.target_soc_pct is not None:
-        parts.append(pct(request.target_soc_pct))
-    elif request.energy_kwh is not None:
-        parts.append(f"+{request.energy_kwh:g} kWh")
-    elif request.target_temp_c is not None:
-        parts.append(f"{request.target_temp_c:g} °C")
-    elif isinstance(next((d for d in home.devices() if d.id == request.device), None), Appliance):
-        parts.append("one run")
-    if request.draw_litres is not None:
-        parts.append(f"{request.draw_litres:g} l drawn")
-    if request.min_temp_c is not None or request.max_temp_c is not None:
-        low = f"{request.min_temp_c:g}" if request.min_temp_c is not None else "…"
-        high = f"{request.max_temp_c:g}" if request.max_temp_c is not None else "…"
-        parts.append(f"{low}–{high} °C")
-    if request.deadline is not None:
-        word = "until" if request.mode is not None or period else "by"
-        parts.append(f"{word} {request.deadline.astimezone(tz):%a %H:%M}")
-    if not period and request.earliest_start is not None and request.earliest_start > now:
-        parts.append(f"not before {request.earliest_start.astimezone(tz):%a %H:%M}")
-    words = " ".join(parts) or "as asked"
-    name = "Whole home" if request.device == HOME_DEVICE else home.label(request.device)
-    return f"{name} → {words}, {OBJECTIVE_WORDS[request.objective]}"
-
-
 # ============================================================================ plan card
 
 
@@ -216,7 +161,7 @@ def plan_card(
         The plan's conflicts; the most severe :data:`MAX_NOTES` become notes.
     readings:
         The reading line of each request ("Family car → 80% (your usual) by Wed 07:00,
-        cheapest"), from the understanding step.
+        cheapest"), from :func:`tools.reading.reading_line` in the conversation's language.
     """
     battery_id = home.battery.id if home.battery is not None else None
     runs = [
@@ -349,13 +294,3 @@ def _choice_label(alternative: Alternative, name: str | None) -> str:
     text = alternative.description
     text = text[0].upper() + text[1:] if text else text
     return f"{name}: {text[0].lower() + text[1:]}" if name else text
-
-
-def choice_fields(alternative: Alternative) -> dict[str, datetime | float]:
-    """The request fields an alternative sets (only those it gives)."""
-    fields: dict[str, datetime | float] = {}
-    for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start"):
-        value = getattr(alternative, key)
-        if value is not None:
-            fields[key] = value
-    return fields

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from app.labels import labels
 from tools import formatting
 from tools.formatting import money
 from tools.results import CostLine, Plan
@@ -97,6 +98,7 @@ def saving_line(
     timing: float,
     battery_pv: float,
     baseline_valid: bool = True,
+    lang: str = "en",
 ) -> str:
     """The saving against running everything as soon as possible (Markdown), what its share is
     of, and its two parts.
@@ -108,26 +110,25 @@ def saving_line(
     share of the cost without planning, shown only when that is positive; the parts are
     apportioned so that they add up to the rounded saving.
     """
+    words = labels(lang)
     saving = baseline_cost - cost
-    without = f"without planning {money(baseline_cost, currency)}"
+    without = words.without.format(cost=money(baseline_cost, currency))
     if formatting.round_money(saving) >= 0:
         share = (formatting.share_of(saving, baseline_cost)
                  if formatting.round_money(saving) > 0 else None)
-        of = f" ({formatting.pct(share)} of the cost without planning)" if share is not None else ""
-        text = f"{without} · **you save {money(saving, currency)}**{of}"
+        of = words.share.format(pct=formatting.pct(share)) if share is not None else ""
+        text = f"{without} · **{words.you_save.format(saving=money(saving, currency))}**{of}"
     else:
-        why = (" (running everything at once does not fit this home's limits)"
-               if not baseline_valid else "")
-        text = f"{without} · this costs {money(-saving, currency)} more{why}"
+        why = words.not_fit if not baseline_valid else ""
+        text = f"{without} · {words.costs_more.format(cost=money(-saving, currency))}{why}"
     timing_c, battery_pv_c = formatting.apportion([timing, battery_pv])
 
     def part(value: float, what: str) -> str:
         if value < 0:
-            return f"{what} adds {money(-value, currency)}"
-        return f"{money(value, currency)} from {what}"
+            return words.part_adds.format(what=what, cost=money(-value, currency))
+        return words.part_from.format(cost=money(value, currency), what=what)
 
-    parts = [part(timing_c, "the requests' timing"),
-             part(battery_pv_c, "the battery and PV plan for the whole home")]
+    parts = [part(timing_c, words.timing), part(battery_pv_c, words.battery_pv)]
     return f"{text}: {', '.join(parts)}"
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from app.card import BatteryStory, CardRun, InfeasibleCard, PlanCard
 from app.diff import DeviceChange, PlanDiff
 from app.figures import clock, local_time, saving_line
+from app.labels import labels
 from tools import formatting
 from tools.results import Commitment
 
@@ -27,12 +28,19 @@ def format_time(moment: datetime, tz_name: str | None) -> str:
     return local_time(moment, tz_name).strftime("%a %d %b %H:%M")
 
 
-def span(start: datetime, end: datetime, tz_name: str | None) -> str:
-    """``Wed 01:00–03:00`` on one day, ``Tue 23:00–Wed 03:00`` across midnight."""
+def day_clock(moment: datetime, tz_name: str | None, lang: str = "en") -> str:
+    """``Wed 01:00`` (``Mi 01:00`` in German) on the home's wall clock."""
+    local = local_time(moment, tz_name)
+    return f"{labels(lang).weekdays[local.weekday()]} {local:%H:%M}"
+
+
+def span(start: datetime, end: datetime, tz_name: str | None, lang: str = "en") -> str:
+    """``Wed 01:00–03:00`` on one day, ``Tue 23:00–Wed 03:00`` across midnight (German
+    weekdays with ``lang="de"``)."""
     a, b = local_time(start, tz_name), local_time(end, tz_name)
     if a.date() == b.date():
-        return f"{a:%a %H:%M}–{b:%H:%M}"
-    return f"{a:%a %H:%M}–{b:%a %H:%M}"
+        return f"{day_clock(start, tz_name, lang)}–{b:%H:%M}"
+    return f"{day_clock(start, tz_name, lang)}–{day_clock(end, tz_name, lang)}"
 
 
 def money(amount: float, currency: str) -> str:
@@ -61,88 +69,101 @@ def _escape(text: str) -> str:
 # ============================================================================ the plan card
 
 
-def _run_line(run: CardRun, currency: str, tz_name: str | None) -> str:
-    return (f"**{_escape(run.name)}** · {span(run.start, run.end, tz_name)} · "
+def _run_line(run: CardRun, currency: str, tz_name: str | None, lang: str) -> str:
+    return (f"**{_escape(run.name)}** · {span(run.start, run.end, tz_name, lang)} · "
             f"{kwh(run.energy_kwh)} · {money(run.cost, currency)}")
 
 
-def _battery_line(story: BatteryStory, tz_name: str | None) -> str:
-    pct = formatting.pct
-    parts = [f"{pct(story.soc_start_pct)} now"]
+def _battery_line(story: BatteryStory, tz_name: str | None, lang: str) -> str:
+    words, pct = labels(lang), formatting.pct
+    parts = [words.now.format(pct=pct(story.soc_start_pct))]
     if story.soc_min_pct < story.soc_start_pct - 0.5:
-        parts.append(f"lowest {pct(story.soc_min_pct)} at {clock(story.soc_min_at, tz_name)}")
-    parts.append(f"{pct(story.soc_end_pct)} at the end")
+        parts.append(words.lowest.format(pct=pct(story.soc_min_pct),
+                                         at=day_clock(story.soc_min_at, tz_name, lang)))
+    parts.append(words.at_end.format(pct=pct(story.soc_end_pct)))
     flows = []
     if story.stored_kwh >= 0.05:
-        solar = (f" ({kwh(story.stored_from_solar_kwh)} from solar)"
+        solar = (words.from_solar.format(kwh=kwh(story.stored_from_solar_kwh))
                  if story.stored_from_solar_kwh >= 0.05 else "")
-        flows.append(f"stores {kwh(story.stored_kwh)}{solar}")
+        flows.append(words.stores.format(kwh=kwh(story.stored_kwh)) + solar)
     if story.given_kwh >= 0.05:
-        flows.append(f"gives back {kwh(story.given_kwh)}")
+        flows.append(words.gives_back.format(kwh=kwh(story.given_kwh)))
     line = f"**{_escape(story.name)}** · " + ", ".join(parts)
-    return line + (" · " + ", ".join(flows) if flows else " · stays idle")
+    return line + " · " + (", ".join(flows) if flows else words.idle)
 
 
-def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str) -> str:
-    """The card as one chat message.
+def _readings(readings: Sequence[str], lang: str) -> str:
+    return "\n".join([f"*{labels(lang).how_read}*", *[f"- {_escape(r)}" for r in readings]])
+
+
+def card_markdown(card: PlanCard, tz_name: str | None, *, heading: str, lang: str = "en") -> str:
+    """The card as one chat message, its fixed words in ``lang`` (:mod:`app.labels`).
 
     ``heading`` names the card, e.g. ``"Plan 3 — proposed"`` or ``"Your active plan"``.
     """
+    words = labels(lang)
     parts = [f"### {heading}"]
     if card.readings:
-        parts.append("\n".join(["*How I read it:*", *[f"- {_escape(r)}" for r in card.readings]]))
-    lines = [_run_line(run, card.currency, tz_name) for run in card.runs]
+        parts.append(_readings(card.readings, lang))
+    lines = [_run_line(run, card.currency, tz_name, lang) for run in card.runs]
     if card.battery is not None:
-        lines.append(_battery_line(card.battery, tz_name))
+        lines.append(_battery_line(card.battery, tz_name, lang))
     lines += [_escape(line) for line in card.battery_requests]
     lines += [_escape(line) for line in card.heat_lines]
     if not lines:
-        lines.append("Nothing new to run.")
+        lines.append(words.nothing_new)
     parts.append("\n".join(f"- {line}" for line in lines))
     if card.committed:
-        kept = [f"- {_run_line(run, card.currency, tz_name)}"
-                + (f" (plan {run.plan_number})" if run.plan_number is not None else "")
+        kept = [f"- {_run_line(run, card.currency, tz_name, lang)}"
+                + (f" ({words.plan_number.format(number=run.plan_number)})"
+                   if run.plan_number is not None else "")
                 for run in card.committed]
-        parts.append("\n".join(["*Already approved, kept as they are:*", *kept]))
+        parts.append("\n".join([f"*{words.kept}*", *kept]))
     if card.released:
-        gone = [f"- {_run_line(run, card.currency, tz_name)}" for run in card.released]
-        parts.append("\n".join(["*Approving this cancels:*", *gone]))
+        gone = [f"- {_run_line(run, card.currency, tz_name, lang)}" for run in card.released]
+        parts.append("\n".join([f"*{words.cancels}*", *gone]))
     parts.append(
-        f"**Total {money(card.cost, card.currency)}** for "
-        f"{span(card.horizon_start, card.horizon_end, tz_name)} · "
+        f"**{words.total.format(cost=money(card.cost, card.currency))}** "
+        f"{words.for_span.format(span=span(card.horizon_start, card.horizon_end, tz_name, lang))} · "
         + saving_line(card.cost, card.baseline_cost, card.currency, timing=card.saving_timing,
-                      battery_pv=card.saving_battery_pv, baseline_valid=card.baseline_valid)
+                      battery_pv=card.saving_battery_pv, baseline_valid=card.baseline_valid,
+                      lang=lang)
     )
     if card.notes:
         notes = []
         for note in card.notes:
-            fix = f" *To change it: {_escape(note.fix)}.*" if note.fix else ""
+            fix = f" *{words.to_change.format(fix=_escape(note.fix))}*" if note.fix else ""
             notes.append(f"- {_escape(note.text)}{fix}")
         if card.more_notes:
-            notes.append(f"- and {card.more_notes} more "
-                         f"{'note' if card.more_notes == 1 else 'notes'} of less weight.")
+            more = words.more_note if card.more_notes == 1 else words.more_notes
+            notes.append(f"- {more.format(count=card.more_notes)}")
         parts.append("\n".join(notes))
     if card.status_note:
         parts.append(f"_{card.status_note[0].upper()}{card.status_note[1:]}._")
     return "\n\n".join(parts)
 
 
-def planned_summary(card: PlanCard) -> str:
+def planned_summary(card: PlanCard, lang: str = "en") -> str:
     """The scheduler's step in a few words: ``Planned 2 devices, optimal``."""
+    words = labels(lang)
     count = card.devices_planned
-    what = f"{count} device{'s' if count != 1 else ''}" if count else "the cancellation"
-    return f"Planned {what}, {'optimal' if card.proven_optimal else 'not proven optimal'}"
+    device = words.device_one if count == 1 else words.device_many
+    what = device.format(count=count) if count else words.the_cancellation
+    how = words.optimal if card.proven_optimal else words.not_optimal
+    summary = words.planned.format(what=what, how=how)
+    return summary[0].upper() + summary[1:]
 
 
-def infeasible_markdown(card: InfeasibleCard) -> str:
+def infeasible_markdown(card: InfeasibleCard, lang: str = "en") -> str:
     """What cannot be done and why, one sentence per device; the choices are buttons."""
+    words = labels(lang)
     parts = []
     if card.readings:
-        parts.append("\n".join(["*How I read it:*", *[f"- {_escape(r)}" for r in card.readings]]))
+        parts.append(_readings(card.readings, lang))
     sentences = [_escape(p.sentence) for p in card.problems]
-    parts.append("**This cannot be done as asked.** " + " ".join(sentences))
+    parts.append(f"**{words.cannot}** " + " ".join(sentences))
     if any(p.choices for p in card.problems):
-        parts.append("Pick what works for you below, or tell me something else.")
+        parts.append(words.pick)
     return "\n\n".join(parts)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 from app_samples import NOW, TZ, make_plan, only_dishwasher, sample_home
 
-from app.card import battery_story, choice_fields, infeasible_card, plan_card, request_line
+from app.card import battery_story, infeasible_card, plan_card
 from app.diff import diff_commitments, diff_plans
 from app.render import (
     approver_label,
@@ -32,6 +32,7 @@ from app.render import (
     span,
 )
 from tools.commitments import plan_commitments
+from tools.reading import reading_line
 from tools.requests import DeviceRequest
 from tools.results import (
     Alternative,
@@ -189,11 +190,14 @@ def test_battery_requests_read_back_and_their_outcome_on_the_card() -> None:
     floor = DeviceRequest(device="battery", kind="battery_floor", floor_soc_pct=30,
                           earliest_start=NOW + timedelta(hours=4),
                           deadline=NOW + timedelta(hours=12))
-    assert request_line(floor, home, NOW) == (
-        "Home battery → at least 30% from Tue 22:00 until Wed 06:00, cheapest")
+    assert reading_line(floor, home) == (
+        "Home battery → keep above 30% until Wed 06:00, not before Tue 22:00")
+    assert reading_line(floor, home, lang="de") == (
+        "Home battery → über 30% bis Mi 06:00, nicht vor Di 22:00")
     no_ev = DeviceRequest(device="battery", kind="battery_no_ev_discharge",
                           deadline=NOW + timedelta(hours=12))
-    assert request_line(no_ev, home, NOW) == "Home battery → not into the cars until Wed 06:00, cheapest"
+    assert reading_line(no_ev, home) == (
+        "Home battery → no discharging into the car until Wed 06:00")
     result = BatteryRequestResult(kind="battery_floor", start=floor.earliest_start,
                                   end=floor.deadline, requested_soc_pct=30, planned_soc_pct=31.25)
     plan = make_plan().model_copy(update={"battery_requests": [result]})
@@ -227,8 +231,8 @@ def test_infeasible_card_says_why_once_and_offers_the_alternatives() -> None:
     [problem] = card.problems
     assert problem.sentence == exact.message
     assert [c.label for c in problem.choices] == ["Reach 68% by 20:00", "100% by 22:00"]
-    assert choice_fields(problem.choices[0].alternative) == {"target_soc_pct": 68.0,
-                                                             "deadline": deadline}
+    first = problem.choices[0].alternative
+    assert (first.target_soc_pct, first.deadline) == (68.0, deadline)
     text = infeasible_markdown(card)
     assert text.count("39.0 kWh") == 1  # said once
     assert text.startswith("**This cannot be done as asked.** Family car to 100%")
@@ -295,27 +299,28 @@ def test_plain_text_for_the_terminal() -> None:
 
 def test_request_lines_read_each_request_back_by_name() -> None:
     """The car to 80 % by Wed 07:00 (+01:00), cheapest; the dishwasher once, not before 22:00,
-    greenest; 20 kWh as soon as possible by the horizon end."""
+    greenest; 20 kWh as soon as possible by the horizon end (Wed 18:00). The card's reading is
+    :func:`tools.reading.reading_line`'s, word for word."""
     home = sample_home()
     car = DeviceRequest(device="ev", kind="ev_charge", target_soc_pct=80,
                         deadline=datetime.fromisoformat("2026-11-25T07:00:00+01:00"))
     dishes = DeviceRequest(device="dishwasher", kind="appliance_run", objective="co2",
                            earliest_start=NOW + timedelta(hours=4), deadline=NOW + timedelta(hours=12))
     energy = DeviceRequest(device="ev", kind="ev_charge", energy_kwh=20, objective="asap",
-                           earliest_start=NOW, deadline=NOW + timedelta(hours=24))
-    assert request_line(car, home, NOW) == "Family car → 80% by Wed 07:00, cheapest"
-    assert request_line(dishes, home, NOW) == (
-        "Dishwasher → one run by Wed 06:00 not before Tue 22:00, greenest")
-    assert request_line(energy, home, NOW) == (
-        "Family car → +20 kWh by Wed 18:00, as soon as possible")
-    text = card_markdown(plan_card(make_plan(), home, readings=[request_line(car, home, NOW)]),
+                           deadline=NOW + timedelta(hours=24))
+    assert reading_line(car, home) == "Family car → 80% by Wed 07:00, cheapest"
+    assert reading_line(dishes, home) == (
+        "Dishwasher → done by Wed 06:00, not before Tue 22:00, greenest")
+    assert reading_line(energy, home) == (
+        "Family car → add 20 kWh by Wed 18:00, as soon as possible")
+    text = card_markdown(plan_card(make_plan(), home, readings=[reading_line(car, home)]),
                          TZ, heading="x")
     assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in text
 
 
 def test_request_lines_for_heat_and_the_home_mode() -> None:
     """examples/home-heat.yaml: the hot-water tank to 55 °C with a 150 l draw by Wed 07:00; the
-    heat pump's room 19–22 °C; the whole home in eco mode until Wed 18:00."""
+    heat pump's room 19–22 °C; the whole home in eco mode until Wed 18:00 (German too)."""
     from pathlib import Path
 
     from tools.home import load_home
@@ -328,6 +333,10 @@ def test_request_lines_for_heat_and_the_home_mode() -> None:
                          deadline=seven)
     mode = DeviceRequest(device="home", kind="mode", mode="eco",
                          deadline=NOW + timedelta(hours=24))
-    assert request_line(tank, home, NOW).endswith("→ 55 °C 150 l drawn by Wed 07:00, cheapest")
-    assert request_line(room, home, NOW).endswith("→ 19–22 °C by Wed 07:00, cheapest")
-    assert request_line(mode, home, NOW) == "Whole home → eco mode until Wed 18:00, cheapest"
+    assert reading_line(tank, home).endswith("→ 55 °C 150 l drawn by Wed 07:00, cheapest")
+    assert reading_line(tank, home, lang="de").endswith(
+        "→ 55 °C 150 l Entnahme bis Mi 07:00, möglichst günstig")
+    assert reading_line(room, home).endswith("→ 19–22 °C by Wed 07:00, cheapest")
+    assert reading_line(mode, home) == "Whole home → eco mode until Wed 18:00, cheapest"
+    assert reading_line(mode, home, lang="de") == (
+        "Ganzes Haus → Modus Eco bis Mi 18:00, möglichst günstig")

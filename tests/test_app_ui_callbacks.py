@@ -201,7 +201,7 @@ async def test_message_shows_named_steps_then_the_card_then_approve(ui_env: list
 
         card = said(emitter)[-1]
         assert card.startswith("### Plan 1 — proposed (planned 1 device, optimal)")
-        assert "*How I read it:*\n- Family car → 80% by Wed 07:00, cheapest" in card
+        assert "*How I read it:*\n- Family car → 80% (your usual) by Wed 07:00, cheapest" in card
         assert "- **Family car** · Tue 23:00–Wed 03:00 · 30.0 kWh · 7.20 EUR" in card
         assert "**Total 7.46 EUR** for Tue 18:00–Wed 18:00 · without planning" in card
         assert "- **Home battery** · 40% now" in card
@@ -319,10 +319,10 @@ async def test_an_infeasible_request_offers_its_alternatives_as_buttons(tmp_path
                                "**This cannot be done as asked.** Family car to 100% by 20:00")
         assert text.count("19.8 kWh") == 1
         labels = {a["id"]: a["label"] for a in actions(emitter)}
-        assert labels["choice-0-0"] == "Reach 68% by 20:00"
+        assert labels["option-1"] == "Reach 68% by 20:00"
         assert store_of(tmp_path).list() == []
-        await click(emitter, "choice-0-0", chainlit_app.on_choose_alternative)
-        assert {"choice-0-0", "choice-0-1"} <= set(removed_actions(emitter))
+        await click(emitter, "option-1", chainlit_app.on_choose_option)
+        assert {"option-1", "option-2"} <= set(removed_actions(emitter))
         assert said(emitter)[-1].startswith("### Plan 1 — proposed")
         assert "approve-1" in {a["id"] for a in actions(emitter)}
     request = store_of(tmp_path).get(1).plan.requests[0]
@@ -601,3 +601,29 @@ async def test_login_checks_user_and_password(monkeypatch: pytest.MonkeyPatch) -
     assert await chainlit_app.check_login("alex", "correct horse") is not None
     monkeypatch.delenv("HEARTH_PASSWORD")
     assert await chainlit_app.check_login("alex", "") is None  # no password configured: no login
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("ui_env")
+async def test_a_german_message_gets_a_german_card(tmp_path: Path) -> None:
+    """"Auto bis 7 Uhr auf 80% laden" at Tue 18:00: the card reads the request back as
+    :func:`tools.reading.reading_line` does in German ("Family car → 80% bis Mi 07:00, möglichst
+    günstig"), its fixed texts and buttons are German (Freigeben / Anpassen / Ablehnen), and no
+    device id of the home file ("ev", "washing_machine", …) appears in its text."""
+    from tools.reading import reading_line
+
+    async with chat("s1") as emitter:
+        await chainlit_app.on_chat_start()
+        await chainlit_app.on_message(cl.Message(content="Auto bis 7 Uhr auf 80% laden"))
+        card = said(emitter)[-1]
+        request = store_of(tmp_path).get(1).plan.requests[0]
+        line = reading_line(request, load_home(HOME_FILE), lang="de")
+        assert line == "Family car → 80% bis Mi 07:00, möglichst günstig"
+        assert card.startswith("### Plan 1 — Vorschlag (1 Gerät geplant, optimal)")
+        assert f"*So habe ich es verstanden:*\n- {line}" in card
+        assert "**Gesamt " in card and "How I read it" not in card
+        labels = [a["label"] for a in actions(emitter) if a["id"].endswith("-1")]
+        assert labels == ["Freigeben", "Anpassen", "Ablehnen"]
+        # ids that are not also plain words ("battery" is both, and a conflict's fix says it)
+        ids = {d.id for d in load_home(HOME_FILE).devices()} - {"battery"}
+        assert not set(re.findall(r"[A-Za-z_]+", card)) & ids

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from agents.session import PlanningSession
     from app.store import PlanStore
     from tools.home import Home
+    from tools.reading import Language
 
 #: Longest homeowner message [characters].
 MAX_TEXT_CHARS = 4000
@@ -121,14 +122,16 @@ def _usage_line(result: RunResult) -> str:
 
 def render_result(result: RunResult, session: PlanningSession, store_id: int | None) -> str:
     """The plain-text output of ``hearth plan``."""
-    from app.card import infeasible_card, plan_card, request_line
+    from app.card import infeasible_card, plan_card
     from app.render import card_markdown, infeasible_markdown, plain
+    from tools.reading import reading_line
 
     lines = [result.message]
     proposal = session.run.proposal
     home = session.home
+    lang: Language = "de" if result.language == "de" else "en"
     if proposal is not None and proposal.plan is not None and result.status == "proposed":
-        readings = [request_line(r, home, session.now) for r in proposal.plan.requests]
+        readings = [reading_line(r, home, lang=lang) for r in proposal.plan.requests]
         card = plan_card(proposal.plan, home, number=store_id, conflicts=result.conflicts,
                          readings=readings)
         title = f"Plan {store_id} — proposed" if store_id is not None else "The proposal"

@@ -79,7 +79,7 @@ from app.ui.decisions import (
     on_adopt_what_if,
     on_approve,
     on_cancel_run,
-    on_choose_alternative,
+    on_choose_option,
     on_reject,
     on_settings_update,
 )
@@ -91,7 +91,7 @@ from tools.home import Home, load_home
 #: The decisions' callbacks are registered with Chainlit when app.ui.decisions is imported; they
 #: are named here for the tests and for readers looking for them.
 __all__ = ["on_adjust", "on_adopt_what_if", "on_approve", "on_cancel_run",
-           "on_choose_alternative", "on_reject", "on_settings_update"]
+           "on_choose_option", "on_reject", "on_settings_update"]
 
 log = logging.getLogger("hearth.ui")
 configure_logging(verbose=os.environ.get("HEARTH_VERBOSE", "") == "1")

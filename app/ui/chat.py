@@ -21,7 +21,11 @@ from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage
 
 from agents.run import RunResult
 from agents.session import PlanningSession
-from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card, request_line
+from agents.tools import Option
+from agents.tools.planning import options_of
+from agents.tools.views import plan_view
+from app.card import InfeasibleCard, PlanCard, infeasible_card, plan_card
+from app.labels import labels
 from app.render import card_markdown, infeasible_markdown, planned_summary
 from app.runner.notify import pending_runner_proposal
 from app.store import PlanStore, PlanStoreError
@@ -29,7 +33,7 @@ from app.ui import standing as standing_ui
 from app.ui.messages import (
     active_plan_text,
     cancel_actions,
-    choice_actions,
+    option_actions,
     plan_elements,
     proposal_actions,
     what_if_action,
@@ -37,6 +41,7 @@ from app.ui.messages import (
 from app.ui.steps import RunSteps
 from tools.errors import HearthError
 from tools.home import Home
+from tools.reading import Language, reading_line
 from tools.requests import DeviceRequest
 from tools.results import Conflict, Plan, ScheduleOutcome
 from tools.timeaxis import parse_aware_datetime
@@ -108,7 +113,7 @@ async def show_active_plan(store: PlanStore, home: Home, now: datetime) -> None:
     head = store.active()
     elements = plan_elements(head, home, "active-plan", now=now) if head is not None else []
     await say(active_plan_text(commitments, home, me=approver()), elements=elements,
-               actions=cancel_actions(commitments, now))
+               actions=cancel_actions(commitments, now, language()))
 
 
 async def show_runner_proposal(store: PlanStore, home: Home) -> None:
@@ -118,13 +123,13 @@ async def show_runner_proposal(store: PlanStore, home: Home) -> None:
         return
     number, plan = pending.record.id, pending.record.plan
     card = plan_card(plan, home, number=number, readings=readings_of(plan.requests, home))
-    text = card_markdown(card, home.timezone,
+    text = card_markdown(card, home.timezone, lang=language(),
                          heading=f"Plan {number} — the running plan needs your decision")
     message = await say(
         f"While carrying out your plan ({pending.reason}), Hearth found that {pending.why}. "
         f"The current plan keeps running until you decide.\n\n{text}",
         elements=plan_elements(plan, home, f"plan-{number}"),
-        actions=[a for a in proposal_actions(number) if a.name != "adjust_plan"],
+        actions=[a for a in proposal_actions(number, language()) if a.name != "adjust_plan"],
     )
     proposals: dict[int, cl.Message] = state("proposals")
     proposals[number] = message
@@ -174,15 +179,24 @@ async def run_request(text: str) -> None:
         await standing_ui.offer_approval(conversation.session, standing, home)
 
 
+def language() -> Language:
+    """The conversation's language (the latest message's): ``"en"`` or ``"de"``."""
+    conversation = state("conversation")
+    lang = conversation.session.language if conversation is not None else "en"
+    return "de" if lang == "de" else "en"
+
+
 def readings_of(requests: list[DeviceRequest], home: Home) -> list[str]:
-    """How each request was read, one line each (:func:`app.card.request_line`)."""
-    now = planning_session().now
-    return [request_line(r, home, now) for r in requests]
+    """How each request was read, one line each, in the conversation's language
+    (:func:`tools.reading.reading_line`)."""
+    lang = language()
+    return [reading_line(r, home, lang=lang) for r in requests]
 
 
 async def send_result(result: RunResult | None, based_on_active: int | None,
                       asked_what_if: bool) -> None:
-    """The run's card (proposal or infeasible), or its reply; a what-if gets its button."""
+    """The run's card (proposal or infeasible), or its reply; the options the reply offers
+    (``result.options``) are buttons, and a what-if gets its "Switch to this plan" button."""
     if result is None:
         await say("Stopped.")
         return
@@ -195,18 +209,23 @@ async def send_result(result: RunResult | None, based_on_active: int | None,
     if result.status == "infeasible" and result.diagnosis is not None:
         card = infeasible_card(result.diagnosis, home, conflicts=result.conflicts,
                                readings=readings_of(result.requests, home))
-        await send_choices(card)
+        await send_choices(card, result.options)
         return
     what_if = session.what_if if asked_what_if else None
-    actions = ([what_if_action()] if what_if is not None and what_if.outcome.plan is not None
-               else [])
-    await say(result.message or f"({result.status})", actions=actions)
-
-
-async def send_choices(card: InfeasibleCard) -> None:
-    """What cannot be done, with a button per alternative (older choices are closed)."""
+    extra = ([what_if_action(language())]
+             if what_if is not None and what_if.outcome.plan is not None else [])
     await close_choices()
-    message = await say(infeasible_markdown(card), actions=choice_actions(card))
+    message = await say(result.message or f"({result.status})",
+                        actions=option_actions(result.options, language()) + extra)
+    if result.options:
+        cl.user_session.set("choices", message)
+
+
+async def send_choices(card: InfeasibleCard, options: list[Option]) -> None:
+    """What cannot be done, with a button per offered option (older choices are closed)."""
+    await close_choices()
+    lang = language()
+    message = await say(infeasible_markdown(card, lang), actions=option_actions(options, lang))
     cl.user_session.set("choices", message)
 
 
@@ -223,17 +242,19 @@ async def _close_open_proposals(replaced_by: int) -> None:
     proposals: dict[int, cl.Message] = state("proposals")
     for number, message in list(proposals.items()):
         await message.remove_actions()
-        message.content += f"\n\n_Replaced by plan {replaced_by}._"
+        message.content += f"\n\n_{labels(language()).replaced.format(number=replaced_by)}_"
         await message.update()
         proposals.pop(number, None)
 
 
-def card_heading(number: int, card: PlanCard) -> str:
+def card_heading(number: int, card: PlanCard, lang: str = "en") -> str:
     """``Plan 3 — proposed (planned 2 devices, optimal)``, or what a cancellation asks."""
+    words = labels(lang)
     if card.released and not card.runs:
         names = ", ".join(run.name for run in card.released)
-        return f"Plan {number} — cancel {names}?"
-    return f"Plan {number} — proposed ({planned_summary(card).lower()})"
+        return words.heading_cancel.format(number=number, names=names)
+    summary = planned_summary(card, lang)
+    return words.heading_proposed.format(number=number, summary=summary[0].lower() + summary[1:])
 
 
 async def send_proposal(plan: Plan, conflicts: list[Conflict], based_on_active: int | None,
@@ -249,10 +270,11 @@ async def send_proposal(plan: Plan, conflicts: list[Conflict], based_on_active: 
     await _close_open_proposals(number)
     await close_choices()
     card = plan_card(plan, home, number=number, conflicts=conflicts, readings=readings)
+    lang = language()
     message = await say(
-        card_markdown(card, home.timezone, heading=card_heading(number, card)),
+        card_markdown(card, home.timezone, heading=card_heading(number, card, lang), lang=lang),
         elements=plan_elements(plan, home, f"plan-{number}"),
-        actions=proposal_actions(number),
+        actions=proposal_actions(number, lang),
     )
     proposals: dict[int, cl.Message] = state("proposals")
     proposals[number] = message
@@ -267,7 +289,10 @@ async def send_outcome(outcome: ScheduleOutcome, based_on_active: int | None) ->
     elif outcome.diagnosis is not None:
         card = infeasible_card(outcome.diagnosis, home, conflicts=outcome.conflicts,
                                readings=readings_of(outcome.requests, home))
-        await send_choices(card)
+        # the options a typed "option 2" would choose, as propose_plan offers them
+        session = planning_session()
+        session.options = list(options_of(plan_view(home, outcome), home, language()))
+        await send_choices(card, [o for o in session.options if isinstance(o, Option)])
     else:
         await say(f"I could not plan that: {outcome.message}")
 

@@ -1,8 +1,9 @@
 """The homeowner's decisions, as Chainlit action callbacks in plain code (no agent can approve).
 
 Approve, Reject and Adjust act on a proposal this chat showed; a newer proposal has taken the
-older ones' buttons away, so Approve always acts on the card on screen. An alternative's button
-makes it the device's request and plans again; "Switch to this plan" adopts the what-if shown;
+older ones' buttons away, so Approve always acts on the card on screen. An offered option's
+button (one per ``RunResult.options`` entry) is said to the team as "option N", which makes it
+the request and plans again; "Switch to this plan" adopts the what-if shown;
 "Cancel …" proposes the plan without that device's approved run, for the homeowner to approve.
 In a home with heat, the chat settings' operation mode (eco / comfort / away) proposes the plan
 that follows the switch.
@@ -18,6 +19,7 @@ from chainlit.input_widget import Select
 
 from agents.tools import NoArgs, RequestChange, UpdateRequestsArgs, propose_plan
 from agents.tools.requests import update_requests
+from app.labels import labels
 from app.render import approver_label, diff_markdown, next_steps
 from app.store import (
     PlanStatusError,
@@ -30,6 +32,7 @@ from app.ui.chat import (
     approver,
     author,
     close_choices,
+    language,
     now_for,
     planning_session,
     run_request,
@@ -42,7 +45,6 @@ from tools.errors import HearthError
 from tools.home import MODE_NAMES, Home
 from tools.planning import schedule
 from tools.requests import HOME_DEVICE
-from tools.timeaxis import parse_aware_datetime
 
 #: How long Reject / Adjust wait for the homeowner's answer [s].
 ASK_TIMEOUT_S = 600
@@ -111,7 +113,7 @@ async def on_approve(action: cl.Action) -> None:
                           battery_ids=result.battery_ids),
             next_steps(result.commitments, now, home.timezone),
         ]),
-        actions=cancel_actions(result.commitments, now),
+        actions=cancel_actions(result.commitments, now, language()),
     )
 
 
@@ -182,38 +184,24 @@ async def on_adjust(action: cl.Action) -> None:
         await _task_done()
 
 
-@cl.action_callback("choose_alternative")
-async def on_choose_alternative(action: cl.Action) -> None:
-    """An achievable alternative becomes the device's request, and Hearth plans again."""
+@cl.action_callback("choose_option")
+async def on_choose_option(action: cl.Action) -> None:
+    """An option the reply offered (``RunResult.options``): pressing option N is the homeowner
+    saying "option N", so the team makes it the request and plans again, exactly as when it is
+    typed; the reply and the buttons read the same list of options."""
     if not await _idle():
         return
     session = planning_session()
-    store: PlanStore = state("store")
     payload = action.payload if isinstance(action.payload, dict) else {}
-    device, fields = payload.get("device"), payload.get("fields")
-    request = session.draft_request(str(device)) if device else None
-    if request is None or not isinstance(fields, dict):
+    number = payload.get("number")
+    offered = session.options
+    if (not isinstance(number, int) or not 1 <= number <= len(offered)
+            or getattr(offered[number - 1], "label", None) != payload.get("label")):
         await say("That choice is no longer open; tell me what you need.")
         return
     await close_choices()
-    update = {k: (parse_aware_datetime(v, k) if k in ("deadline", "earliest_start") else v)
-              for k, v in fields.items()}
-    if "target_soc_pct" in fields:  # an amount replaces the other kind of amount
-        update["energy_kwh"] = None
-    elif "energy_kwh" in fields:
-        update["target_soc_pct"] = None
-    session.draft = [request.model_copy(update=update) if r.device == device else r
-                     for r in session.draft]
-    await say(f"*You chose: {action.label}.* Planning again.")
-    based_on = store.active_id()
-    session.begin_run(now_for(state("home")))
-    try:
-        propose_plan(session, NoArgs())
-    except HearthError as err:
-        await say(f"I could not plan that: {err}")
-        return
-    assert session.proposal is not None
-    await send_outcome(session.proposal, based_on)
+    await say(f"*{labels(session.language).chose.format(label=payload.get('label'))}*")
+    await run_request(f"option {number}")
 
 
 @cl.action_callback("adopt_what_if")

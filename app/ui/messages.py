@@ -1,19 +1,20 @@
 """Chainlit messages of the plan card: the chart element, the action buttons, the active plan.
 
-Every button carries a small typed payload (a plan number, a device id, an alternative's fields);
-the callbacks in :mod:`app.ui.chainlit_app` check that the chat showed it before acting.
+Every button carries a small typed payload (a plan number, a device id, an offered option's
+number and label); the callbacks in :mod:`app.ui.decisions` check that the chat showed it before
+acting. Labels and tooltips come from the conversation's language table (:mod:`app.labels`).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 import chainlit as cl
 import plotly.graph_objects as go
 
-from app.card import Choice, InfeasibleCard, choice_fields
+from agents.tools import Option
+from app.labels import labels
 from app.render import commitments_markdown
 from app.ui.chart import CHART_CONFIG, plan_figure
 from app.ui.heat_chart import heat_figure
@@ -46,49 +47,47 @@ def plan_elements(plan: Plan, home: Home, name: str, now: datetime | None = None
     return elements
 
 
-def proposal_actions(number: int) -> list[cl.Action]:
+def proposal_actions(number: int, lang: str = "en") -> list[cl.Action]:
     """Approve, Adjust and Reject for the proposal numbered ``number``."""
+    words = labels(lang)
     payload = {"plan_id": number}
     return [
         cl.Action(id=f"approve-{number}", name="approve_plan", payload=payload,
-                  label="Approve", icon="check", tooltip=f"Approve plan {number}"),
+                  label=words.approve, icon="check",
+                  tooltip=words.approve_tip.format(number=number)),
         cl.Action(id=f"adjust-{number}", name="adjust_plan", payload=payload,
-                  label="Adjust", icon="pencil", tooltip="Change something and plan again"),
+                  label=words.adjust, icon="pencil", tooltip=words.adjust_tip),
         cl.Action(id=f"reject-{number}", name="reject_plan", payload=payload,
-                  label="Reject", icon="x", tooltip="Say what should change"),
+                  label=words.reject, icon="x", tooltip=words.reject_tip),
     ]
 
 
-def choice_actions(card: InfeasibleCard) -> list[cl.Action]:
-    """One button per achievable alternative: it becomes the request and Hearth plans again."""
-    actions = []
-    for p_index, problem in enumerate(card.problems):
-        for c_index, choice in enumerate(problem.choices):
-            actions.append(cl.Action(
-                id=f"choice-{p_index}-{c_index}", name="choose_alternative",
-                payload=_choice_payload(choice), label=choice.label,
-                tooltip="Plan with this instead"))
-    return actions
+def option_actions(options: list[Option], lang: str = "en") -> list[cl.Action]:
+    """One button per option the reply offers (``RunResult.options``), labelled as the reply
+    words it; pressing option N is saying "option N" to the team (:mod:`app.ui.decisions`)."""
+    return [
+        cl.Action(id=f"option-{number}", name="choose_option",
+                  payload={"number": number, "label": option.label, "device": option.device},
+                  label=option.label[:1].upper() + option.label[1:],
+                  tooltip=labels(lang).choice_tip)
+        for number, option in enumerate(options, start=1)
+    ]
 
 
-def _choice_payload(choice: Choice) -> dict[str, Any]:
-    fields = {k: (v.isoformat() if isinstance(v, datetime) else v)
-              for k, v in choice_fields(choice.alternative).items()}
-    return {"device": choice.alternative.device, "fields": fields}
-
-
-def what_if_action() -> cl.Action:
+def what_if_action(lang: str = "en") -> cl.Action:
+    words = labels(lang)
     return cl.Action(id="adopt-what-if", name="adopt_what_if", payload={},
-                     label="Switch to this plan", icon="check",
-                     tooltip="Make this what-if the proposal")
+                     label=words.switch, icon="check", tooltip=words.switch_tip)
 
 
-def cancel_actions(commitments: list[Commitment], now: datetime) -> list[cl.Action]:
+def cancel_actions(commitments: list[Commitment], now: datetime, lang: str = "en"
+                   ) -> list[cl.Action]:
     """A "Cancel …" button for each approved device run still ahead."""
+    words = labels(lang)
     return [
         cl.Action(id=f"cancel-{c.device}", name="cancel_run", payload={"device": c.device},
-                  label=f"Cancel {c.name or c.device.replace('_', ' ')}", icon="trash-2",
-                  tooltip="Plan without this run; you approve the change")
+                  label=words.cancel_run.format(name=c.name or c.device.replace("_", " ")),
+                  icon="trash-2", tooltip=words.cancel_run_tip)
         for c in commitments
         if c.kind != "battery" and c.end is not None and c.end > now
     ]

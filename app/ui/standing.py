@@ -16,6 +16,7 @@ import chainlit as cl
 
 from agents.session import PlanningSession
 from agents.tools.standing import StandingOrdersResult
+from app.labels import labels
 from app.standing import StandingOrders
 from app.store import PlanStoreError
 from tools.home import Home
@@ -34,26 +35,27 @@ def proposed_in_run(session: PlanningSession) -> list[int]:
     return ids
 
 
-def _actions(order: StandingOrder) -> list[cl.Action]:
+def _actions(order: StandingOrder, lang: str = "en") -> list[cl.Action]:
+    words = labels(lang)
     payload = {"order_id": order.id}
     if order.status == "proposed":
         return [
             cl.Action(id=f"standing-approve-{order.id}", name="approve_standing", payload=payload,
-                      label="Approve standing order", icon="check",
-                      tooltip="Plan this every time from now on"),
+                      label=words.standing_approve, icon="check",
+                      tooltip=words.standing_approve_tip),
             cl.Action(id=f"standing-cancel-{order.id}", name="cancel_standing", payload=payload,
-                      label="Discard", icon="x", tooltip="Do not keep this standing order"),
+                      label=words.standing_discard, icon="x", tooltip=words.standing_discard_tip),
         ]
     pause_or_resume = (
         cl.Action(id=f"standing-resume-{order.id}", name="resume_standing", payload=payload,
-                  label="Resume", icon="play", tooltip="Plan it again")
+                  label=words.standing_resume, icon="play", tooltip=words.standing_resume_tip)
         if order.status == "paused" else
         cl.Action(id=f"standing-pause-{order.id}", name="pause_standing", payload=payload,
-                  label="Pause this week", icon="pause", tooltip="Skip it up to and including Sunday")
+                  label=words.standing_pause, icon="pause", tooltip=words.standing_pause_tip)
     )
     return [pause_or_resume,
             cl.Action(id=f"standing-cancel-{order.id}", name="cancel_standing", payload=payload,
-                      label="Cancel", icon="trash", tooltip="Stop this standing order for good")]
+                      label=words.standing_cancel, icon="trash", tooltip=words.standing_cancel_tip)]
 
 
 def _status(order: StandingOrder) -> str:
@@ -69,7 +71,7 @@ async def offer_approval(session: PlanningSession, orders: StandingOrders, home:
         await cl.Message(
             content=f"Standing order {order.id}: {order.describe(home)} — not active until you "
                     "approve it.",
-            author=AUTHOR, actions=_actions(order),
+            author=AUTHOR, actions=_actions(order, session.language),
         ).send()
 
 

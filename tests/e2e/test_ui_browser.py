@@ -312,3 +312,25 @@ def test_first_run_asks_about_the_home_and_writes_it(browser: Any, tmp_path: Pat
     assert home.tariff.import_price.price_per_kwh == 0.32
     assert home.pv_arrays[0].peak_power_kwp == 5 and home.pv_arrays[0].azimuth_deg == 225
     assert [a.id for a in home.appliances] == ["dishwasher", "washing_machine"]
+
+
+def test_a_german_message_gets_a_german_card(browser: Any, tmp_path: Path) -> None:
+    """"Auto bis 7 Uhr auf 80% laden" (Tue 18:00): the card reads the request back in German,
+    "Family car → 80% bis Mi 07:00, möglichst günstig", and its buttons are German."""
+    server = start_server(tmp_path / "plans.sqlite3", tmp_path / "server.log")
+    try:
+        page = open_chat(browser, server, WIDE)
+        page.get_by_text("Nothing is approved yet.").wait_for(timeout=30_000)
+        send(page, "Auto bis 7 Uhr auf 80% laden")
+        approve = page.get_by_role("button", name="Freigeben")
+        wait_or_fail(approve, page, server, "german card")
+        assert page.get_by_role("button", name="Anpassen").count() == 1
+        assert page.get_by_role("button", name="Ablehnen").count() == 1
+        card = page.locator(ASSISTANT, has_text="Plan 1 — Vorschlag").last
+        text = card.inner_text()
+        assert "So habe ich es verstanden:" in text
+        assert "Family car → 80% bis Mi 07:00, möglichst günstig" in text
+        assert ids_in(replies(page)) == []
+        shoot(page, card, "ui-card-german.png")
+    finally:
+        stop_server(server)
