@@ -403,7 +403,7 @@ DE = Words(
     not_verb=r"(?:nicht|kein) (?:laden|aufladen|laufen|starten|waschen|trocknen|spülen|heizen)|"
     r"(?:stopp\w*|anhalten|halt)\b",
     not_today=r"(?:nicht (?:[a-zäöüß0-9]+ ){0,4}?(?:heute abend|heute nacht|heute)|"
-    r"heute (?:abend |nacht )?nicht)",
+    r"heute (?:abend |nacht )?nicht(?! (?:unter|über|weniger|mehr|ganz|voll|ins|in das|aus|von)\b))",
     cancel=r"(?:lassen wir|brauchen wir nicht|abbrechen|absagen|streichen|stornieren|vergiss|löschen|entfernen|doch nicht|"
     r"nicht mehr|brauche (?:ich )?nicht|muss nicht|nicht nötig|weglassen|lass (?:[a-zäöüß]+ ){0,3}weg)",
     negation=r"(?:nicht|kein|keine|keinen|keinem|ohne|nie|niemals)",
