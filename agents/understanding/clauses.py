@@ -97,7 +97,8 @@ def read_requests(
         if unknown is not None:
             start, end = unknown.span(1)
             name = unknown.group(1).strip()
-            if not any(m.start < end and start < m.end for m in mentions) and not re.fullmatch(
+            inside_no_ev = no_ev is not None and no_ev.start() <= start < no_ev.end()  # "…to charge the car"
+            if not inside_no_ev and not any(m.start < end and start < m.end for m in mentions) and not re.fullmatch(
                 words.pronouns, name
             ) and not all(re.fullmatch(words.filler, word) for word in name.split()):
                 requests.append(ReadRequest(device=None, unknown=name, signal=True, text=unknown.group(0)))

@@ -227,10 +227,10 @@ EN = Words(
     r"do not let (?:it|the battery|the home battery) (?:drop|go|fall|get) (?:below|under)|"
     r"not (?:below|under)|never (?:below|under)|at least|minimum of|floor of|reserve of)\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)",
-    no_ev_discharge=r"(?:do not (?:discharge|drain|empty|use) (?:the |my )?(?:home )?battery "
-    r"(?:into|for|to charge) (?:the )?(?:car|ev|it)|(?:the )?(?:home )?battery (?:should|must) not "
-    r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home )?battery|"
-    r"not from the (?:home )?battery)",
+    no_ev_discharge=r"(?:do not (?:discharge|drain|empty|use) (?:the |my )?(?:home |house )?battery "
+    r"(?:into|for|to charge) (?:the )?(?:car|ev|it)|(?:the )?(?:home |house )?battery (?:should|must) not "
+    r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home |house )?battery|"
+    r"not from the (?:home |house )?battery)",
     cost=r"(?:cheapest|cheaply|cheap|cheaper|lowest cost|lowest price|least money|save money|"
     r"cost-effective|off-peak|off peak|budget|as little as possible|low cost|economical|"
     r"avoid(?:ing)? (?:the )?peak|outside (?:the )?peak|not (?:[a-z]+ ){0,4}during (?:the )?peak)",
