@@ -64,6 +64,7 @@ L: dict[str, dict[str, str]] = {
         "power": "The {name}'s charger delivers at most {limit} kW, so it cannot charge at {value}. Hearth sets the power itself, up to that limit. Tell me a target and a time instead.",
         "above_max": "The {name} can be charged to at most {limit}%, so {value} is not possible. Shall I charge it to {limit}%?",
         "below_floor": "The {name} never goes below {floor}% (minimum {min}%, backup reserve {reserve}%), so I cannot drain it to {value}.",
+        "below_floor_empty": "The {name} never goes below {floor}% (minimum {min}%, backup reserve {reserve}%), so I cannot empty it.",
         "past": "{at} has already passed. Please give a time that is still ahead.",
         "energy": "The {name} is at {soc}% of its {battery} kWh and charges to at most {max}%: it can take {room} kWh more, so {value} does not fit. Ask for 'full' or a smaller amount.",
         "energy_more": "{kwh} kWh more", "energy_km": "enough for {km} km ({per} kWh per 100 km)",
@@ -80,6 +81,7 @@ L: dict[str, dict[str, str]] = {
         "power": "Das Ladegerät von {name} liefert höchstens {limit} kW, also nicht {value}. Hearth stellt die Leistung selbst ein, bis zu dieser Grenze. Nennen Sie mir lieber ein Ziel und eine Uhrzeit.",
         "above_max": "{name} lässt sich höchstens auf {limit}% laden, {value} geht also nicht. Soll ich auf {limit}% laden?",
         "below_floor": "{name} geht nie unter {floor}% (Minimum {min}%, Notstromreserve {reserve}%), deshalb kann ich nicht auf {value} entladen.",
+        "below_floor_empty": "{name} geht nie unter {floor}% (Minimum {min}%, Notstromreserve {reserve}%), deshalb kann ich sie nicht leeren.",
         "past": "{at} ist schon vorbei. Bitte nennen Sie eine Zeit, die noch vor uns liegt.",
         "energy": "{name} steht bei {soc}% von {battery} kWh und lädt höchstens bis {max}%: es passen noch {room} kWh hinein, deshalb ist {value} nicht möglich. Sagen Sie 'voll' oder eine kleinere Menge.",
         "energy_more": "{kwh} kWh mehr", "energy_km": "Strom für {km} km ({per} kWh pro 100 km)",
@@ -152,7 +154,8 @@ def limit_text(limit: Limit, vocab: Vocabulary, lang: str, *, tz: Any) -> str:
         return text["above_max"].format(name=name, limit=f"{maximum:g}", value=f"{limit.value:g}%")
     if limit.kind == "below_floor" and info is not None:
         low, reserve = info.number("min_soc_pct") or 0.0, info.number("backup_reserve_pct") or 0.0
-        return text["below_floor"].format(name=name, floor=f"{max(low, reserve):g}", min=f"{low:g}",
+        template = "below_floor_empty" if limit.value == 0 and "%" not in limit.quote else "below_floor"
+        return text[template].format(name=name, floor=f"{max(low, reserve):g}", min=f"{low:g}",
                                           reserve=f"{reserve:g}", value=f"{limit.value:g}%")
     if limit.kind == "energy" and info is not None:
         soc, battery, maximum, energy, km, per = limit.value

@@ -29,6 +29,7 @@ class AmountReading:
     vague_span: Span | None = None
     power_kw: float | None = None
     floor_pct: float | None = None
+    drain_quote: str | None = None  # "empty …": the words that asked for 0 %
     no_ev_discharge: bool = False
     used: list[Span] = field(default_factory=list)
 
@@ -110,6 +111,13 @@ def read_amounts(seg: str, words: Words, kind: str | None = None) -> AmountReadi
         after = re.match(r"\s*(?:full|voll|charged|geladen)\b", seg[m.end():])
         if after:
             a.used.append((m.end(), m.end() + after.end()))
+    drained = search(words.drain) if chargeable and a.target_soc_pct is None and a.energy_kwh is None else None
+    if drained is not None and not any(s <= drained.start() < e for s, e in a.used):
+        a.target_soc_pct = 0.0  # "empty the battery (completely)": answered with its floor
+        a.drain_quote = drained.group(0)
+        a.used.append(drained.span())
+        if (m := search(words.full)):
+            a.used.append(m.span())
     if chargeable and (m := search(words.full)) and a.target_soc_pct is None and a.energy_kwh is None and not (
         negated_full is not None and negated_full.start() <= m.start() < negated_full.end()
     ):

@@ -108,6 +108,7 @@ class Words:
     to_level: str  # "charge it to 80": a level without the % sign (25–100 only)
     target_words: str  # "must be at", "soll … haben": what makes "at N%" a target, not a report
     not_full: str  # "not full", "no need to fill it up": a negated amount, not a cancel
+    drain: str  # "empty the battery (completely)", "Batterie leeren": a level of 0 % (a limit)
     floor: str  # "keep the battery above N%"
     no_ev_discharge: str
     # -- objectives ------------------------------------------------------------------------------
@@ -221,6 +222,7 @@ EN = Words(
     r"cap(?:ped)? at|limit(?:ed)? to)\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent\b|per cent\b)?",
     to_level=r"(?:to|at) (?P<n>\d{2,3})(?![\d:.%]| ?(?:am|pm|h\b|hours?|minutes?|kwh|kw|km|miles?|percent))",
     target_words=r"\b(?:must|should|needs?|has to|have to|want|wanted|ready|by|before|until|to be)\b",
+    drain=r"(?:empty|drain|run down|flatten|discharge)",
     not_full=r"(?:not (?:to )?full(?:y)?|not completely|not all the way|no need to (?:fill (?:it |her )?up|"
     r"charge (?:it )?(?:fully|full|to full))|do not (?:need to )?fill (?:it |her )?up)",
     floor=r"(?:keep (?:it |the battery |the home battery )?(?:above|over|at least at|at least)|"
@@ -386,6 +388,7 @@ DE = Words(
     r"\s*(?:auf )?(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>%|prozent\b)?",
     to_level=r"(?:auf) (?P<n>\d{2,3})(?![\d:.%]| ?(?:uhr|h\b|stunden?|minuten?|kwh|kw|km|prozent))",
     target_words=r"\b(?:soll|sollte|muss|bis|brauche|will|möchte)\b",
+    drain=r"(?:leeren|entleeren|leer machen|leerlaufen lassen|entladen|ganz leer)",
     not_full=r"(?:nicht (?:ganz )?voll|nicht komplett|muss nicht voll(?: sein)?|nicht vollladen)",
     floor=r"(?:nicht unter|nie unter|mindestens|über|nicht weniger als|mindestens bei)\s*(?:auf )?"
     r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:%|prozent)",

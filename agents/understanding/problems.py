@@ -129,7 +129,7 @@ def _limits(r: ReadRequest, info: Any, reading: Reading, clock: Clockwork) -> No
     if info.kind == "battery_target" and level is not None:
         floor = max(info.number("min_soc_pct") or 0.0, info.number("backup_reserve_pct") or 0.0)
         if level < floor - 1e-9:
-            limits.append(Limit("below_floor", r.device, level, f"{level:g}%"))
+            limits.append(Limit("below_floor", r.device, level, a.drain_quote or f"{level:g}%"))
     if t.past is not None and r.deadline is None and r.earliest is None:
         limits.append(Limit("past", r.device, t.past))
     if t.beyond is not None and r.deadline is None:
