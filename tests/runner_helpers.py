@@ -20,6 +20,7 @@ from app.runner.clock import SimClock
 from app.runner.journal import Journal
 from app.runner.loop import Runner
 from app.runner.summary import RunSummary, summarize
+from app.standing import StandingOrders
 from app.store import PlanStore
 from tools.home import Home, parse_home
 from tools.planning import schedule
@@ -54,7 +55,9 @@ def approve_night(store: PlanStore, home: Home, requests: tuple[str, ...] = NIGH
 class SimRun:
     """A runner on the in-process simulated home with a simulated clock at ``NOW``."""
 
-    def __init__(self, home: Home, db: Path, *, start: datetime = NOW) -> None:
+    def __init__(
+        self, home: Home, db: Path, *, start: datetime = NOW, standing: bool = False
+    ) -> None:
         self.home = home
         self.store = PlanStore(db)
         self.journal = Journal(self.store.path)
@@ -68,6 +71,7 @@ class SimRun:
             self.driver,
             self.clock,
             controlled={d.id for d in home.devices()},
+            standing=StandingOrders(db).list if standing else None,
         )
         self.since_id = self.journal.last_event_id()
         self.start = start

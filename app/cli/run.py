@@ -160,6 +160,7 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
     from app.runner.fingerprint import HomeWatcher
     from app.runner.journal import Journal
     from app.runner.loop import Runner, StatusPublisher
+    from app.standing import StandingOrders
     from app.store import PlanStore
 
     home = load_home_arg(args)
@@ -191,6 +192,7 @@ def build_runner(args: argparse.Namespace) -> tuple[Runner, Clock, SimHome | Non
         controlled=controlled,
         publishers=publishers,
         watcher=watcher,
+        standing=StandingOrders(store.path).list,
     )
     if sim is not None:
 
@@ -208,11 +210,13 @@ def run_run(args: argparse.Namespace) -> int:
     try:
         runner, clock, _ = build_runner(args)
         until = args.until
-        if until is not None and runner.store.active_record() is None:
+        if until is not None and runner.store.active_record() is None and not _active_orders(
+            runner.store.path
+        ):
             raise InputError(
                 "--until",
-                "the store has no approved plan to carry out; approve one "
-                "first (hearth plans, hearth approve ID)",
+                "the store has no approved plan and no active standing order to carry out; "
+                "approve one first (hearth plans, hearth approve ID, hearth standing approve ID)",
             )
         ui = _start_ui(args) if args.ui else None
     except InputError as err:
@@ -244,6 +248,14 @@ def run_run(args: argparse.Namespace) -> int:
         else render_summary(summary, runner.home)
     )
     return 0
+
+
+def _active_orders(db: Path) -> bool:
+    """Whether the store ``db`` holds a standing order that is active or paused until a date."""
+    from app.standing import StandingOrders
+
+    orders = StandingOrders(db).list()
+    return any(o.status == "active" or (o.status == "paused" and o.paused_until) for o in orders)
 
 
 async def _serve(runner: Runner, until: datetime | None, *, quiet: bool) -> None:
@@ -299,6 +311,8 @@ def render_summary(summary: RunSummary, home: Home) -> str:
     ]
     for result in summary.requests:
         verdict = {True: "met", False: "NOT met", None: "open"}[result.met]
+        if result.standing_order is not None:
+            verdict += f" (standing order {result.standing_order})"
         if result.kind == "ev_charge":
             reached = "—" if result.reached_soc_pct is None else f"{result.reached_soc_pct:.1f} %"
             lines.append(

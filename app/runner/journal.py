@@ -45,6 +45,8 @@ EventKind = Literal[
     "deadline",
     "appliance_started",
     "note",
+    "standing_committed",
+    "standing_unmet",
 ]
 
 _SCHEMA = """

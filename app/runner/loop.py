@@ -4,7 +4,9 @@ Each tick (after evcc's site loop and Home Assistant's coordinator):
 
 1. pick up the active plan from the store (a new approval replaces what is carried out);
 2. read every device through its driver, keep the readings in the journal, note stale ones;
-3. record each commitment whose deadline has come: the value reached, met or not;
+3. record each commitment whose deadline has come: the value reached, met or not; then commit
+   the next occurrence of every active standing order that no commitment covers yet
+   (:mod:`app.runner.standing`; approved in the order's name, or proposed when it cannot be met);
 4. re-plan on the grid (every ``integration.replan.interval_minutes`` from the plan's start) and
    on events — a car plugged in or out, a charge level heading off its target by more than
    ``soc_deviation_pct``, a planned start that did not happen, changed price or forecast files;
@@ -40,17 +42,18 @@ from app.runner.fingerprint import HomeWatcher
 from app.runner.journal import Journal
 from app.runner.live import fresh, live_home
 from app.runner.replan import Replan, propose_alternative, replan_axis, run_replan
+from app.runner.standing import PENDING_KEY, StandingCommitter
 from app.runner.status import runner_status
 from app.runner.writer import DeviceWriter
 from app.store import PlanStore, StoredPlan
 from tools.home import Home
 from tools.requests import DeviceRequest
 from tools.results import Plan
+from tools.standing import StandingOrder
 
 TICK = timedelta(minutes=1)
 #: State roles whose age decides whether a device is stale.
 KEY_ROLES = {"ev": ("soc_pct", "plugged_in"), "battery": ("soc_pct",), "appliance": ("status",)}
-PENDING_KEY = "pending_proposal"
 #: Journal meta key of the latest :class:`HearthStatus` (read by the HTTP API).
 STATUS_KEY = "status"
 #: After a proposal, the runner asks again at the earliest this much later (the homeowner may
@@ -82,6 +85,9 @@ class Runner:
     watcher:
         Watches the home file and its price and forecast files; a change is an event that
         re-plans with the reloaded home.
+    standing:
+        Returns the stored standing orders (:meth:`app.standing.StandingOrders.list`); each
+        active order's next occurrence becomes a commitment (:mod:`app.runner.standing`).
     """
 
     def __init__(
@@ -95,6 +101,7 @@ class Runner:
         controlled: set[str],
         publishers: list[StatusPublisher] | None = None,
         watcher: HomeWatcher | None = None,
+        standing: Callable[[], list[StandingOrder]] | None = None,
     ) -> None:
         self.home = home
         self.store = store
@@ -104,6 +111,9 @@ class Runner:
         self.controlled = controlled
         self.publishers = publishers or []
         self.watcher = watcher
+        self.standing = (
+            StandingCommitter(standing, store, journal) if standing is not None else None
+        )
         self.record: StoredPlan | None = None
         self.applied: Plan | None = None
         self.commitments: list[DeviceRequest] = []
@@ -167,6 +177,8 @@ class Runner:
         readings = self.driver.readings()
         self._note_staleness(now, readings)
         self._record_deadlines(now, readings)
+        if self.standing is not None and self.standing.commit_due(self.home, now, readings):
+            self._follow_store(now)
         reason = self._replan_reason(now, readings)
         if reason is not None and self.record is not None and self.applied is not None:
             self._replan(now, readings, reason)

@@ -31,6 +31,9 @@ class RequestResult(BaseModel):
     finished: bool | None = None
     met: bool | None = Field(description="None when the deadline is after the run's end.")
     note: str = ""
+    standing_order: int | None = Field(
+        default=None, description="The standing order whose occurrence this request is, if any."
+    )
 
 
 class CommandCounts(BaseModel):
@@ -76,15 +79,33 @@ def summarize(
     driver: str,
     readings: Readings,
 ) -> RunSummary:
-    """The summary of the journal's events after ``since_id``."""
+    """The summary of the journal's events after ``since_id``.
+
+    The requests are those of the plans carried out before the last one (each deadline that came
+    under them, e.g. a standing order's earlier occurrences), then the last plan's ``commitments``.
+    """
     events = journal.events(since_id=since_id)
+    orders = {
+        (e.data.get("plan_store_id"), e.device): e.data.get("order_id")
+        for e in journal.events(kinds=("standing_committed",))
+    }
     deadlines = {
         e.device: e
         for e in events
         if e.kind == "deadline" and e.data.get("plan_store_id") == plan_store_id
     }
     started = {e.device: e.at for e in events if e.kind == "appliance_started"}
-    results = [_result(r, deadlines.get(r.device), started, readings, home) for r in commitments]
+    earlier = [
+        _earlier_result(e, orders.get((e.data.get("plan_store_id"), e.device)))
+        for e in events
+        if e.kind == "deadline" and e.data.get("plan_store_id") != plan_store_id
+    ]
+    results = earlier + [
+        _result(r, deadlines.get(r.device), started, readings, home).model_copy(
+            update={"standing_order": orders.get((plan_store_id, r.device))}
+        )
+        for r in commitments
+    ]
     commands = [e for e in events if e.kind == "command"]
     return RunSummary(
         start=start,
@@ -143,4 +164,21 @@ def _result(
         finished=data.get("finished"),
         met=data.get("met"),
         note=deadline.message,
+    )
+
+
+def _earlier_result(deadline: JournalEvent, order_id: object) -> RequestResult:
+    """A request of an earlier plan, from the journal's record of its deadline."""
+    data = deadline.data
+    return RequestResult(
+        device=str(deadline.device),
+        kind=str(data.get("kind")),
+        target_soc_pct=data.get("target_soc_pct"),
+        deadline=data.get("deadline"),
+        reached_soc_pct=data.get("reached_soc_pct"),
+        started_at=data.get("started_at"),
+        finished=data.get("finished"),
+        met=data.get("met"),
+        note=deadline.message,
+        standing_order=int(order_id) if isinstance(order_id, int | str) else None,
     )
