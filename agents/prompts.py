@@ -74,8 +74,9 @@ def _windows(windows: tuple) -> str:
 
 
 def device_facts(device: object) -> tuple[tuple[str, str], ...]:
-    """The home-file facts of a device that decide a reading (see the module docstring); tanks
-    and heat pumps have none here (their temperatures are the heat reader's)."""
+    """The home-file facts of a device that decide a reading (see the module docstring): for a
+    tank its set point and weekly legionella cycle, for a heat pump the top of its comfort bands
+    (what "pre-heat" warms the rooms to)."""
     facts: list[tuple[str, str]] = []
     if isinstance(device, Ev):
         facts += [("charger_max_kw", _g(device.charger_max_kw)), ("max_soc_pct", _g(device.max_soc_pct)),
@@ -87,6 +88,13 @@ def device_facts(device: object) -> tuple[tuple[str, str], ...]:
         facts += [("min_soc_pct", _g(device.min_soc_pct)), ("backup_reserve_pct", _g(device.backup_reserve_pct)),
                   ("max_soc_pct", _g(device.max_soc_pct)), ("soc_now_pct", _g(device.initial_soc_pct)),
                   ("max_charge_kw", _g(device.max_charge_kw))]
+    elif isinstance(device, WaterTank):
+        facts.append(("setpoint_c", _g(device.setpoint_c)))
+        if device.legionella is not None:
+            facts += [("legionella_c", _g(device.legionella.temp_c)),
+                      ("legionella_due", f"{device.legionella.weekday} {device.legionella.by}")]
+    elif isinstance(device, HeatPump):
+        facts.append(("comfort_max_c", _g(max(p.max_temp_c for p in device.comfort))))
     elif isinstance(device, Appliance):
         facts.append(("cycle_minutes", str(device.cycle.total_minutes)))
         if device.quiet_hours:

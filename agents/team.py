@@ -175,7 +175,8 @@ def route(session: PlanningSession, thread: Sequence[BaseAgentEvent | BaseChatMe
         if isinstance(last, ToolCallSummaryMessage):
             called = {call.name for call in last.tool_calls}
             failed = any(result.is_error for result in last.results)
-            if called & DRAFT_TOOLS and not failed and session.draft:
+            # a cancelled approved run is planned too: the proposal withdraws it
+            if called & DRAFT_TOOLS and not failed and (session.draft or session.released):
                 return "scheduler"
             return "coordinator"
         if isinstance(last, TextMessage):

@@ -261,6 +261,9 @@ class Coordinator:
         kind, lang = reading.question, reading.lang
         if kind == "help":
             return Decision(text=render.T[lang]["help"])
+        if kind == "no_heat":
+            every = ", ".join(d.label for d in self.vocab.devices)
+            return Decision(text=render.T[lang]["no_heat"].format(devices=every))
         if kind in ("price", "forecast") and "transfer_to_forecaster" in self.tools:
             return Decision(calls=(("transfer_to_forecaster", {}),))
         if kind in ("cost", "plan"):
@@ -437,6 +440,9 @@ def _change(r: ReadRequest, draft: set[str]) -> dict[str, Any]:
         change["energy_kwh"] = r.energy_kwh
     elif r.charge_full:
         change["charge_full"] = True
+    for name in ("target_temp_c", "draw_litres", "min_temp_c", "max_temp_c", "mode"):
+        if getattr(r, name) is not None:
+            change[name] = getattr(r, name)
     if r.objective is not None:
         change["objective"] = r.objective
     return change

@@ -63,6 +63,8 @@ T: dict[str, dict[str, str]] = {
         "cancelled": "Done: I cancelled {names}. Nothing else is planned.",
         "cancelled_some": "Done: I cancelled {names}.",
         "nothing_to_cancel": "There is no request for the {name} to cancel.",
+        "no_heat": "This home's file has no heat pump and no hot-water tank, so I cannot plan room "
+        "temperatures, hot water for a bath or heating modes. I can plan: {devices}.",
         "state": "Noted: the {name} is at {pct} now. I use that for the rest of this conversation; "
         "it is not a charging target.",
         "state_planned": "The {name} is at {pct} now, as you said: I planned from there.",
@@ -126,6 +128,8 @@ T: dict[str, dict[str, str]] = {
         "cancelled": "Erledigt: {names} gestrichen. Sonst ist nichts geplant.",
         "cancelled_some": "Erledigt: {names} gestrichen.",
         "nothing_to_cancel": "Für {name} gibt es keinen Auftrag zum Streichen.",
+        "no_heat": "Die Hausdatei hat keine Wärmepumpe und keinen Warmwasserspeicher; Raumtemperaturen, "
+        "Warmwasser für ein Bad oder Heizmodi kann ich daher nicht planen. Planen kann ich: {devices}.",
         "state": "Notiert: {name} steht jetzt bei {pct}. Das gilt für den Rest dieses Gesprächs; "
         "es ist kein Ladeziel.",
         "state_planned": "{name} steht jetzt bei {pct}, wie Sie sagten: ich habe von dort aus geplant.",

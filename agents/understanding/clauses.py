@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from agents.understanding.amounts import read_amounts
-from agents.understanding.devices import Mention, Vocabulary, find_devices
+from agents.understanding.devices import DeviceInfo, Mention, Vocabulary, find_devices
+from agents.understanding.heating import HEAT_KINDS, HeatClause, apply_heat, read_heat_clause
 from agents.understanding.language import Language, Words
 from agents.understanding.model import NUMBER, Memory, Reading, ReadRequest, Span
 from agents.understanding.times import Clockwork, read_times
@@ -96,7 +97,8 @@ def read_requests(
         if unknown is not None:
             start, end = unknown.span(1)
             name = unknown.group(1).strip()
-            if not any(m.start < end and start < m.end for m in mentions) and not re.fullmatch(
+            inside_no_ev = no_ev is not None and no_ev.start() <= start < no_ev.end()  # "…to charge the car"
+            if not inside_no_ev and not any(m.start < end and start < m.end for m in mentions) and not re.fullmatch(
                 words.pronouns, name
             ) and not all(re.fullmatch(words.filler, word) for word in name.split()):
                 requests.append(ReadRequest(device=None, unknown=name, signal=True, text=unknown.group(0)))
@@ -131,6 +133,18 @@ def _clause(
     )
     info = vocab.get(r.device) if r.device else None
     kind = info.kind if info else None
+    heat = None
+    if kind in HEAT_KINDS or (mention is None and (vocab.of_kind("water_heat") or vocab.of_kind("comfort"))):
+        heat = read_heat_clause(seg, lang)
+        if info is None and heat.any():
+            info = _heat_device(heat, vocab)
+            r.device, kind = (info.id, info.kind) if info else (None, None)
+        if kind not in HEAT_KINDS:
+            heat = None
+    if heat is not None:
+        for span in heat.used:
+            reading.used.append((offset + span[0], offset + span[1]))
+        seg = heat.blanked  # "between 20 and 22 °C" is no clock time
 
     def search(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\wäöüß])(?:{pattern})(?![\wäöüß])", seg)
@@ -150,6 +164,8 @@ def _clause(
     for span in (*r.times.used, *r.amounts.used):
         reading.used.append((offset + span[0], offset + span[1]))
     _apply(r)
+    if heat is not None and info is not None:
+        apply_heat(r, heat, info.kind, info.facts, clock)
     for objective, pattern in (("co2", words.co2), ("cost", words.solar), ("cost", words.cost),
                                ("asap", words.asap)):
         if (m := search(pattern)):
@@ -165,7 +181,7 @@ def _clause(
         r.open_end = True
         r.objective = r.objective or "asap"
     if (m := search(words.evening_peak)):
-        if r.amounts.target_soc_pct is None:  # "save the battery for the evening peak"; "to 90%
+        if r.amounts.target_soc_pct is None and kind not in HEAT_KINDS:  # "save the battery for the evening peak"; "to 90%
             r.battery = "floor"  # before the evening peak" is a target by the peak
         reading.used.append((offset + m.start(), offset + m.end()))
     if r.action == "set" and not (r.times.has_time() or r.amounts.has_amount() or r.objective) and (
@@ -180,6 +196,16 @@ def _clause(
         or r.amounts.floor_pct is not None or r.amounts.no_ev_discharge
     )
     return r
+
+
+def _heat_device(heat: HeatClause, vocab: Vocabulary) -> DeviceInfo | None:
+    """The one tank a bath or legionella is about, the one heat pump a band is about."""
+    tanks, rooms = vocab.of_kind("water_heat"), vocab.of_kind("comfort")
+    if heat.tank_words() and len(tanks) == 1:
+        return vocab.get(tanks[0])
+    if heat.room_words() and len(rooms) == 1:
+        return vocab.get(rooms[0])
+    return None
 
 
 def _apply(r: ReadRequest) -> None:

@@ -229,10 +229,10 @@ EN = Words(
     r"do not let (?:it|the battery|the home battery) (?:drop|go|fall|get) (?:below|under)|"
     r"not (?:below|under)|never (?:below|under)|at least|minimum of|floor of|reserve of)\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)",
-    no_ev_discharge=r"(?:do not (?:discharge|drain|empty|use) (?:the |my )?(?:home )?battery "
-    r"(?:into|for|to charge) (?:the )?(?:car|ev|it)|(?:the )?(?:home )?battery (?:should|must) not "
-    r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home )?battery|"
-    r"not from the (?:home )?battery)",
+    no_ev_discharge=r"(?:do not (?:discharge|drain|empty|use) (?:the |my )?(?:home |house )?battery "
+    r"(?:into|for|to charge) (?:the )?(?:car|ev|it)|(?:the )?(?:home |house )?battery (?:should|must) not "
+    r"(?:charge|feed) the (?:car|ev)|do not charge the (?:car|ev) from the (?:home |house )?battery|"
+    r"not from the (?:home |house )?battery)",
     cost=r"(?:cheapest|cheaply|cheap|cheaper|lowest cost|lowest price|least money|save money|"
     r"cost-effective|off-peak|off peak|budget|as little as possible|low cost|economical|"
     r"avoid(?:ing)? (?:the )?peak|outside (?:the )?peak|not (?:[a-z]+ ){0,4}during (?:the )?peak)",
@@ -406,7 +406,7 @@ DE = Words(
     not_verb=r"(?:nicht|kein) (?:laden|aufladen|laufen|starten|waschen|trocknen|spülen|heizen)|"
     r"(?:stopp\w*|anhalten|halt)\b",
     not_today=r"(?:nicht (?:[a-zäöüß0-9]+ ){0,4}?(?:heute abend|heute nacht|heute)|"
-    r"heute (?:abend |nacht )?nicht)",
+    r"heute (?:abend |nacht )?nicht(?! (?:unter|über|weniger|mehr|ganz|voll|ins|in das|aus|von)\b))",
     cancel=r"(?:lassen wir|brauchen wir nicht|abbrechen|absagen|streichen|stornieren|vergiss|löschen|entfernen|doch nicht|"
     r"nicht mehr|brauche (?:ich )?nicht|muss nicht|nicht nötig|weglassen|lass (?:[a-zäöüß]+ ){0,3}weg)",
     negation=r"(?:nicht|kein|keine|keinen|keinem|ohne|nie|niemals)",

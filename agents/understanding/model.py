@@ -78,6 +78,12 @@ class ReadRequest:
     energy_kwh: float | None = None
     charge_full: bool = False
     objective: str | None = None
+    target_temp_c: float | None = None  # a tank: at least this hot by the deadline [°C]
+    draw_litres: float | None = None  # a tank: hot water used at the deadline [l]
+    draw_default: str | None = None  # "bath" / "shower": the litres are the usual amount
+    min_temp_c: float | None = None  # a heat pump: coldest indoors in the period [°C]
+    max_temp_c: float | None = None  # a heat pump: warmest indoors in the period [°C]
+    mode: str | None = None  # device "home": eco | comfort | away for the period
     times: TimeReading = field(default_factory=TimeReading)
     amounts: AmountReading = field(default_factory=AmountReading)
     signal: bool = False

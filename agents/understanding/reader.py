@@ -28,7 +28,8 @@ from dataclasses import replace
 
 from agents.understanding.clauses import read_requests
 from agents.understanding.devices import Vocabulary, find_devices
-from agents.understanding.language import WORDS, detect_language
+from agents.understanding.heating import mode_until, read_heat_clause, read_mode
+from agents.understanding.language import WORDS, Language, detect_language
 from agents.understanding.model import Ask, Limit, Memory, Reading, ReadRequest
 from agents.understanding.moves import (
     conversation_move,
@@ -40,7 +41,8 @@ from agents.understanding.moves import (
 from agents.understanding.normalise import normalise
 from agents.understanding.problems import check_coverage, find_problems
 from agents.understanding.standing import read_repeat, read_standing_change
-from agents.understanding.times import Clockwork
+from agents.understanding.times import Clockwork, read_times
+from tools.requests import HOME_DEVICE
 
 __all__ = ["Ask", "Limit", "Memory", "ReadRequest", "Reading", "understand"]
 
@@ -83,7 +85,21 @@ def _read(text: str, vocab: Vocabulary, clock: Clockwork, memory: Memory) -> Rea
         t = t[:span[0]] + " " * (span[1] - span[0]) + t[span[1]:]
         if reading.limits or not re.search(r"[a-zäöüß0-9]", t) or not has_request(t, words):
             return reading
-    reading.requests = read_requests(t, words, lang, vocab, clock, memory, reading)
+    heat_home = bool(vocab.of_kind("water_heat") or vocab.of_kind("comfort"))
+    mode = read_mode(t, lang, clock) if heat_home else None
+    if mode is not None:
+        # "we're away until Friday", "eco mode": a mode for the whole home over the period said
+        reading.used.append(mode[1])
+        home_mode = _mode_request(mode[0], t, lang, clock, reading)  # "wir sind bis Freitag weg"
+        t = t[:mode[1][0]] + " " * (mode[1][1] - mode[1][0]) + t[mode[1][1]:]
+        reading.requests = [home_mode]
+        if any(m.device for m in find_devices(t, vocab)):
+            reading.requests += read_requests(t, words, lang, vocab, clock, memory, reading)
+    elif not heat_home and _heat_words(t, lang) and not any(m.device for m in find_devices(t, vocab)):
+        reading.question = "no_heat"  # a temperature or a bath in a home without heat devices
+        return reading
+    else:
+        reading.requests = read_requests(t, words, lang, vocab, clock, memory, reading)
     find_problems(reading, vocab, clock, memory)
     check_coverage(t, reading)
     return reading
@@ -100,6 +116,23 @@ def _standing(t: str, reading: Reading, vocab: Vocabulary) -> bool:
     mentions = [m for m in find_devices(t, vocab) if m.device]
     reading.question_device = mentions[0].device if mentions else None
     return True
+
+
+def _mode_request(mode: str, t: str, lang: Language, clock: Clockwork, reading: Reading) -> ReadRequest:
+    """A mode for the whole home, from now (or the period's start) to its end."""
+    r = ReadRequest(device=HOME_DEVICE, mode=mode, signal=True, text=t)
+    r.times = read_times(t, lang, WORDS[lang], clock, "mode")
+    r.deadline, r.earliest = r.times.deadline, r.times.earliest
+    mode_until(r, t, lang, clock)
+    reading.used.extend(r.times.used)
+    if r.times.unclear_span is not None:
+        reading.used.append(r.times.unclear_span)
+    return r
+
+
+def _heat_words(t: str, lang: Language) -> bool:
+    clause = read_heat_clause(t, lang)
+    return clause.any()
 
 
 # ============================================================================ answers

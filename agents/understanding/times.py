@@ -337,6 +337,8 @@ def read_times(seg: str, lang: Language, words: Words, clock: Clockwork, kind: s
         if role == "at":
             if kind == "appliance_run":
                 r.earliest, r.start_at = r.earliest or moment, True
+            elif kind == "water_heat":  # "hot for a bath at 20:00": the water is used then
+                r.deadline = r.deadline or moment
             elif kind in ("ev_charge", "battery_target") or kind is None:
                 r.at_quote = seg[c.start:c.end]
                 r.deadline = r.deadline or moment

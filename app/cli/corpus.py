@@ -224,13 +224,14 @@ def compare(result: RunResult, expect: dict[str, Any]) -> tuple[bool, bool, str]
                     value = getattr(r, key)
                     if value is None or (w[key] and value.isoformat(timespec="minutes") != _minute(w[key])):
                         misread.append(f"{w['device']}.{key} {value}, expected {w[key]}")
-            for key in ("target_soc_pct", "floor_soc_pct", "energy_kwh"):
+            for key in ("target_soc_pct", "floor_soc_pct", "energy_kwh", "target_temp_c", "draw_litres",
+                        "min_temp_c", "max_temp_c"):
                 if key in w:
                     value = getattr(r, key)
                     differs = value is None or w[key] is None or abs(value - w[key]) > 0.5
                     if differs and not (value is None and w[key] is None):
                         misread.append(f"{w['device']}.{key} {value}, expected {w[key]}")
-            for key in ("objective", "kind"):
+            for key in ("objective", "kind", "mode"):
                 if key in w and getattr(r, key) != w[key]:
                     misread.append(f"{w['device']}.{key} {getattr(r, key)}, expected {w[key]}")
     problems += misread
