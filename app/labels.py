@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.reading import Language
+from tools.reading import WEEKDAYS, Language
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class CardLabels:
 
 LABELS: dict[Language, CardLabels] = {
     "en": CardLabels(
-        weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        weekdays=WEEKDAYS["en"],
         approve="Approve", approve_tip="Approve plan {number}",
         adjust="Adjust", adjust_tip="Change something and plan again",
         reject="Reject", reject_tip="Say what should change",
@@ -123,7 +123,7 @@ LABELS: dict[Language, CardLabels] = {
         timing="the requests' timing", battery_pv="the battery and PV plan for the whole home",
     ),
     "de": CardLabels(
-        weekdays=("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+        weekdays=WEEKDAYS["de"],
         approve="Freigeben", approve_tip="Plan {number} freigeben",
         adjust="Anpassen", adjust_tip="Etwas ändern und neu planen",
         reject="Ablehnen", reject_tip="Sagen, was sich ändern soll",

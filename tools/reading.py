@@ -20,7 +20,8 @@ from tools.requests import HOME_DEVICE, DeviceRequest
 
 Language = Literal["en", "de"]
 
-_WEEKDAYS: dict[str, tuple[str, ...]] = {
+#: Weekday abbreviations per language: the one table every reply, card and reading line uses.
+WEEKDAYS: dict[str, tuple[str, ...]] = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
 }
@@ -48,7 +49,7 @@ _WORDS: dict[str, dict[str, Any]] = {
 def local_time(moment: datetime, tz_name: str, lang: Language = "en") -> str:
     """``Wed 07:00`` (English) or ``Mi 07:00`` (German), local to ``tz_name``."""
     local = moment.astimezone(ZoneInfo(tz_name))
-    return f"{_WEEKDAYS[lang][local.weekday()]} {local:%H:%M}"
+    return f"{WEEKDAYS[lang][local.weekday()]} {local:%H:%M}"
 
 
 def _pct(value: float) -> str:

@@ -8,7 +8,7 @@ money in the tariff's currency.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -355,6 +355,12 @@ class Alternative(Strict):
     energy_kwh: float | None = None
     deadline: AwareDatetime | None = None
     earliest_start: AwareDatetime | None = None
+
+    def change(self) -> dict[str, Any]:
+        """The request fields this alternative sets (a target or energy, deadline, earliest
+        start), for ``request.model_copy(update=...)``."""
+        return {key: getattr(self, key) for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start")
+                if getattr(self, key) is not None}
 
 
 class BindingConstraint(Strict):

@@ -24,6 +24,7 @@ from agents.tools import (
     get_plan,
 )
 from tools import formatting
+from tools.reading import WEEKDAYS
 from tools.requests import DeviceRequest
 
 T: dict[str, dict[str, str]] = {
@@ -185,7 +186,6 @@ CONFLICT_DE: dict[str, str] = {
 APPROVAL_NOTE = T["en"]["approval"]
 HELP = T["en"]["help"]
 NOT_UNDERSTOOD = T["en"]["not_understood"]
-_DAYS = {"de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")}
 
 
 def _t(lang: str) -> dict[str, str]:
@@ -206,9 +206,7 @@ def price(value: float, currency: str) -> str:
 
 
 def when(moment: datetime, lang: str = "en") -> str:
-    if lang in _DAYS:
-        return f"{_DAYS[lang][moment.weekday()]} {moment:%H:%M}"
-    return moment.strftime("%a %H:%M")
+    return f"{WEEKDAYS.get(lang, WEEKDAYS['en'])[moment.weekday()]} {moment:%H:%M}"
 
 
 def span(start: datetime, end: datetime, lang: str = "en") -> str:

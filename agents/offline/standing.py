@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from agents.tools import StandingOrdersResult
 from agents.tools.standing import StandingOrderView
 from agents.understanding import Reading, ReadRequest
+from tools.reading import WEEKDAYS
 
 T: dict[str, dict[str, str]] = {
     "en": {
@@ -37,7 +38,6 @@ T: dict[str, dict[str, str]] = {
     },
 }
 _STATUS_DE = {"proposed": "vorgeschlagen", "active": "aktiv", "paused": "pausiert"}
-_DAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 _MONTHS_DE = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 
 
@@ -99,7 +99,7 @@ def render_standing(result: StandingOrdersResult, lang: str = "en") -> str:
 
 def _day(day: date, lang: str) -> str:
     if lang == "de":
-        return f"{_DAYS_DE[day.weekday()]} {day.day}. {_MONTHS_DE[day.month - 1]}"
+        return f"{WEEKDAYS['de'][day.weekday()]} {day.day}. {_MONTHS_DE[day.month - 1]}"
     return f"{day:%a %d %b}"
 
 

@@ -157,13 +157,8 @@ def propose_alternative(result: Replan, now: datetime) -> Plan | None:
     for binding in outcome.diagnosis.binding:
         if not binding.alternatives or binding.device not in requests:
             continue
-        alternative = binding.alternatives[0]
-        update = {
-            key: getattr(alternative, key)
-            for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start")
-            if getattr(alternative, key) is not None
-        }
-        requests[binding.device] = requests[binding.device].model_copy(update=update)
+        change = binding.alternatives[0].change()
+        requests[binding.device] = requests[binding.device].model_copy(update=change)
         changed = True
     if not changed:
         return None

@@ -236,13 +236,7 @@ def _alternative(
     for binding in outcome.diagnosis.binding:
         if binding.device != occurrence.request.device or not binding.alternatives:
             continue
-        alternative = binding.alternatives[0]
-        update = {
-            key: getattr(alternative, key)
-            for key in ("target_soc_pct", "energy_kwh", "deadline", "earliest_start")
-            if getattr(alternative, key) is not None
-        }
-        request = occurrence.request.model_copy(update=update)
+        request = occurrence.request.model_copy(update=binding.alternatives[0].change())
         try:
             again = schedule(
                 home,
